@@ -1,0 +1,149 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * Configuration, read once from the environment (and an optional `.env`) and validated at start-up.
+ * Each process asks only for the sections it needs, so the API does not demand Zoom credentials.
+ * Defaults point at the embedded stack; real Zoom, Salesforce and Temporal Cloud differ only in these values.
+ */
+
+const nonEmpty = z.string().trim().min(1);
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const temporalSchema = z.object({
+  TEMPORAL_ADDRESS: nonEmpty.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+  TEMPORAL_TASK_QUEUE: nonEmpty.default('zoom-salesforce'),
+  TEMPORAL_API_KEY: nonEmpty.optional(),
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CERT_PATH: nonEmpty.optional(),
+  TEMPORAL_TLS_KEY_PATH: nonEmpty.optional(),
+  TEMPORAL_TLS_SERVER_NAME: nonEmpty.optional(),
+});
+
+const zoomSchema = z.object({
+  ZOOM_ACCOUNT_ID: nonEmpty,
+  ZOOM_CLIENT_ID: nonEmpty,
+  ZOOM_CLIENT_SECRET: nonEmpty,
+  ZOOM_API_BASE_URL: z.url().default('https://api.zoom.us/v2'),
+  ZOOM_OAUTH_URL: z.url().default('https://zoom.us/oauth/token'),
+});
+
+const salesforceSchema = z.object({
+  SALESFORCE_LOGIN_URL: z.url(),
+  SALESFORCE_CLIENT_ID: nonEmpty,
+  SALESFORCE_CLIENT_SECRET: nonEmpty,
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d{2}\.0$/, 'must look like 62.0')
+    .default('62.0'),
+});
+
+const apiSchema = z.object({
+  API_PORT: port.default(3000),
+  API_HOST: nonEmpty.default('127.0.0.1'),
+  CALLOUT_SECRET: z.string().min(16, 'must be at least 16 characters (share it with the org as the callout secret)'),
+});
+
+export type TemporalConfig = ReturnType<typeof readTemporal>;
+export type ZoomConfig = ReturnType<typeof readZoom>;
+export type SalesforceConfig = ReturnType<typeof readSalesforce>;
+export type ApiConfig = ReturnType<typeof readApi>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** The process environment, over the values of `.env` (when present): the environment wins. */
+export function readEnv(dotenvPath = '.env', env: Env = process.env): Env {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  return { ...fromFile, ...blanksRemoved };
+}
+
+function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+}
+
+function readTemporal(env: Env) {
+  const c = parse(temporalSchema, env);
+  if ((c.TEMPORAL_TLS_CERT_PATH === undefined) !== (c.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together']);
+  }
+  return {
+    address: c.TEMPORAL_ADDRESS,
+    namespace: c.TEMPORAL_NAMESPACE,
+    taskQueue: c.TEMPORAL_TASK_QUEUE,
+    apiKey: c.TEMPORAL_API_KEY,
+    tls: c.TEMPORAL_TLS ?? Boolean(c.TEMPORAL_API_KEY || c.TEMPORAL_TLS_CERT_PATH),
+    tlsCertPath: c.TEMPORAL_TLS_CERT_PATH,
+    tlsKeyPath: c.TEMPORAL_TLS_KEY_PATH,
+    tlsServerName: c.TEMPORAL_TLS_SERVER_NAME,
+  };
+}
+
+function readZoom(env: Env) {
+  const c = parse(zoomSchema, env);
+  return {
+    accountId: c.ZOOM_ACCOUNT_ID,
+    clientId: c.ZOOM_CLIENT_ID,
+    clientSecret: c.ZOOM_CLIENT_SECRET,
+    apiBaseUrl: c.ZOOM_API_BASE_URL.replace(/\/+$/, ''),
+    oauthUrl: c.ZOOM_OAUTH_URL,
+  };
+}
+
+function readSalesforce(env: Env) {
+  const c = parse(salesforceSchema, env);
+  return {
+    loginUrl: c.SALESFORCE_LOGIN_URL.replace(/\/+$/, ''),
+    clientId: c.SALESFORCE_CLIENT_ID,
+    clientSecret: c.SALESFORCE_CLIENT_SECRET,
+    apiVersion: c.SALESFORCE_API_VERSION,
+  };
+}
+
+function readApi(env: Env) {
+  const c = parse(apiSchema, env);
+  return { port: c.API_PORT, host: c.API_HOST, calloutSecret: c.CALLOUT_SECRET };
+}
+
+/** Reads every section and reports all problems at once. */
+function readAll<T extends Record<string, (env: Env) => unknown>>(
+  readers: T,
+  env: Env,
+): { [K in keyof T]: ReturnType<T[K]> } {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, read] of Object.entries(readers)) {
+    try {
+      out[name] = read(env);
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as { [K in keyof T]: ReturnType<T[K]> };
+}
+
+export function loadWorkerConfig(env: Env = readEnv()) {
+  return readAll({ temporal: readTemporal, zoom: readZoom, salesforce: readSalesforce }, env);
+}
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
+
+export function loadApiConfig(env: Env = readEnv()) {
+  return readAll({ temporal: readTemporal, api: readApi }, env);
+}
+export type ApiProcessConfig = ReturnType<typeof loadApiConfig>;

@@ -1,0 +1,72 @@
+/**
+ * The contract with the Salesforce org: the Event fields the integration reads and writes, under their API
+ * names. The org declares them as DX metadata in salesforce/force-app/main/default/objects/Activity/fields/.
+ */
+
+/** Meeting status written to `Zoom_Status__c` (a picklist in the org). */
+export const ZOOM_STATUSES = ['Scheduled', 'Started', 'Ended', 'Cancelled', 'Not Started', 'Error'] as const;
+export type ZoomStatus = (typeof ZOOM_STATUSES)[number];
+
+/** A snapshot of an Event as the org's trigger sends it: standard and custom fields under their API names. */
+export interface EventSnapshot {
+  Id: string;
+  Subject?: string | null;
+  StartDateTime?: string | null;
+  EndDateTime?: string | null;
+  OwnerId?: string | null;
+  WhoId?: string | null;
+  WhatId?: string | null;
+  Description?: string | null;
+  SystemModstamp: string;
+  Make_Zoom_Meeting__c?: boolean | null;
+  Zoom_Use_PMI__c?: boolean | null;
+  Zoom_Join_Before_Host__c?: boolean | null;
+  Customer_Time_Zone__c?: string | null;
+  Zoom_Additional_Emails__c?: string | null;
+  /** Written by the integration; the trigger echoes them back, the workflow never trusts them over its state. */
+  Zoom_Meeting_Id__c?: string | null;
+}
+
+export type CalloutOperation = 'upsert' | 'delete';
+
+/** One item of `POST /v1/salesforce/events`. */
+export interface EventCalloutItem {
+  operation: CalloutOperation;
+  event: EventSnapshot;
+}
+
+/** The fields the integration writes back to an Event. */
+export interface EventZoomFields {
+  Zoom_Meeting_Id__c?: string | null;
+  Zoom_Join_URL__c?: string | null;
+  Zoom_Status__c?: ZoomStatus;
+  Zoom_Last_Synced__c?: string;
+  Zoom_Sync_Error__c?: string | null;
+}
+
+/**
+ * Fields whose change matters to the Zoom meeting. The org's trigger sends a callout only when one of them
+ * changes (so the integration's own write-backs never echo back as callouts).
+ */
+export const MEETING_INPUT_FIELDS = [
+  'Subject',
+  'StartDateTime',
+  'EndDateTime',
+  'OwnerId',
+  'WhoId',
+  'WhatId',
+  'Description',
+  'Make_Zoom_Meeting__c',
+  'Zoom_Use_PMI__c',
+  'Zoom_Join_Before_Host__c',
+  'Customer_Time_Zone__c',
+  'Zoom_Additional_Emails__c',
+] as const satisfies readonly (keyof EventSnapshot)[];
+
+/** Every field a callout snapshot carries, in a stable order (also what the org's trigger selects). */
+export const SNAPSHOT_FIELDS = [
+  'Id',
+  ...MEETING_INPUT_FIELDS,
+  'SystemModstamp',
+  'Zoom_Meeting_Id__c',
+] as const satisfies readonly (keyof EventSnapshot)[];
