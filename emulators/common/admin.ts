@@ -28,6 +28,12 @@ export interface FaultSpec {
   retryAfter?: string;
   headers?: Record<string, string>;
   delayMs?: number;
+  /**
+   * 'before' (default): the call fails without reaching the emulated API. 'after': the API does its work and
+   * only the answer is replaced, as when a response is lost after the server acted (the case that tests
+   * idempotency).
+   */
+  when?: 'before' | 'after';
 }
 
 interface ActiveFault extends FaultSpec {
@@ -40,6 +46,11 @@ export const ADMIN_PREFIX = '/_emulator/';
 function pathOf(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
+}
+
+function applyFaultHeaders(reply: FastifyReply, fault: FaultSpec): void {
+  if (fault.retryAfter !== undefined) reply.header('retry-after', fault.retryAfter);
+  for (const [name, value] of Object.entries(fault.headers ?? {})) reply.header(name, value);
 }
 
 export class EmulatorAdmin {
@@ -83,9 +94,21 @@ export class EmulatorAdmin {
       if (!fault) return;
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault.status === undefined) return;
-      if (fault.retryAfter !== undefined) reply.header('retry-after', fault.retryAfter);
-      for (const [name, value] of Object.entries(fault.headers ?? {})) reply.header(name, value);
+      if (fault.when === 'after') {
+        (request as FastifyRequest & { lateFault?: FaultSpec }).lateFault = fault;
+        return;
+      }
+      applyFaultHeaders(reply, fault);
       return reply.code(fault.status).send(fault.body ?? '');
+    });
+    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      const fault = (request as FastifyRequest & { lateFault?: FaultSpec }).lateFault;
+      if (!fault || fault.status === undefined) return payload;
+      applyFaultHeaders(reply, fault);
+      reply.code(fault.status);
+      const body = fault.body ?? '';
+      if (typeof body !== 'string') reply.header('content-type', 'application/json; charset=utf-8');
+      return typeof body === 'string' ? body : JSON.stringify(body);
     });
     app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
       const path = pathOf(request.url);

@@ -1,0 +1,40 @@
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+
+/**
+ * How activity errors reach the workflow. Retryable problems (429, 5xx, network) are rethrown so the retry
+ * policy applies, with `nextRetryDelay` when the API said how long to wait. Problems a retry cannot fix become
+ * non-retryable failures with a type the workflow branches on and a message a Salesforce user can read.
+ */
+export const FailureTypes = {
+  hostNotFound: 'HostNotFound',
+  zoomValidation: 'ZoomValidationError',
+  zoomMeetingGone: 'ZoomMeetingNotFound',
+  salesforceValidation: 'SalesforceValidationError',
+  salesforceEventGone: 'SalesforceEventNotFound',
+  rateLimited: 'RateLimited',
+} as const;
+
+export const NON_RETRYABLE_FAILURE_TYPES = [
+  FailureTypes.hostNotFound,
+  FailureTypes.zoomValidation,
+  FailureTypes.zoomMeetingGone,
+  FailureTypes.salesforceValidation,
+  FailureTypes.salesforceEventGone,
+];
+
+/** A daily-limit Retry-After can be hours away; wait at most this long per attempt and ask again. */
+export const MAX_RETRY_DELAY_MS = 15 * 60_000;
+
+export function permanentFailure(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+export function rateLimitedFailure(message: string, retryAfterMs: number | undefined): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureTypes.rateLimited,
+    message,
+    nonRetryable: false,
+    category: ApplicationFailureCategory.BENIGN,
+    ...(retryAfterMs !== undefined ? { nextRetryDelay: Math.min(Math.max(retryAfterMs, 1000), MAX_RETRY_DELAY_MS) } : {}),
+  });
+}

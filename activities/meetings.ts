@@ -1,0 +1,164 @@
+import { activityInfo, log } from '@temporalio/activity';
+import { type EventZoomFields } from '../domain/event-fields';
+import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
+import type { ZoomClient } from '../integrations/zoom/client';
+import type { CreateMeetingRequest } from '../integrations/zoom/types';
+import type { SalesforceClient } from '../integrations/salesforce/client';
+import { FailureTypes, permanentFailure, rateLimitedFailure } from './failures';
+import { ZoomApiError } from '../integrations/zoom/errors';
+import { SalesforceApiError } from '../integrations/salesforce/errors';
+
+/**
+ * Activities of the meeting workflow: thin adapters over the typed Zoom and Salesforce clients. Each one
+ * translates the client's errors into retryable or permanent Temporal failures (see failures.ts).
+ */
+
+export type ZoomApi = Pick<ZoomClient, 'createMeeting' | 'updateMeeting' | 'deleteMeeting' | 'listUserMeetings'>;
+export type SalesforceApi = Pick<SalesforceClient, 'getUser' | 'updateEvent'>;
+
+export interface MeetingActivityDeps {
+  zoom: ZoomApi;
+  salesforce: SalesforceApi;
+}
+
+export interface ScheduledMeeting {
+  meetingId: string;
+  joinUrl: string;
+  hostZoomUserId: string;
+  usesPmi: boolean;
+}
+
+/** Zoom meeting ids for Zoom error codes that mean "no such user" and "no such meeting". */
+const ZOOM_USER_NOT_FOUND = 1001;
+const ZOOM_USER_NOT_IN_ACCOUNT = 1010;
+const ZOOM_MEETING_NOT_FOUND = 3001;
+const ZOOM_CANNOT_DELETE_PMI = 3018;
+
+const SALESFORCE_RECORD_GONE = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_CROSS_REFERENCE_KEY']);
+
+export function toZoomMeetingRequest(plan: MeetingPlan): CreateMeetingRequest {
+  return {
+    topic: plan.topic,
+    type: 2,
+    start_time: plan.startTime.replace(/\.\d{3}Z$/, 'Z'),
+    duration: plan.durationMinutes,
+    ...(plan.timeZone ? { timezone: plan.timeZone } : {}),
+    agenda: plan.agenda,
+    settings: { use_pmi: plan.usePmi, join_before_host: plan.joinBeforeHost },
+  };
+}
+
+function zoomFailure(error: unknown, what: string): unknown {
+  if (!(error instanceof ZoomApiError)) return error;
+  if (error.httpStatus === 429) return rateLimitedFailure(`Zoom rate limit while trying to ${what}`, error.retryAfterMs);
+  if (error.isRetryable) return error;
+  if (error.code === ZOOM_MEETING_NOT_FOUND) {
+    return permanentFailure(FailureTypes.zoomMeetingGone, 'The Zoom meeting no longer exists in Zoom');
+  }
+  return permanentFailure(FailureTypes.zoomValidation, `Zoom refused to ${what}: ${error.message}`);
+}
+
+function salesforceFailure(error: unknown, what: string): unknown {
+  if (!(error instanceof SalesforceApiError)) return error;
+  if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
+    return rateLimitedFailure(`Salesforce API limit reached while trying to ${what}`, 15 * 60_000);
+  }
+  if (error.isRetryable) return error;
+  if (SALESFORCE_RECORD_GONE.has(error.errorCode)) {
+    return permanentFailure(FailureTypes.salesforceEventGone, `The Salesforce record no longer exists (${what})`);
+  }
+  return permanentFailure(FailureTypes.salesforceValidation, `Salesforce refused to ${what}: ${error.message}`);
+}
+
+export function createMeetingActivities({ zoom, salesforce }: MeetingActivityDeps) {
+  /** Finds the meeting an earlier attempt created before it could report back (crash or timeout). */
+  async function findMeetingCreatedEarlier(hostEmail: string, eventId: string) {
+    let nextPageToken: string | undefined;
+    do {
+      const page = await zoom.listUserMeetings(hostEmail, { type: 'scheduled', pageSize: 300, nextPageToken });
+      const found = page.meetings.find((m) => agendaMentionsEvent(m.agenda, eventId));
+      if (found) return found;
+      nextPageToken = page.next_page_token || undefined;
+    } while (nextPageToken);
+    return undefined;
+  }
+
+  return {
+    /** E-mail of the Event owner, which must also be their Zoom login. */
+    async findHostEmail(ownerId: string): Promise<string> {
+      let user;
+      try {
+        user = await salesforce.getUser(ownerId);
+      } catch (error) {
+        throw salesforceFailure(error, 'read the Event owner');
+      }
+      if (!user || !user.Email) {
+        throw permanentFailure(FailureTypes.hostNotFound, `The Event owner (${ownerId}) is not a Salesforce user with an e-mail address`);
+      }
+      if (user.IsActive === false) {
+        throw permanentFailure(FailureTypes.hostNotFound, `The Event owner (${user.Name ?? ownerId}) is an inactive Salesforce user`);
+      }
+      return user.Email;
+    },
+
+    /** Creates the meeting, or on a retry returns the one a previous attempt already created. */
+    async createZoomMeeting(input: { eventId: string; hostEmail: string; plan: MeetingPlan }): Promise<ScheduledMeeting> {
+      const { eventId, hostEmail, plan } = input;
+      try {
+        if (activityInfo().attempt > 1) {
+          const earlier = await findMeetingCreatedEarlier(hostEmail, eventId);
+          if (earlier) {
+            log.info('Zoom meeting found from an earlier attempt', { eventId, meetingId: String(earlier.id) });
+            await zoom.updateMeeting(String(earlier.id), toZoomMeetingRequest(plan));
+            return {
+              meetingId: String(earlier.id),
+              joinUrl: earlier.join_url,
+              hostZoomUserId: earlier.host_id,
+              usesPmi: plan.usePmi,
+            };
+          }
+        }
+        const meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan));
+        return { meetingId: String(meeting.id), joinUrl: meeting.join_url, hostZoomUserId: meeting.host_id, usesPmi: plan.usePmi };
+      } catch (error) {
+        if (error instanceof ZoomApiError && (error.code === ZOOM_USER_NOT_FOUND || error.code === ZOOM_USER_NOT_IN_ACCOUNT)) {
+          throw permanentFailure(
+            FailureTypes.hostNotFound,
+            `The Event owner's e-mail (${hostEmail}) is not a user of this Zoom account. Ask your Zoom admin to add them, or use the same e-mail in Salesforce and Zoom.`,
+          );
+        }
+        throw zoomFailure(error, 'create the meeting');
+      }
+    },
+
+    async updateZoomMeeting(input: { meetingId: string; plan: MeetingPlan }): Promise<void> {
+      try {
+        await zoom.updateMeeting(input.meetingId, toZoomMeetingRequest(input.plan));
+      } catch (error) {
+        throw zoomFailure(error, 'update the meeting');
+      }
+    },
+
+    /** Deletes the meeting; one already gone is fine, and a PMI is never deleted. */
+    async deleteZoomMeeting(input: { meetingId: string; usesPmi: boolean }): Promise<void> {
+      if (input.usesPmi) return;
+      try {
+        await zoom.deleteMeeting(input.meetingId);
+      } catch (error) {
+        if (error instanceof ZoomApiError && (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)) return;
+        throw zoomFailure(error, 'delete the meeting');
+      }
+    },
+
+    /** Writes the integration's fields to the Event, stamping the time of the sync. */
+    async writeEventFields(input: { eventId: string; fields: EventZoomFields }): Promise<void> {
+      try {
+        await salesforce.updateEvent(input.eventId, { ...input.fields, Zoom_Last_Synced__c: new Date().toISOString() });
+      } catch (error) {
+        throw salesforceFailure(error, 'update the Event');
+      }
+    },
+  };
+}
+
+export type MeetingActivities = ReturnType<typeof createMeetingActivities>;

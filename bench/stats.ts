@@ -1,0 +1,20 @@
+/** Nearest-rank percentile of a sample (p in 0..100). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+export function summarize(values: number[]) {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    count: values.length,
+    min: round(Math.min(...values)),
+    p50: round(percentile(values, 50)),
+    p90: round(percentile(values, 90)),
+    p99: round(percentile(values, 99)),
+    max: round(Math.max(...values)),
+    mean: round(values.reduce((a, b) => a + b, 0) / values.length),
+  };
+}

@@ -1,0 +1,100 @@
+import type { EventSnapshot } from './event-fields';
+
+/**
+ * The Zoom meeting an Event asks for, derived purely from its snapshot. The workflow compares plans to decide
+ * whether a callout means "create", "update", "recreate" or "nothing to do".
+ */
+export interface MeetingPlan {
+  /** Salesforce User who owns the Event; their e-mail must be a Zoom user, who hosts the meeting. */
+  ownerId: string;
+  topic: string;
+  /** Scheduled start, ISO UTC. Sent to Zoom in UTC so no local-time ambiguity (DST) can creep in. */
+  startTime: string;
+  durationMinutes: number;
+  /** Customer's IANA zone; absent means the host's own Zoom time zone applies. */
+  timeZone?: string;
+  agenda: string;
+  usePmi: boolean;
+  joinBeforeHost: boolean;
+}
+
+/** Zoom's documented limits for these fields. */
+export const ZOOM_TOPIC_MAX = 200;
+export const ZOOM_AGENDA_MAX = 2000;
+const DEFAULT_TOPIC = 'Salesforce meeting';
+
+/**
+ * The agenda ends with this marker so that, after a crash between "meeting created" and "meeting recorded",
+ * the meeting can be found again in the host's list instead of being created twice.
+ */
+export function eventMarker(eventId: string): string {
+  return `[Salesforce Event ${eventId}]`;
+}
+
+export function agendaMentionsEvent(agenda: string | undefined | null, eventId: string): boolean {
+  return typeof agenda === 'string' && agenda.includes(eventMarker(eventId));
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function agendaFor(eventId: string, description: string | null | undefined): string {
+  const marker = eventMarker(eventId);
+  const body = (description ?? '').trim();
+  if (body.length === 0) return marker;
+  return `${truncate(body, ZOOM_AGENDA_MAX - marker.length - 2)}\n\n${marker}`;
+}
+
+/** Whole minutes between start and end, at least one (Zoom rejects a zero duration). */
+export function durationMinutes(startIso: string, endIso: string): number {
+  return Math.max(1, Math.round((Date.parse(endIso) - Date.parse(startIso)) / 60_000));
+}
+
+/**
+ * The plan for a validated snapshot whose box is ticked (the API guarantees start, end and owner are present
+ * and consistent before a snapshot reaches the workflow).
+ */
+export function planMeeting(event: EventSnapshot): MeetingPlan {
+  if (!event.StartDateTime || !event.EndDateTime || !event.OwnerId) {
+    throw new Error('A Zoom meeting needs the Event start, end and owner');
+  }
+  const subject = (event.Subject ?? '').trim();
+  return {
+    ownerId: event.OwnerId,
+    topic: truncate(subject.length > 0 ? subject : DEFAULT_TOPIC, ZOOM_TOPIC_MAX),
+    startTime: new Date(Date.parse(event.StartDateTime)).toISOString(),
+    durationMinutes: durationMinutes(event.StartDateTime, event.EndDateTime),
+    ...(event.Customer_Time_Zone__c ? { timeZone: event.Customer_Time_Zone__c } : {}),
+    agenda: agendaFor(event.Id, event.Description),
+    usePmi: event.Zoom_Use_PMI__c === true,
+    joinBeforeHost: event.Zoom_Join_Before_Host__c === true,
+  };
+}
+
+export function wantsZoomMeeting(operation: 'upsert' | 'delete', event: EventSnapshot): boolean {
+  return operation === 'upsert' && event.Make_Zoom_Meeting__c === true;
+}
+
+export type PlanChange = 'none' | 'update' | 'recreate';
+
+/**
+ * How to go from the meeting that exists to the one asked for. A new host or a switch to or from the PMI
+ * cannot be expressed as a PATCH, so those recreate the meeting.
+ */
+export function planChange(current: MeetingPlan, next: MeetingPlan): PlanChange {
+  if (current.ownerId !== next.ownerId || current.usePmi !== next.usePmi) return 'recreate';
+  const same =
+    current.topic === next.topic &&
+    current.startTime === next.startTime &&
+    current.durationMinutes === next.durationMinutes &&
+    current.timeZone === next.timeZone &&
+    current.agenda === next.agenda &&
+    current.joinBeforeHost === next.joinBeforeHost;
+  return same ? 'none' : 'update';
+}
+
+/** End of the planned meeting (ISO UTC). */
+export function plannedEnd(plan: MeetingPlan): string {
+  return new Date(Date.parse(plan.startTime) + plan.durationMinutes * 60_000).toISOString();
+}

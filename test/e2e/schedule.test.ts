@@ -1,0 +1,221 @@
+/**
+ * End to end on a Temporal dev server: a Salesforce user saves an Event through jsforce, the emulated org
+ * calls the API, the workflow creates the Zoom meeting in the Zoom emulator and writes the join link back.
+ */
+import axios from 'axios';
+import { type Connection } from 'jsforce';
+import { calloutHeaders } from '../../domain/callout-signature';
+import { DEMO_CREDENTIALS, DEMO_USERS } from '../../emulators/demo-org';
+import { ZoomApiError } from '../../integrations/zoom/errors';
+import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
+import { eventually, startTestStack, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+let sf: Connection;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  sf = await stack.sfUser();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const ADA = DEMO_USERS[0];
+const HOUR = 3_600_000;
+
+interface EventRecord {
+  Id: string;
+  Zoom_Meeting_Id__c: string | null;
+  Zoom_Join_URL__c: string | null;
+  Zoom_Status__c: string | null;
+  Zoom_Sync_Error__c: string | null;
+  Zoom_Last_Synced__c: string | null;
+}
+
+const ZOOM_FIELDS = ['Id', 'Zoom_Meeting_Id__c', 'Zoom_Join_URL__c', 'Zoom_Status__c', 'Zoom_Sync_Error__c', 'Zoom_Last_Synced__c'];
+
+function newEvent(overrides: Record<string, unknown> = {}) {
+  const start = Date.now() + 24 * HOUR + Math.floor(Math.random() * 1000) * 60_000;
+  return {
+    Subject: 'Discovery call with Acme',
+    StartDateTime: new Date(start).toISOString(),
+    EndDateTime: new Date(start + 45 * 60_000).toISOString(),
+    OwnerId: ADA.salesforceId,
+    WhoId: '003000000000001AAA',
+    Description: 'Walk through the pilot plan.',
+    Make_Zoom_Meeting__c: true,
+    Customer_Time_Zone__c: 'America/Chicago',
+    ...overrides,
+  };
+}
+
+async function readEvent(id: string): Promise<EventRecord> {
+  return (await sf.sobject('Event').retrieve(id, { fields: ZOOM_FIELDS } as never)) as unknown as EventRecord;
+}
+
+async function waitForEvent(id: string, predicate: (e: EventRecord) => boolean, what: string): Promise<EventRecord> {
+  return eventually(async () => {
+    const event = await readEvent(id);
+    return predicate(event) ? event : undefined;
+  }, 30_000, what);
+}
+
+async function createEvent(fields: Record<string, unknown>): Promise<string> {
+  const result = await sf.sobject('Event').create(fields);
+  if (!result.success) throw new Error(JSON.stringify(result));
+  return result.id;
+}
+
+function meetingCreates(): number {
+  return stack.zoom.admin.requests.filter((r) => r.method === 'POST' && /\/v2\/users\/[^/]+\/meetings$/.test(r.path) && r.status === 201)
+    .length;
+}
+
+test('saving a ticked Event gives it a working Zoom join link', async () => {
+  const fields = newEvent();
+  const id = await createEvent(fields);
+  const event = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'the Event to be scheduled');
+
+  expect(event.Zoom_Join_URL__c).toMatch(/\/j\/\d+/);
+  expect(event.Zoom_Sync_Error__c).toBeNull();
+  expect(event.Zoom_Last_Synced__c).toBeTruthy();
+  const meeting = await stack.zoomClient.getMeeting(event.Zoom_Meeting_Id__c!);
+  expect(meeting.topic).toBe(fields.Subject);
+  expect(meeting.join_url).toBe(event.Zoom_Join_URL__c);
+  expect(meeting.host_email).toBe(ADA.email);
+  expect(meeting.duration).toBe(45);
+  expect(meeting.timezone).toBe('America/Chicago');
+  expect(Date.parse(meeting.start_time!)).toBe(Date.parse(fields.StartDateTime));
+  expect(meeting.agenda).toContain('Walk through the pilot plan.');
+});
+
+test('moving the Event reschedules the same Zoom meeting; unticking cancels it', async () => {
+  const id = await createEvent(newEvent());
+  const scheduled = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
+  const meetingId = scheduled.Zoom_Meeting_Id__c!;
+
+  const newStart = Date.now() + 72 * HOUR;
+  await sf.sobject('Event').update({
+    Id: id,
+    StartDateTime: new Date(newStart).toISOString(),
+    EndDateTime: new Date(newStart + 90 * 60_000).toISOString(),
+  });
+  const moved = await eventually(async () => {
+    const meeting = await stack.zoomClient.getMeeting(meetingId);
+    return Date.parse(meeting.start_time!) === newStart ? meeting : undefined;
+  }, 30_000, 'the Zoom meeting to move');
+  expect(moved.duration).toBe(90);
+  expect((await readEvent(id)).Zoom_Meeting_Id__c).toBe(meetingId);
+
+  await sf.sobject('Event').update({ Id: id, Make_Zoom_Meeting__c: false });
+  const cancelled = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Cancelled', 'cancelled');
+  expect(cancelled.Zoom_Join_URL__c).toBeNull();
+  await expect(stack.zoomClient.getMeeting(meetingId)).rejects.toMatchObject({ code: 3001 });
+});
+
+test('deleting the Event deletes its Zoom meeting', async () => {
+  const id = await createEvent(newEvent());
+  const { Zoom_Meeting_Id__c: meetingId } = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
+  await sf.sobject('Event').destroy(id);
+  await eventually(async () => {
+    try {
+      await stack.zoomClient.getMeeting(meetingId!);
+      return undefined;
+    } catch (error) {
+      return error instanceof ZoomApiError && error.code === 3001 ? true : undefined;
+    }
+  }, 30_000, 'the meeting to be deleted');
+});
+
+test('an owner without a Zoom account gets a clear error on the Event', async () => {
+  const babbage = DEMO_USERS.find((u) => u.zoomId === null)!;
+  const id = await createEvent(newEvent({ OwnerId: babbage.salesforceId }));
+  const event = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Error', 'the error');
+  expect(event.Zoom_Sync_Error__c).toContain(babbage.email);
+  expect(event.Zoom_Sync_Error__c).toMatch(/not a user of this Zoom account/);
+  expect(event.Zoom_Join_URL__c).toBeNull();
+});
+
+test('a bulk insert of 200 Events makes one callout and 200 meetings', async () => {
+  const before = meetingCreates();
+  const calloutsBefore = stack.salesforce.trigger.callouts.length;
+  const records = Array.from({ length: 200 }, (_, i) => ({
+    attributes: { type: 'Event' },
+    ...newEvent({ Subject: `Bulk ${i}`, OwnerId: DEMO_USERS[i % 3].salesforceId }),
+  }));
+  const results = await sf.sobject('Event').create(records, { allOrNone: true });
+  const ids = results.map((r) => {
+    if (!r.success) throw new Error(JSON.stringify(r));
+    return r.id;
+  });
+  await eventually(async () => {
+    const { records: done } = await sf.query<{ Id: string }>(
+      `SELECT Id FROM Event WHERE Zoom_Status__c = 'Scheduled' AND Subject LIKE 'Bulk %'`,
+    );
+    return done.length === 200 ? done : undefined;
+  }, 60_000, 'all 200 Events to be scheduled');
+  expect(meetingCreates() - before).toBe(200);
+  const callouts = stack.salesforce.trigger.callouts.slice(calloutsBefore);
+  expect(callouts).toHaveLength(1);
+  expect(callouts[0].itemCount).toBe(200);
+  const sample = await readEvent(ids[137]);
+  expect(sample.Zoom_Join_URL__c).toMatch(/\/j\/\d+/);
+});
+
+test('a forged callout is refused and starts nothing', async () => {
+  const fake = { events: [{ operation: 'upsert', event: { ...newEvent(), Id: '00U000000000999AAA', SystemModstamp: new Date().toISOString() } }] };
+  const body = JSON.stringify(fake);
+  const headers = calloutHeaders('not-the-secret-at-all', body);
+  const response = await axios.post(`${stack.apiUrl}/v1/salesforce/events`, body, { headers, validateStatus: () => true });
+  expect(response.status).toBe(401);
+  const unsigned = await axios.post(`${stack.apiUrl}/v1/salesforce/events`, fake, { validateStatus: () => true });
+  expect(unsigned.status).toBe(401);
+  await expect(stack.env.client.workflow.getHandle(meetingWorkflowId('00U000000000999AAA')).describe()).rejects.toThrow();
+});
+
+test('Zoom 429s and a lost 500 answer still end with exactly one meeting', async () => {
+  const meetingsPath = '^/v2/users/[^/]+/meetings$';
+  await axios.post(`${stack.zoomUrl}/_emulator/faults`, {
+    faults: [
+      {
+        method: 'POST',
+        path: meetingsPath,
+        times: 3,
+        status: 429,
+        retryAfter: '1',
+        body: { code: 429, message: 'You have reached the maximum per-second rate limit for this API. Try again later.' },
+        headers: { 'x-ratelimit-category': 'Medium', 'x-ratelimit-type': 'QPS' },
+      },
+      // Zoom creates the meeting, then the answer is lost: the retry must find it, not create another.
+      { method: 'POST', path: meetingsPath, times: 1, status: 500, when: 'after', body: { code: 500, message: 'Internal error' } },
+    ],
+  });
+  const before = meetingCreates();
+  const postsBefore = stack.zoom.admin.requests.filter((r) => r.method === 'POST').length;
+  const subject = `Flaky Zoom ${Date.now()}`;
+  const id = await createEvent(newEvent({ Subject: subject }));
+  const event = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled despite faults');
+
+  const posts = stack.zoom.admin.requests.filter((r) => r.method === 'POST').slice(postsBefore);
+  expect(posts.filter((r) => r.status === 429)).toHaveLength(3);
+  expect(posts.filter((r) => r.status === 500)).toHaveLength(1);
+  expect(meetingCreates()).toBe(before); // the only successful create was answered with 500
+  const listed = await stack.zoomClient.listUserMeetings(ADA.email, { type: 'scheduled', pageSize: 300 });
+  const mine = listed.meetings.filter((m) => m.topic === subject);
+  expect(mine).toHaveLength(1);
+  expect(String(mine[0].id)).toBe(event.Zoom_Meeting_Id__c);
+});
+
+test('an expired Salesforce session is refreshed by jsforce and the write-back still lands', async () => {
+  await axios.post(`${stack.salesforceUrl}/_emulator/sessions/expire`);
+  sf = await stack.sfUser();
+  const id = await createEvent(newEvent({ Subject: 'After session expiry' }));
+  const event = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled after expiry');
+  expect(event.Zoom_Join_URL__c).toBeTruthy();
+  const invalidSession = stack.salesforce.admin.requests.filter((r) => r.status === 401);
+  expect(invalidSession.length).toBeGreaterThan(0);
+  const state = await stack.env.client.workflow.getHandle(meetingWorkflowId(id)).query(meetingStateQuery);
+  expect(state.phase).toBe('scheduled');
+});

@@ -1,0 +1,130 @@
+/**
+ * The whole product in one test process, on real parts: a Temporal dev server, the Zoom and Salesforce
+ * emulators on loopback ports, the HTTP API and a worker with the production activities and clients.
+ * Only base URLs and credentials say that Zoom and Salesforce are emulated.
+ */
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { type FastifyInstance } from 'fastify';
+import { Connection as SalesforceConnection } from 'jsforce';
+import { createActivities } from '../../activities';
+import { createApiServer } from '../../client/server';
+import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
+import { createSalesforceEmulator } from '../../emulators/salesforce/server';
+import { createZoomEmulator } from '../../emulators/zoom/server';
+import { SalesforceClient } from '../../integrations/salesforce/client';
+import { ZoomClient } from '../../integrations/zoom/client';
+import { createWorker } from '../../workers/worker';
+import { createDevServerEnv, uniqueTaskQueue } from './temporal';
+
+export const API_VERSION = '62.0';
+
+export interface TestStack {
+  env: TestWorkflowEnvironment;
+  zoom: ReturnType<typeof createZoomEmulator>;
+  salesforce: ReturnType<typeof createSalesforceEmulator>;
+  api: FastifyInstance;
+  apiUrl: string;
+  zoomUrl: string;
+  salesforceUrl: string;
+  taskQueue: string;
+  worker: Worker;
+  zoomClient: ZoomClient;
+  /** A jsforce connection playing a Salesforce user of the org (client-credentials flow against the emulator). */
+  sfUser: () => Promise<SalesforceConnection>;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(options: { zoomEmulator?: Parameters<typeof createZoomEmulator>[0] } = {}): Promise<TestStack> {
+  const env = await createDevServerEnv();
+  const taskQueue = uniqueTaskQueue('e2e');
+
+  const zoom = createZoomEmulator({ credentials: DEMO_CREDENTIALS.zoom, ...options.zoomEmulator });
+  const zoomUrl = await zoom.listen(0, '127.0.0.1');
+
+  const api = createApiServer({
+    calloutSecret: DEMO_CREDENTIALS.calloutSecret,
+    temporal: env.client,
+    taskQueue,
+    logger: false,
+  } as Parameters<typeof createApiServer>[0]);
+  const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
+
+  const salesforce = createSalesforceEmulator({
+    clientId: DEMO_CREDENTIALS.salesforce.clientId,
+    clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
+    callout: { url: `${apiUrl}/v1/salesforce/events`, secret: DEMO_CREDENTIALS.calloutSecret },
+  } as Parameters<typeof createSalesforceEmulator>[0]);
+  const salesforceUrl = await salesforce.listen(0, '127.0.0.1');
+
+  const zoomConfig = {
+    ...DEMO_CREDENTIALS.zoom,
+    apiBaseUrl: `${zoomUrl}/v2`,
+    oauthUrl: `${zoomUrl}/oauth/token`,
+  };
+  const salesforceConfig = {
+    loginUrl: salesforceUrl,
+    clientId: DEMO_CREDENTIALS.salesforce.clientId,
+    clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
+    apiVersion: API_VERSION,
+  };
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle,
+    activities: createActivities({ zoom: new ZoomClient(zoomConfig), salesforce: new SalesforceClient(salesforceConfig) }),
+  });
+  const workerRun = worker.run();
+
+  const sfUser = async () => {
+    const conn = new SalesforceConnection({
+      oauth2: { loginUrl: salesforceUrl, clientId: salesforceConfig.clientId, clientSecret: salesforceConfig.clientSecret },
+      version: API_VERSION,
+    });
+    await conn.authorize({ grant_type: 'client_credentials' });
+    return conn;
+  };
+
+  return {
+    env,
+    zoom,
+    salesforce,
+    api,
+    apiUrl,
+    zoomUrl,
+    salesforceUrl,
+    taskQueue,
+    worker,
+    zoomClient: new ZoomClient(zoomConfig),
+    sfUser,
+    async stop() {
+      worker.shutdown();
+      await workerRun;
+      await api.close();
+      await salesforce.close();
+      await zoom.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** Polls until `probe` returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * The meeting workflow on the Java time-skipping server, with fake activities: what it asks Zoom and
+ * Salesforce to do for each sequence of callouts, and what it leaves in its state and search attributes.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities, ScheduledMeeting } from '../../activities';
+import { FailureTypes } from '../../activities/failures';
+import type { EventCalloutItem, EventSnapshot } from '../../domain/event-fields';
+import type { MeetingPlan } from '../../domain/meeting-plan';
+import {
+  eventChangedSignal,
+  meetingStateQuery,
+  meetingWorkflowId,
+  MeetingStatusAttribute,
+  ZoomMeetingIdAttribute,
+  type MeetingState,
+} from '../../workflows/messages';
+import { RETIRE_GRACE_MS, type meetingWorkflow } from '../../workflows/meeting';
+import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let workflowBundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger() });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function quietLogger() {
+  const noop = () => undefined;
+  return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+}
+
+const HOUR = 60 * 60_000;
+let eventCounter = 0;
+
+function nextEventId(): string {
+  eventCounter += 1;
+  return `00U${String(eventCounter).padStart(12, '0')}AAA`;
+}
+
+function stamp(offsetMs: number): string {
+  return new Date(Date.UTC(2026, 10, 1, 12, 0, 0) + offsetMs).toISOString();
+}
+
+/** A ticked Event starting `startInMs` from now, lasting 30 minutes. */
+function snapshot(id: string, nowMs: number, overrides: Partial<EventSnapshot> = {}): EventSnapshot {
+  const start = nowMs + 2 * HOUR;
+  return {
+    Id: id,
+    Subject: 'Quarterly review',
+    StartDateTime: new Date(start).toISOString(),
+    EndDateTime: new Date(start + 30 * 60_000).toISOString(),
+    OwnerId: '005000000000001AAA',
+    WhoId: '003000000000001AAA',
+    Description: 'Agenda: numbers',
+    SystemModstamp: stamp(0),
+    Make_Zoom_Meeting__c: true,
+    Zoom_Use_PMI__c: false,
+    Zoom_Join_Before_Host__c: false,
+    Customer_Time_Zone__c: 'America/New_York',
+    ...overrides,
+  };
+}
+
+function upsert(event: EventSnapshot): EventCalloutItem {
+  return { operation: 'upsert', event };
+}
+
+/** Fake activities that behave like a healthy Zoom account and org, recording every call. */
+function fakeActivities(overrides: Partial<Activities> = {}) {
+  let meetings = 0;
+  const activities = {
+    findHostEmail: jest.fn(async (_ownerId: string) => 'ada.lovelace@demo-sales.example'),
+    createZoomMeeting: jest.fn(
+      async (input: { eventId: string; hostEmail: string; plan: MeetingPlan }): Promise<ScheduledMeeting> => {
+        meetings += 1;
+        const id = String(81000000000 + meetings);
+        return { meetingId: id, joinUrl: `https://zoom.test/j/${id}`, hostZoomUserId: 'zoom-host', usesPmi: input.plan.usePmi };
+      },
+    ),
+    updateZoomMeeting: jest.fn(async (_input: { meetingId: string; plan: MeetingPlan }) => undefined),
+    deleteZoomMeeting: jest.fn(async (_input: { meetingId: string; usesPmi: boolean }) => undefined),
+    writeEventFields: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown> }) => undefined),
+    ...overrides,
+  };
+  return activities;
+}
+
+type Fakes = ReturnType<typeof fakeActivities>;
+
+async function withWorker<T>(activities: Fakes, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = uniqueTaskQueue('meeting-wf');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities: activities as unknown as Activities,
+  });
+  return worker.runUntil(fn(taskQueue));
+}
+
+async function signalWithStart(taskQueue: string, item: EventCalloutItem) {
+  return env.client.workflow.signalWithStart<typeof meetingWorkflow, [EventCalloutItem]>('meetingWorkflow', {
+    workflowId: meetingWorkflowId(item.event.Id),
+    taskQueue,
+    args: [{ eventId: item.event.Id }],
+    signal: eventChangedSignal,
+    signalArgs: [item],
+  });
+}
+
+/** Polls the workflow's state until `predicate` holds (queries do not skip time, so this is real time). */
+async function waitForState(
+  handle: { query: (q: typeof meetingStateQuery) => Promise<MeetingState> },
+  predicate: (s: MeetingState) => boolean,
+): Promise<MeetingState> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const state = await handle.query(meetingStateQuery);
+    if (predicate(state)) return state;
+    if (Date.now() > deadline) throw new Error(`State never matched: ${JSON.stringify(state)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('meeting workflow', () => {
+  test('a ticked Event gets one Zoom meeting and the Event is written back as Scheduled', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const event = snapshot(nextEventId(), now);
+      const handle = await signalWithStart(taskQueue, upsert(event));
+      const state = await waitForState(handle, (s) => s.phase === 'scheduled');
+
+      expect(acts.findHostEmail).toHaveBeenCalledWith('005000000000001AAA');
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
+      const plan = acts.createZoomMeeting.mock.calls[0][0].plan;
+      expect(plan).toMatchObject({
+        topic: 'Quarterly review',
+        startTime: event.StartDateTime,
+        durationMinutes: 30,
+        timeZone: 'America/New_York',
+        usePmi: false,
+      });
+      expect(plan.agenda).toContain(event.Id);
+      expect(acts.writeEventFields).toHaveBeenCalledWith({
+        eventId: event.Id,
+        fields: expect.objectContaining({
+          Zoom_Meeting_Id__c: state.zoomMeetingId,
+          Zoom_Join_URL__c: state.joinUrl,
+          Zoom_Status__c: 'Scheduled',
+          Zoom_Sync_Error__c: null,
+        }),
+      });
+      const description = await handle.describe();
+      expect(description.typedSearchAttributes.get(MeetingStatusAttribute)).toBe('Scheduled');
+      expect(description.typedSearchAttributes.get(ZoomMeetingIdAttribute)).toBe(state.zoomMeetingId);
+    });
+  });
+
+  test('the same callout delivered five times makes one workflow and one meeting', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const item = upsert(snapshot(nextEventId(), await env.currentTimeMs()));
+      const handles = [];
+      for (let i = 0; i < 5; i += 1) handles.push(await signalWithStart(taskQueue, item));
+      expect(new Set(handles.map((h) => h.signaledRunId)).size).toBe(1);
+      const state = await waitForState(handles[0], (s) => s.appliedChanges + s.ignoredStaleChanges === 5);
+      expect(state.appliedChanges).toBe(1);
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  test('a reschedule while waiting moves the meeting and the wait', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const first = snapshot(id, now);
+      const handle = await signalWithStart(taskQueue, upsert(first));
+      await waitForState(handle, (s) => s.phase === 'scheduled');
+
+      const later = new Date(now + 5 * HOUR).toISOString();
+      const moved = snapshot(id, now, {
+        StartDateTime: later,
+        EndDateTime: new Date(now + 6 * HOUR).toISOString(),
+        SystemModstamp: stamp(1000),
+      });
+      await handle.signal(eventChangedSignal, upsert(moved));
+      const state = await waitForState(handle, (s) => s.startTime === later);
+      expect(acts.updateZoomMeeting).toHaveBeenCalledWith({
+        meetingId: state.zoomMeetingId,
+        plan: expect.objectContaining({ startTime: later, durationMinutes: 60 }),
+      });
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
+
+      // Past the original start the workflow is still waiting for the new one.
+      await env.sleep(3 * HOUR);
+      expect((await handle.query(meetingStateQuery)).phase).toBe('scheduled');
+      await env.sleep(2 * HOUR + 60_000);
+      expect((await handle.query(meetingStateQuery)).phase).toBe('in-progress');
+    });
+  });
+
+  test('a callout older than the one applied changes nothing', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(5000), Subject: 'New' })));
+      await waitForState(handle, (s) => s.phase === 'scheduled');
+      await handle.signal(eventChangedSignal, upsert(snapshot(id, now, { SystemModstamp: stamp(1000), Subject: 'Old' })));
+      const state = await waitForState(handle, (s) => s.ignoredStaleChanges === 1);
+      expect(state.appliedChanges).toBe(1);
+      expect(acts.updateZoomMeeting).not.toHaveBeenCalled();
+      expect(acts.createZoomMeeting.mock.calls[0][0].plan.topic).toBe('New');
+    });
+  });
+
+  test('unticking the box deletes the meeting and marks the Event Cancelled', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now)));
+      const scheduled = await waitForState(handle, (s) => s.phase === 'scheduled');
+      await handle.signal(
+        eventChangedSignal,
+        upsert(snapshot(id, now, { Make_Zoom_Meeting__c: false, SystemModstamp: stamp(1000) })),
+      );
+      const state = await waitForState(handle, (s) => s.phase === 'cancelled');
+      expect(acts.deleteZoomMeeting).toHaveBeenCalledWith({ meetingId: scheduled.zoomMeetingId, usesPmi: false });
+      expect(acts.writeEventFields).toHaveBeenLastCalledWith({
+        eventId: id,
+        fields: { Zoom_Status__c: 'Cancelled', Zoom_Join_URL__c: null, Zoom_Meeting_Id__c: null, Zoom_Sync_Error__c: null },
+      });
+      expect(state.status).toBe('Cancelled');
+      expect((await handle.describe()).typedSearchAttributes.get(MeetingStatusAttribute)).toBe('Cancelled');
+    });
+  });
+
+  test('a deleted Event deletes its meeting, writes nothing back and the workflow retires', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now)));
+      await waitForState(handle, (s) => s.phase === 'scheduled');
+      const writesBefore = acts.writeEventFields.mock.calls.length;
+      await handle.signal(eventChangedSignal, { operation: 'delete', event: snapshot(id, now, { SystemModstamp: stamp(1000) }) });
+      const result = await handle.result();
+      expect(result.phase).toBe('cancelled');
+      expect(acts.deleteZoomMeeting).toHaveBeenCalledTimes(1);
+      expect(acts.writeEventFields).toHaveBeenCalledTimes(writesBefore);
+    });
+  });
+
+  test('a PMI meeting is never deleted as such: the activity is told it is the PMI', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now, { Zoom_Use_PMI__c: true })));
+      await waitForState(handle, (s) => s.phase === 'scheduled');
+      await handle.signal(eventChangedSignal, { operation: 'delete', event: snapshot(id, now, { SystemModstamp: stamp(1) }) });
+      await handle.result();
+      expect(acts.deleteZoomMeeting).toHaveBeenCalledWith(expect.objectContaining({ usesPmi: true }));
+    });
+  });
+
+  test('an owner who is not a Zoom user gets a clear error on the Event, without a retry storm', async () => {
+    const message = "The Event owner's e-mail (x@y.example) is not a user of this Zoom account.";
+    const acts = fakeActivities({
+      createZoomMeeting: jest.fn(async () => {
+        throw ApplicationFailure.create({ type: FailureTypes.hostNotFound, message, nonRetryable: true });
+      }),
+    });
+    await withWorker(acts, async (taskQueue) => {
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(nextEventId(), await env.currentTimeMs())));
+      const state = await waitForState(handle, (s) => s.phase === 'failed');
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
+      expect(state.lastError).toBe(message);
+      expect(acts.writeEventFields).toHaveBeenLastCalledWith({
+        eventId: expect.any(String),
+        fields: { Zoom_Status__c: 'Error', Zoom_Sync_Error__c: message },
+      });
+      expect((await handle.describe()).typedSearchAttributes.get(MeetingStatusAttribute)).toBe('Error');
+    });
+  });
+
+  test('a new owner recreates the meeting under the new host', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now)));
+      const first = await waitForState(handle, (s) => s.phase === 'scheduled');
+      await handle.signal(
+        eventChangedSignal,
+        upsert(snapshot(id, now, { OwnerId: '005000000000002AAA', SystemModstamp: stamp(1000) })),
+      );
+      const second = await waitForState(handle, (s) => s.zoomMeetingId !== first.zoomMeetingId && s.phase === 'scheduled');
+      expect(acts.deleteZoomMeeting).toHaveBeenCalledWith({ meetingId: first.zoomMeetingId, usesPmi: false });
+      expect(acts.findHostEmail).toHaveBeenLastCalledWith('005000000000002AAA');
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(2);
+      expect(second.joinUrl).not.toBe(first.joinUrl);
+    });
+  });
+
+  test('a meeting deleted in Zoom is recreated when the Event changes', async () => {
+    const acts = fakeActivities({
+      updateZoomMeeting: jest.fn(async () => {
+        throw ApplicationFailure.create({ type: FailureTypes.zoomMeetingGone, message: 'gone', nonRetryable: true });
+      }),
+    });
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now)));
+      await waitForState(handle, (s) => s.phase === 'scheduled');
+      await handle.signal(eventChangedSignal, upsert(snapshot(id, now, { Subject: 'Renamed', SystemModstamp: stamp(1000) })));
+      await waitForState(handle, (s) => s.appliedChanges === 2 && s.phase === 'scheduled');
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(2);
+      expect(acts.createZoomMeeting.mock.calls[1][0].plan.topic).toBe('Renamed');
+    });
+  });
+
+  test('an Event that never wanted a meeting writes nothing and the workflow ends after the grace period', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const handle = await signalWithStart(
+        taskQueue,
+        upsert(snapshot(nextEventId(), await env.currentTimeMs(), { Make_Zoom_Meeting__c: false })),
+      );
+      const result = await handle.result();
+      expect(result.phase).toBe('closed');
+      expect(acts.writeEventFields).not.toHaveBeenCalled();
+      expect(acts.deleteZoomMeeting).not.toHaveBeenCalled();
+      expect(RETIRE_GRACE_MS).toBeGreaterThan(0);
+    });
+  });
+
+  test('a later run adopts the meeting already on the Event instead of creating a second one', async () => {
+    const acts = fakeActivities();
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      const event = snapshot(nextEventId(), now, { Zoom_Meeting_Id__c: '81999999999', Subject: 'Edited later' });
+      const handle = await signalWithStart(taskQueue, upsert(event));
+      const state = await waitForState(handle, (s) => s.phase === 'scheduled');
+      expect(acts.createZoomMeeting).not.toHaveBeenCalled();
+      expect(acts.updateZoomMeeting).toHaveBeenCalledWith({
+        meetingId: '81999999999',
+        plan: expect.objectContaining({ topic: 'Edited later' }),
+      });
+      expect(state.zoomMeetingId).toBe('81999999999');
+      expect(acts.writeEventFields.mock.calls[0][0].fields).not.toHaveProperty('Zoom_Join_URL__c');
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { meetingWorkflow } from './meeting';
