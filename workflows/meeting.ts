@@ -15,8 +15,8 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type SearchAttributeUpdatePair,
 } from '@temporalio/workflow';
+import type { RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, ScheduledMeeting } from '../activities';
 import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import type { EventCalloutItem, EventZoomFields, ZoomStatus } from '../domain/event-fields';
@@ -31,7 +31,7 @@ import {
   type MeetingWorkflowInput,
 } from './messages';
 
-const retry = {
+const retry: RetryPolicy = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '5 minutes',
@@ -216,8 +216,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
       const newest = fresh.reduce((a, b) => (isNewer(b, a.event.SystemModstamp, a.operation === 'delete') ? b : a));
       state.ignoredStaleChanges += fresh.length - 1;
       state.lastAppliedModstamp = newest.event.SystemModstamp;
-      state.appliedChanges += 1;
       await apply(newest);
+      state.appliedChanges += 1;
       retireAt = Math.max(Date.now(), state.endTime ? Date.parse(state.endTime) : 0) + RETIRE_GRACE_MS;
     }
   }

@@ -95,6 +95,12 @@ function fakeActivities(overrides: Partial<Activities> = {}) {
 
 type Fakes = ReturnType<typeof fakeActivities>;
 
+const started = new Set<string>();
+
+/**
+ * Runs a test with its own worker and task queue. Workflows left running are terminated afterwards: the
+ * time-skipping server cannot skip time while a workflow task waits for a worker that is gone.
+ */
 async function withWorker<T>(activities: Fakes, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = uniqueTaskQueue('meeting-wf');
   const worker = await Worker.create({
@@ -103,10 +109,21 @@ async function withWorker<T>(activities: Fakes, fn: (taskQueue: string) => Promi
     workflowBundle,
     activities: activities as unknown as Activities,
   });
-  return worker.runUntil(fn(taskQueue));
+  try {
+    return await worker.runUntil(fn(taskQueue));
+  } finally {
+    for (const workflowId of started) {
+      await env.client.workflow
+        .getHandle(workflowId)
+        .terminate('test finished')
+        .catch(() => undefined);
+    }
+    started.clear();
+  }
 }
 
 async function signalWithStart(taskQueue: string, item: EventCalloutItem) {
+  started.add(meetingWorkflowId(item.event.Id));
   return env.client.workflow.signalWithStart<typeof meetingWorkflow, [EventCalloutItem]>('meetingWorkflow', {
     workflowId: meetingWorkflowId(item.event.Id),
     taskQueue,

@@ -1,0 +1,53 @@
+/**
+ * Entry point of the HTTP API: `npm run api`. Reads the API configuration, connects to Temporal, listens, and
+ * shuts down cleanly on SIGINT/SIGTERM (stop accepting requests, let in-flight ones finish, close the connection).
+ */
+import { ConfigError, loadApiConfig, type ApiProcessConfig } from '../common/config';
+import { connectClient } from '../common/temporal-connection';
+import { createApiServer } from './server';
+
+function loadConfigOrExit(): ApiProcessConfig {
+  try {
+    return loadApiConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const temporal = await connectClient(config.temporal);
+  const app = createApiServer({
+    calloutSecret: config.api.calloutSecret,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+  });
+
+  let shuttingDown = false;
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+      await temporal.connection.close();
+    } catch (error) {
+      app.log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'shutdown failed');
+      process.exitCode = 1;
+    }
+  };
+  process.once('SIGINT', (signal) => void shutdown(signal));
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+
+  const url = await app.listen({ host: config.api.host, port: config.api.port });
+  app.log.info({ url, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'API listening');
+}
+
+main().catch((error: unknown) => {
+  console.error('API failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { ConnectionLike, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import type { WithWorkflowArgs } from '@temporalio/common';
+import { parseCalloutBody, type FieldError } from '../domain/callout-validation';
+import { CALLOUT_SIGNATURE_HEADER, CALLOUT_TIMESTAMP_HEADER, verifyCallout } from '../domain/callout-signature';
+import type { EventCalloutItem } from '../domain/event-fields';
+import {
+  eventChangedSignal,
+  meetingWorkflowId,
+  SalesforceEventIdAttribute,
+  type MeetingWorkflowInput,
+} from '../workflows/messages';
+import { forEachInEventOrder } from './per-event-lanes';
+
+/** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
+export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
+export const CALLOUT_PATH = '/v1/salesforce/events';
+/** Salesforce's own cap on a synchronous callout body. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+export const SIGNAL_CONCURRENCY = 32;
+/** Answer before the org's default 10 s callout timeout, so it sees our 503 rather than a timeout. */
+export const DEFAULT_TEMPORAL_TIMEOUT_MS = 8_000;
+const READINESS_TIMEOUT_MS = 3_000;
+const RETRY_AFTER_SECONDS = 5;
+
+type MeetingWorkflow = (input: MeetingWorkflowInput) => Promise<unknown>;
+export type MeetingSignalWithStartOptions = WithWorkflowArgs<
+  MeetingWorkflow,
+  WorkflowSignalWithStartOptions<[EventCalloutItem]>
+>;
+
+/** The part of a Temporal `Client` the API uses; a real `Client` fits, and tests pass a small fake. */
+export interface ApiTemporalClient {
+  workflow: {
+    signalWithStart(workflowType: string, options: MeetingSignalWithStartOptions): Promise<unknown>;
+  };
+  connection: Pick<ConnectionLike, 'withDeadline'> & {
+    workflowService: { getSystemInfo(request: object): Promise<unknown> };
+  };
+}
+
+export interface ApiServerDeps {
+  calloutSecret: string;
+  temporal: ApiTemporalClient;
+  taskQueue: string;
+  /** A pino logger, or fastify logger options (`false` silences it). */
+  logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
+  /** Clock for the signature's freshness check. */
+  now?: () => number;
+  /** Budget for signalling one whole batch to Temporal. */
+  temporalTimeoutMs?: number;
+}
+
+export interface AcceptedEvent {
+  index: number;
+  eventId: string;
+  workflowId: string;
+}
+
+export interface RejectedEvent {
+  index: number;
+  eventId?: string;
+  errors: FieldError[];
+}
+
+/** Counts for the request's log line; never the items themselves, which may carry PII. */
+const calloutCounts = new WeakMap<FastifyRequest, { accepted: number; rejected: number }>();
+
+function isLoggerInstance(logger: ApiServerDeps['logger']): logger is FastifyBaseLogger {
+  return typeof logger === 'object' && logger !== null && typeof (logger as FastifyBaseLogger).child === 'function';
+}
+
+function singleHeader(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Name and gRPC code of a Temporal failure: enough to diagnose, free of payloads. */
+function describeFailure(error: unknown): { errorName: string; grpcCode?: unknown } {
+  if (!(error instanceof Error)) return { errorName: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return code === undefined ? { errorName: error.name } : { errorName: error.name, grpcCode: code };
+}
+
+export function createApiServer(deps: ApiServerDeps): FastifyInstance {
+  const { calloutSecret, temporal, taskQueue } = deps;
+  const now = deps.now ?? Date.now;
+  const temporalTimeoutMs = deps.temporalTimeoutMs ?? DEFAULT_TEMPORAL_TIMEOUT_MS;
+  const openApiSpec = readFileSync(join(__dirname, 'openapi.yaml'), 'utf8');
+
+  // Fastify's own request lines would log URLs and headers; the onResponse hook writes one line without PII.
+  const common = { bodyLimit: MAX_BODY_BYTES, logController: new LogController({ disableRequestLogging: true }) };
+  const app: FastifyInstance = isLoggerInstance(deps.logger)
+    ? Fastify({ ...common, loggerInstance: deps.logger })
+    : Fastify({ ...common, logger: deps.logger ?? true });
+
+  // Only JSON is accepted, kept as raw bytes: the signature covers the exact bytes the org sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({ error: 'Content-Type must be application/json' });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB` });
+    }
+    if (status >= 500) {
+      request.log.error(describeFailure(error), 'request failed');
+      return reply.code(500).send({ error: 'Internal error' });
+    }
+    return reply.code(status).send({ error: error.message });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not found' }));
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const line = {
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+      ...calloutCounts.get(request),
+    };
+    if (route === '/healthz' || route === '/readyz') request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await temporal.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () =>
+        temporal.connection.workflowService.getSystemInfo({}),
+      );
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.warn(describeFailure(error), 'Temporal is not reachable');
+      return reply.code(503).send({ error: 'Temporal is not reachable' });
+    }
+  });
+
+  app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(openApiSpec));
+
+  app.post(CALLOUT_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const signature = verifyCallout(
+      calloutSecret,
+      {
+        timestamp: singleHeader(request, CALLOUT_TIMESTAMP_HEADER),
+        signature: singleHeader(request, CALLOUT_SIGNATURE_HEADER),
+      },
+      rawBody,
+      now(),
+    );
+    if (!signature.ok) {
+      request.log.warn({ reason: signature.reason }, 'callout signature rejected');
+      return reply.code(401).send({ error: signature.reason });
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      return reply.code(400).send({ error: 'The body is not valid JSON' });
+    }
+    const parsed = parseCalloutBody(json);
+    if (!parsed.ok)
+      return reply.code(400).send({ error: 'The body is not a valid batch of events', errors: parsed.errors });
+
+    const valid: { index: number; eventId: string; item: EventCalloutItem }[] = [];
+    const rejected: RejectedEvent[] = [];
+    for (const { index, eventId, item, errors } of parsed.results) {
+      if (item && eventId !== undefined) valid.push({ index, eventId, item });
+      else rejected.push(eventId === undefined ? { index, errors } : { index, eventId, errors });
+    }
+    calloutCounts.set(request, { accepted: valid.length, rejected: rejected.length });
+
+    try {
+      await temporal.connection.withDeadline(Date.now() + temporalTimeoutMs, () =>
+        forEachInEventOrder(valid, SIGNAL_CONCURRENCY, async ({ eventId, item }) => {
+          await temporal.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
+            workflowId: meetingWorkflowId(eventId),
+            taskQueue,
+            args: [{ eventId } satisfies MeetingWorkflowInput],
+            signal: eventChangedSignal,
+            signalArgs: [item],
+            typedSearchAttributes: [{ key: SalesforceEventIdAttribute, value: eventId }],
+          });
+        }),
+      );
+    } catch (error) {
+      calloutCounts.set(request, { accepted: 0, rejected: rejected.length });
+      request.log.error(describeFailure(error), 'signalling Temporal failed');
+      // Signals are idempotent on the workflow side (SystemModstamp), so the org may resend the whole batch.
+      return reply
+        .code(503)
+        .header('Retry-After', String(RETRY_AFTER_SECONDS))
+        .send({ error: 'Temporal is unavailable; send the whole batch again later' });
+    }
+
+    const accepted: AcceptedEvent[] = valid.map(({ index, eventId }) => ({
+      index,
+      eventId,
+      workflowId: meetingWorkflowId(eventId),
+    }));
+    return reply.code(202).send({ accepted, rejected });
+  });
+
+  return app;
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+// Type only: the API process must not load the worker's native bridge.
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { ConfigError, type TemporalConfig } from './config';
+
+/**
+ * How to reach the Temporal frontend, for the client (`Connection.connect`) and the worker
+ * (`NativeConnection.connect`), which take the same address/tls/apiKey shape:
+ * - plaintext by default (the embedded dev server);
+ * - mTLS when a client certificate and key are configured (self-hosted or Temporal Cloud with certificates);
+ * - an API key, over TLS, for Temporal Cloud.
+ */
+export interface TemporalConnectionOptions {
+  address: string;
+  /** `false` for plaintext, `true` for TLS with the system's roots, or the certificate pair and SNI override. */
+  tls: TLSConfig | boolean;
+  apiKey?: string;
+}
+
+async function tlsOptions(config: TemporalConfig): Promise<TLSConfig | boolean> {
+  const { tlsCertPath, tlsKeyPath } = config;
+  const certificatePaths = tlsCertPath !== undefined && tlsKeyPath !== undefined ? { tlsCertPath, tlsKeyPath } : null;
+  if (certificatePaths && !config.tls) {
+    throw new ConfigError(['TEMPORAL_TLS=false contradicts TEMPORAL_TLS_CERT_PATH (mTLS needs TLS)']);
+  }
+  if (!config.tls) return false;
+  const tls: TLSConfig = {};
+  if (config.tlsServerName) tls.serverNameOverride = config.tlsServerName;
+  if (certificatePaths) {
+    const [crt, key] = await Promise.all([
+      readFile(certificatePaths.tlsCertPath),
+      readFile(certificatePaths.tlsKeyPath),
+    ]);
+    tls.clientCertPair = { crt, key };
+  }
+  return Object.keys(tls).length > 0 ? tls : true;
+}
+
+export async function temporalConnectionOptions(config: TemporalConfig): Promise<TemporalConnectionOptions> {
+  const options: TemporalConnectionOptions = { address: config.address, tls: await tlsOptions(config) };
+  if (config.apiKey) options.apiKey = config.apiKey;
+  return options;
+}
+
+/** Options for the worker's `NativeConnection.connect`. */
+export async function nativeConnectionOptions(config: TemporalConfig): Promise<NativeConnectionOptions> {
+  return temporalConnectionOptions(config) satisfies Promise<NativeConnectionOptions>;
+}
+
+/** A client on the configured namespace; close it with `client.connection.close()`. */
+export async function connectClient(config: TemporalConfig): Promise<Client> {
+  const connection = await Connection.connect(await temporalConnectionOptions(config));
+  return new Client({ connection, namespace: config.namespace });
+}

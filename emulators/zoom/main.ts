@@ -1,0 +1,47 @@
+/**
+ * Runs the Zoom emulator on its own: `tsx emulators/zoom/main.ts`. Port, host, plan and credentials come from
+ * the environment, with the demo org's credentials as defaults.
+ */
+import { DEMO_CREDENTIALS } from '../demo-org';
+import { type ZoomPlan } from './rate-limits';
+import { createZoomEmulator } from './server';
+
+const PLANS: readonly ZoomPlan[] = ['free', 'pro', 'business'];
+
+function planFrom(value: string | undefined): ZoomPlan {
+  if (value === undefined || value === '') return 'pro';
+  if (!PLANS.includes(value as ZoomPlan)) throw new Error(`ZOOM_EMULATOR_PLAN must be one of ${PLANS.join(', ')}`);
+  return value as ZoomPlan;
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const emulator = createZoomEmulator({
+    credentials: {
+      accountId: env.ZOOM_ACCOUNT_ID || DEMO_CREDENTIALS.zoom.accountId,
+      clientId: env.ZOOM_CLIENT_ID || DEMO_CREDENTIALS.zoom.clientId,
+      clientSecret: env.ZOOM_CLIENT_SECRET || DEMO_CREDENTIALS.zoom.clientSecret,
+    },
+    plan: planFrom(env.ZOOM_EMULATOR_PLAN),
+  });
+  const url = await emulator.listen(Number(env.ZOOM_EMULATOR_PORT || 4010), env.ZOOM_EMULATOR_HOST || '127.0.0.1');
+  console.log(`Zoom emulator listening on ${url} (API ${url}/v2, token ${url}/oauth/token)`);
+
+  const stop = (signal: string) => {
+    console.log(`Zoom emulator stopping (${signal})`);
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

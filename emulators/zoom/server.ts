@@ -1,0 +1,114 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { EmulatorAdmin } from '../common/admin';
+import { DEMO_USERS } from '../demo-org';
+import { registerApiGuards, type ZoomApiContext } from './api';
+import { registerMeetingRoutes } from './meetings';
+import { AccessTokens, registerOAuthRoutes, type ZoomCredentials } from './oauth';
+import { PageTokens } from './pagination';
+import { RateLimiter, rateLimitPolicy, type RateLimitOverrides, type ZoomPlan } from './rate-limits';
+import { ZoomStore, type ZoomUserSeed } from './store';
+import { registerUserRoutes } from './users';
+
+/**
+ * A Zoom API emulator for one account: Server-to-Server OAuth, users, meetings, rate limits, plus the shared
+ * `/_emulator/` admin API (request log, faults, reset) and `POST /_emulator/tokens/expire`.
+ */
+
+export interface ZoomEmulatorOptions {
+  credentials: ZoomCredentials;
+  /** Users of the account; default: the demo org's Zoom users. The first one is the account owner (`me`). */
+  users?: ZoomUserSeed[];
+  plan?: ZoomPlan;
+  /** Base of join and start URLs. */
+  publicBaseUrl?: string;
+  /** Clock in epoch ms, for tests. */
+  now?: () => number;
+  rateLimits?: boolean;
+  rateLimitOverrides?: RateLimitOverrides;
+  /** fastify's logger option (off by default). */
+  logger?: boolean;
+}
+
+export interface ZoomEmulator {
+  app: FastifyInstance;
+  admin: EmulatorAdmin;
+  store: ZoomStore;
+  tokens: AccessTokens;
+  /** Undefined when rate limits are off. */
+  limiter: RateLimiter | undefined;
+  /** Starts listening (port 0 picks a free one) and returns the base URL, e.g. `http://127.0.0.1:4010`. */
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PUBLIC_BASE_URL = 'https://zoom.emulator.local';
+
+/** The demo org's users who have a Zoom account. */
+export function demoZoomUsers(): ZoomUserSeed[] {
+  return DEMO_USERS.flatMap((u) =>
+    u.zoomId !== null && u.pmi !== null
+      ? [
+          {
+            id: u.zoomId,
+            email: u.email,
+            firstName: u.firstName,
+            lastName: u.lastName,
+            timezone: u.timeZone,
+            pmi: u.pmi,
+          },
+        ]
+      : [],
+  );
+}
+
+export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
+  const now = options.now ?? Date.now;
+  const store = new ZoomStore(options.users ?? demoZoomUsers(), now);
+  const tokens = new AccessTokens(now);
+  const pageTokens = new PageTokens(now);
+  const limiter =
+    options.rateLimits === false
+      ? undefined
+      : new RateLimiter(rateLimitPolicy(options.plan ?? 'pro', options.rateLimitOverrides), now);
+  const context: ZoomApiContext = {
+    store,
+    tokens,
+    pageTokens,
+    limiter,
+    now,
+    publicBaseUrl: (options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL).replace(/\/+$/, ''),
+  };
+
+  const app = Fastify({ logger: options.logger ?? false });
+  registerApiGuards(app, context);
+  const admin = new EmulatorAdmin();
+  admin.register(app);
+  admin.onReset(() => {
+    store.reset();
+    pageTokens.reset();
+    limiter?.reset();
+  });
+  app.post('/_emulator/tokens/expire', async () => ({ expired: tokens.expireAll() }));
+
+  registerOAuthRoutes(app, options.credentials, tokens);
+  registerUserRoutes(app, context, options.credentials.accountId);
+  registerMeetingRoutes(app, context);
+
+  return {
+    app,
+    admin,
+    store,
+    tokens,
+    limiter,
+    async listen(port: number, host = '127.0.0.1') {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('Zoom emulator has no TCP address');
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${shownHost}:${address.port}`;
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import { type ZoomApiContext } from './api';
+import { formatZoomTime } from './start-time';
+import { type MeetingInstance, type ParticipantSegment, type StoredMeeting, type StoredUser } from './store';
+
+/**
+ * Payloads of the webhook events the emulator sends, in the shapes of the reference (§5). Note the id types:
+ * `meeting.created`, `updated`, `deleted` and `recording.completed` carry `object.id` as a number, the live
+ * events (`meeting.started`, `ended`, `participant_joined`, `participant_left`) as a string.
+ */
+
+/** Who made a change: for API calls the account owner (the S2S app acts for the account), for portal edits the host. */
+export interface Operator {
+  email: string;
+  id: string;
+}
+
+export function operatorOf(user: StoredUser): Operator {
+  return { email: user.email, id: user.id };
+}
+
+/** The account owner, who operates API calls of the Server-to-Server app. */
+export function apiOperator(context: ZoomApiContext): Operator {
+  const owner = context.store.findUser('me');
+  return owner ? operatorOf(owner) : { email: '', id: '' };
+}
+
+function joinUrl(context: ZoomApiContext, meeting: StoredMeeting): string {
+  return `${context.publicBaseUrl}/j/${meeting.id}?pwd=${meeting.encryptedPassword}`;
+}
+
+export function sendMeetingCreated(context: ZoomApiContext, meeting: StoredMeeting, host: StoredUser): void {
+  const operator = apiOperator(context);
+  context.webhooks.emit('meeting.created', {
+    account_id: context.accountId,
+    operator: operator.email,
+    operator_id: operator.id,
+    operation: 'single',
+    object: {
+      uuid: meeting.uuid,
+      id: meeting.id,
+      host_id: meeting.hostId,
+      topic: meeting.topic,
+      type: meeting.type,
+      start_time: formatZoomTime(meeting.startTime),
+      duration: meeting.durationMinutes,
+      timezone: meeting.timezone,
+      join_url: joinUrl(context, meeting),
+      password: meeting.password,
+      pmi: String(host.pmi),
+      ...(meeting.recurrence ? { recurrence: { ...meeting.recurrence } } : {}),
+      settings: {
+        use_pmi: meeting.settings.use_pmi,
+        alternative_hosts: meeting.settings.alternative_hosts,
+        join_before_host: meeting.settings.join_before_host,
+        jbh_time: meeting.settings.jbh_time,
+        meeting_invitees: meeting.settings.meeting_invitees.map((i) => ({ ...i })),
+      },
+    },
+  });
+}
+
+/** The wire fields of a meeting that `meeting.updated` compares. */
+function updatableFields(meeting: StoredMeeting): Record<string, unknown> {
+  return {
+    topic: meeting.topic,
+    type: meeting.type,
+    start_time: formatZoomTime(meeting.startTime),
+    duration: meeting.durationMinutes,
+    timezone: meeting.timezone,
+    agenda: meeting.agenda,
+    password: meeting.password,
+    recurrence: meeting.recurrence,
+    settings: meeting.settings,
+  };
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * `meeting.updated` with only what changed (settings key by key) plus the id, in `object` and `old_object`.
+ * Nothing is sent when nothing changed. Returns whether an event was sent.
+ */
+export function sendMeetingUpdated(
+  context: ZoomApiContext,
+  before: StoredMeeting,
+  after: StoredMeeting,
+  operator: Operator,
+): boolean {
+  const oldFields = updatableFields(before);
+  const newFields = updatableFields(after);
+  const object: Record<string, unknown> = { id: after.id };
+  const oldObject: Record<string, unknown> = { id: before.id };
+  for (const [name, value] of Object.entries(newFields)) {
+    const old = oldFields[name];
+    if (same(old, value)) continue;
+    if (name === 'settings') {
+      const oldSettings = old as Record<string, unknown>;
+      const newSettings = value as Record<string, unknown>;
+      const changed = Object.keys(newSettings).filter((key) => !same(oldSettings[key], newSettings[key]));
+      object.settings = Object.fromEntries(changed.map((key) => [key, newSettings[key]]));
+      oldObject.settings = Object.fromEntries(changed.map((key) => [key, oldSettings[key]]));
+      continue;
+    }
+    if (value !== undefined) object[name] = value;
+    if (old !== undefined) oldObject[name] = old;
+  }
+  if (Object.keys(object).length === 1 && Object.keys(oldObject).length === 1) return false;
+  context.webhooks.emit('meeting.updated', {
+    account_id: context.accountId,
+    operator: operator.email,
+    operator_id: operator.id,
+    scope: 'single',
+    object,
+    time_stamp: context.now(),
+    old_object: oldObject,
+  });
+  return true;
+}
+
+export function sendMeetingDeleted(context: ZoomApiContext, meeting: StoredMeeting): void {
+  const operator = apiOperator(context);
+  context.webhooks.emit('meeting.deleted', {
+    account_id: context.accountId,
+    operator: operator.email,
+    operator_id: operator.id,
+    operation: 'single',
+    object: {
+      uuid: meeting.uuid,
+      id: meeting.id,
+      host_id: meeting.hostId,
+      type: meeting.type,
+      topic: meeting.topic,
+      start_time: formatZoomTime(meeting.startTime),
+      duration: meeting.durationMinutes,
+      timezone: meeting.timezone,
+    },
+  });
+}
+
+/** The `object` of the live events: id as a string, the actual start time. */
+function liveObject(instance: MeetingInstance): Record<string, unknown> {
+  return {
+    id: String(instance.meetingId),
+    uuid: instance.uuid,
+    host_id: instance.hostId,
+    topic: instance.topic,
+    type: instance.type,
+    start_time: formatZoomTime(instance.startTime),
+    timezone: instance.timezone,
+    duration: instance.scheduledDurationMinutes,
+  };
+}
+
+export function sendMeetingStarted(context: ZoomApiContext, instance: MeetingInstance): void {
+  context.webhooks.emit('meeting.started', { account_id: context.accountId, object: liveObject(instance) });
+}
+
+export function sendMeetingEnded(context: ZoomApiContext, instance: MeetingInstance): void {
+  context.webhooks.emit('meeting.ended', {
+    account_id: context.accountId,
+    object: { ...liveObject(instance), end_time: formatZoomTime(instance.endTime ?? context.now()) },
+  });
+}
+
+function participantFields(segment: ParticipantSegment): Record<string, unknown> {
+  return {
+    user_id: segment.participantId,
+    user_name: segment.name,
+    id: segment.zoomUserId,
+    participant_uuid: segment.participantUuid,
+    email: segment.email,
+    registrant_id: '',
+    participant_user_id: segment.participantUserId,
+    customer_key: '',
+    phone_number: '',
+  };
+}
+
+export function sendParticipantJoined(
+  context: ZoomApiContext,
+  instance: MeetingInstance,
+  segment: ParticipantSegment,
+): void {
+  const { user_id, user_name, id, participant_uuid, ...rest } = participantFields(segment);
+  context.webhooks.emit('meeting.participant_joined', {
+    account_id: context.accountId,
+    object: {
+      ...liveObject(instance),
+      participant: {
+        user_id,
+        user_name,
+        id,
+        participant_uuid,
+        join_time: formatZoomTime(segment.joinTime),
+        ...rest,
+      },
+    },
+  });
+}
+
+export function sendParticipantLeft(
+  context: ZoomApiContext,
+  instance: MeetingInstance,
+  segment: ParticipantSegment,
+  reason: string,
+): void {
+  const { user_id, user_name, id, participant_uuid, ...rest } = participantFields(segment);
+  context.webhooks.emit('meeting.participant_left', {
+    account_id: context.accountId,
+    object: {
+      ...liveObject(instance),
+      participant: {
+        user_id,
+        user_name,
+        id,
+        participant_uuid,
+        leave_time: formatZoomTime(segment.leaveTime ?? context.now()),
+        leave_reason: reason,
+        ...rest,
+      },
+    },
+  });
+}
+
+export function sendRecordingCompleted(
+  context: ZoomApiContext,
+  recordingObject: Record<string, unknown>,
+  downloadToken: string,
+): void {
+  context.webhooks.emit(
+    'recording.completed',
+    { account_id: context.accountId, object: recordingObject },
+    { download_token: downloadToken },
+  );
+}

@@ -1,0 +1,240 @@
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import { classifyRateLimit, msUntilNextUtcMidnight, parseRetryAfter, ZoomApiError } from './errors';
+import { encodeMeetingIdOrUuid, encodeUserId } from './path-encoding';
+import type {
+  AccessTokenResponse,
+  CreateMeetingRequest,
+  ListUserMeetingsOptions,
+  MeetingListPage,
+  UpdateMeetingRequest,
+  ZoomMeeting,
+  ZoomUser,
+} from './types';
+
+export { encodeMeetingIdOrUuid } from './path-encoding';
+
+/**
+ * The Zoom API v2 client of the worker's activities. Authenticates as a Server-to-Server OAuth app: one cached
+ * token per client, fetched by a single request however many calls need it at once, renewed 60 s before it
+ * expires, and fetched anew (once per call) when Zoom answers 401/124 to a token we thought was valid.
+ * Failures become `ZoomApiError`s.
+ */
+
+/** The `ZoomConfig` section of `common/config.ts`. */
+export interface ZoomClientConfig {
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+  /** e.g. `https://api.zoom.us/v2` */
+  apiBaseUrl: string;
+  /** e.g. `https://zoom.us/oauth/token` */
+  oauthUrl: string;
+}
+
+export interface ZoomClientOptions {
+  /** Per HTTP request, token requests included (default 30 s). */
+  timeoutMs?: number;
+  /** Clock in epoch ms, for tests. */
+  now?: () => number;
+}
+
+export const TOKEN_RENEWAL_MARGIN_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const INVALID_TOKEN_CODE = 124;
+
+interface CachedToken {
+  value: string;
+  renewAt: number;
+}
+
+interface Call {
+  method: Method;
+  path: string;
+  params?: Record<string, string | number | undefined>;
+  data?: unknown;
+}
+
+export class ZoomClient {
+  private readonly http: AxiosInstance;
+  private readonly now: () => number;
+  private token: CachedToken | undefined;
+  private pendingToken: Promise<string> | undefined;
+
+  constructor(
+    private readonly config: ZoomClientConfig,
+    options: ZoomClientOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.http = axios.create({
+      baseURL: config.apiBaseUrl.replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // Every status comes back as a response; errors are built from it in one place.
+      validateStatus: () => true,
+      headers: { Accept: 'application/json' },
+    });
+  }
+
+  /** A user by Zoom user id, e-mail or `me`. */
+  async getUser(userIdOrEmail: string): Promise<ZoomUser> {
+    return this.call<ZoomUser>({ method: 'GET', path: `/users/${encodeUserId(userIdOrEmail)}` });
+  }
+
+  /** Creates a meeting hosted by the user (id or e-mail). The answer's `start_url` is a host credential. */
+  async createMeeting(userIdOrEmail: string, request: CreateMeetingRequest): Promise<ZoomMeeting> {
+    return this.call<ZoomMeeting>({
+      method: 'POST',
+      path: `/users/${encodeUserId(userIdOrEmail)}/meetings`,
+      data: request,
+    });
+  }
+
+  async getMeeting(meetingIdOrUuid: string | number): Promise<ZoomMeeting> {
+    return this.call<ZoomMeeting>({ method: 'GET', path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}` });
+  }
+
+  async updateMeeting(meetingId: string | number, patch: UpdateMeetingRequest): Promise<void> {
+    await this.call<unknown>({ method: 'PATCH', path: `/meetings/${encodeMeetingIdOrUuid(meetingId)}`, data: patch });
+  }
+
+  async deleteMeeting(meetingId: string | number, options: { occurrenceId?: string } = {}): Promise<void> {
+    await this.call<unknown>({
+      method: 'DELETE',
+      path: `/meetings/${encodeMeetingIdOrUuid(meetingId)}`,
+      params: { occurrence_id: options.occurrenceId },
+    });
+  }
+
+  /** One page of the host's scheduled meetings (never instant ones); follow `next_page_token` for more. */
+  async listUserMeetings(userIdOrEmail: string, options: ListUserMeetingsOptions = {}): Promise<MeetingListPage> {
+    return this.call<MeetingListPage>({
+      method: 'GET',
+      path: `/users/${encodeUserId(userIdOrEmail)}/meetings`,
+      params: { type: options.type, page_size: options.pageSize, next_page_token: options.nextPageToken || undefined },
+    });
+  }
+
+  private async call<T>(call: Call): Promise<T> {
+    const token = await this.accessToken();
+    try {
+      return await this.send<T>(call, token);
+    } catch (error) {
+      if (!(error instanceof ZoomApiError && error.httpStatus === 401 && error.code === INVALID_TOKEN_CODE))
+        throw error;
+      // Zoom no longer accepts this token (expired early, revoked, or replaced): get another and replay once.
+      this.forgetToken(token);
+      return this.send<T>(call, await this.accessToken());
+    }
+  }
+
+  private async send<T>(call: Call, token: string): Promise<T> {
+    const operation = `${call.method} ${call.path}`;
+    let response: AxiosResponse;
+    try {
+      response = await this.http.request({
+        method: call.method,
+        url: call.path,
+        params: withoutUndefined(call.params),
+        data: call.data,
+        headers: { Authorization: `Bearer ${token}` },
+      });
+    } catch (error) {
+      throw networkError(error, operation);
+    }
+    if (response.status >= 400) throw this.errorFrom(response, operation);
+    return response.data as T;
+  }
+
+  /** The cached token, or a new one; concurrent callers share a single token request. */
+  private async accessToken(): Promise<string> {
+    if (this.token && this.now() < this.token.renewAt) return this.token.value;
+    this.pendingToken ??= this.requestToken().finally(() => {
+      this.pendingToken = undefined;
+    });
+    return this.pendingToken;
+  }
+
+  private forgetToken(token: string): void {
+    if (this.token?.value === token) this.token = undefined;
+  }
+
+  private async requestToken(): Promise<string> {
+    const operation = 'POST /oauth/token';
+    const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
+    const requestedAt = this.now();
+    let response: AxiosResponse;
+    try {
+      response = await this.http.post(
+        this.config.oauthUrl,
+        new URLSearchParams({ grant_type: 'account_credentials', account_id: this.config.accountId }).toString(),
+        {
+          baseURL: undefined,
+          headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        },
+      );
+    } catch (error) {
+      throw networkError(error, operation);
+    }
+    if (response.status >= 400) throw this.errorFrom(response, operation);
+    const body = response.data as Partial<AccessTokenResponse> | undefined;
+    if (typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') {
+      throw new ZoomApiError({
+        httpStatus: 502,
+        message: 'Zoom token response lacks access_token or expires_in',
+        operation,
+      });
+    }
+    this.token = {
+      value: body.access_token,
+      renewAt: requestedAt + body.expires_in * 1000 - TOKEN_RENEWAL_MARGIN_MS,
+    };
+    return body.access_token;
+  }
+
+  private errorFrom(response: AxiosResponse, operation: string): ZoomApiError {
+    const body = (response.data ?? {}) as { code?: unknown; message?: unknown; reason?: unknown; error?: unknown };
+    const code = typeof body.code === 'number' ? body.code : undefined;
+    // API errors carry `message`; the token endpoint's OAuth errors carry `reason` and `error`.
+    const text = [body.message, body.reason, body.error].find((v): v is string => typeof v === 'string' && v !== '');
+    const message = text ?? `Zoom answered HTTP ${response.status}`;
+    const header = (name: string): string | undefined => {
+      const value: unknown = response.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const now = this.now();
+    let retryAfterMs = parseRetryAfter(header('retry-after'), now);
+    let rateLimit = {};
+    if (response.status === 429) {
+      const kind = classifyRateLimit(header('x-ratelimit-type'), message);
+      rateLimit = kind;
+      if (retryAfterMs === undefined && kind.rateLimitType === 'Daily-limit')
+        retryAfterMs = msUntilNextUtcMidnight(now);
+    }
+    return new ZoomApiError({
+      httpStatus: response.status,
+      code,
+      message,
+      retryAfterMs,
+      ...rateLimit,
+      operation,
+      trackingId: header('x-zm-trackingid'),
+    });
+  }
+}
+
+function withoutUndefined(params: Call['params']): Record<string, string | number> | undefined {
+  if (!params) return undefined;
+  return Object.fromEntries(
+    Object.entries(params).filter((entry): entry is [string, string | number] => entry[1] !== undefined),
+  );
+}
+
+/** No answer at all. Only the axios error code is kept: the request config holds the bearer token. */
+function networkError(error: unknown, operation: string): ZoomApiError {
+  const code = axios.isAxiosError(error) ? error.code : undefined;
+  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+  return new ZoomApiError({
+    httpStatus: 0,
+    message: timedOut ? 'Zoom did not answer in time' : `Could not reach Zoom${code ? ` (${code})` : ''}`,
+    operation,
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Failures of Zoom API calls, classified for retries: network errors, timeouts, 5xx and 429 are retryable;
+ * other 4xx are not. Messages carry Zoom's own text only, never tokens or start URLs.
+ */
+
+export type ZoomRateLimitType = 'QPS' | 'Daily-limit';
+
+export interface ZoomApiErrorDetails {
+  /** HTTP status; 0 when no answer arrived (network error, timeout). */
+  httpStatus: number;
+  /** Zoom's error code (e.g. 124, 300, 1001, 3001), when the body had one. */
+  code?: number;
+  message: string;
+  /** How long Zoom asked us to wait, from `Retry-After` (or the next 00:00 UTC for a daily limit). */
+  retryAfterMs?: number;
+  rateLimitType?: ZoomRateLimitType;
+  /** 'user' for the per-host daily cap on meeting creates and updates, 'account' for the label limits. */
+  rateLimitScope?: 'account' | 'user';
+  /** `METHOD /path` of the call, with ids but no query string. */
+  operation?: string;
+  /** Zoom's `x-zm-trackingid`, for support requests. */
+  trackingId?: string;
+}
+
+export class ZoomApiError extends Error {
+  readonly httpStatus: number;
+  readonly code: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly rateLimitType: ZoomRateLimitType | undefined;
+  readonly rateLimitScope: 'account' | 'user' | undefined;
+  readonly operation: string | undefined;
+  readonly trackingId: string | undefined;
+
+  constructor(details: ZoomApiErrorDetails) {
+    super(details.message);
+    this.name = 'ZoomApiError';
+    this.httpStatus = details.httpStatus;
+    this.code = details.code;
+    this.retryAfterMs = details.retryAfterMs;
+    this.rateLimitType = details.rateLimitType;
+    this.rateLimitScope = details.rateLimitScope;
+    this.operation = details.operation;
+    this.trackingId = details.trackingId;
+  }
+
+  get isRetryable(): boolean {
+    return isRetryableStatus(this.httpStatus);
+  }
+
+  get isRateLimited(): boolean {
+    return this.httpStatus === 429;
+  }
+}
+
+/** 0 (no answer), 429 and 5xx are worth retrying; any other status will not change by asking again. */
+export function isRetryableStatus(httpStatus: number): boolean {
+  return httpStatus === 0 || httpStatus === 429 || httpStatus >= 500;
+}
+
+const SECONDS = /^\s*\d+(\.\d+)?\s*$/;
+// An ISO datetime (Zoom's daily limits) or an HTTP-date ("Sun, 31 May 2020 00:00:00 GMT").
+const DATE = /^\s*(\d{4}-\d{2}-\d{2}T|[A-Za-z]{3},\s)/;
+
+/**
+ * Milliseconds to wait according to a `Retry-After` value: delta seconds or an HTTP/ISO date (a past date
+ * means 0). Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | number | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+  if (SECONDS.test(value)) return Math.round(Number(value) * 1000);
+  if (!DATE.test(value)) return undefined;
+  const at = Date.parse(value.trim());
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** Milliseconds until the next 00:00 UTC, when Zoom's daily limits reset. */
+export function msUntilNextUtcMidnight(nowMs: number): number {
+  const day = 86_400_000;
+  return (Math.floor(nowMs / day) + 1) * day - nowMs;
+}
+
+/**
+ * Which 429 this is. Zoom does not always send `X-RateLimit-Type`, so the message text decides when it is
+ * missing: "daily" means a daily limit, "this particular user" the per-host cap.
+ */
+export function classifyRateLimit(
+  headerType: string | undefined,
+  message: string,
+): { rateLimitType?: ZoomRateLimitType; rateLimitScope: 'account' | 'user' } {
+  const scope = /particular user/i.test(message) ? 'user' : 'account';
+  const header = headerType?.trim().toLowerCase();
+  if (header === 'qps') return { rateLimitType: 'QPS', rateLimitScope: scope };
+  if (header === 'daily-limit') return { rateLimitType: 'Daily-limit', rateLimitScope: scope };
+  if (/daily/i.test(message)) return { rateLimitType: 'Daily-limit', rateLimitScope: scope };
+  if (/per-second|per-minute|per second/i.test(message)) return { rateLimitType: 'QPS', rateLimitScope: scope };
+  return { rateLimitScope: scope };
+}

@@ -1,0 +1,101 @@
+import {
+  CALLOUT_MAX_SKEW_SECONDS,
+  CALLOUT_SIGNATURE_HEADER,
+  CALLOUT_TIMESTAMP_HEADER,
+  calloutHeaders,
+  signCallout,
+  verifyCallout,
+} from '../../domain/callout-signature';
+
+const SECRET = 'a-callout-secret-of-32-characters';
+const BODY = '{"events":[{"operation":"delete","event":{"Id":"00U5g00000XyZabEAF"}}]}';
+const NOW_MS = 1_795_716_000_000;
+const NOW_S = NOW_MS / 1000;
+
+function signedAt(seconds: number, body: string | Buffer = BODY, secret = SECRET) {
+  const timestamp = String(seconds);
+  return { timestamp, signature: signCallout(secret, timestamp, body) };
+}
+
+describe('callout signature', () => {
+  it('verifies a body signed with the shared secret', () => {
+    expect(verifyCallout(SECRET, signedAt(NOW_S), BODY, NOW_MS)).toEqual({ ok: true });
+  });
+
+  it('verifies the headers calloutHeaders produces, over a string or the same bytes', () => {
+    const headers = calloutHeaders(SECRET, BODY, NOW_MS);
+    const given = { timestamp: headers[CALLOUT_TIMESTAMP_HEADER], signature: headers[CALLOUT_SIGNATURE_HEADER] };
+    expect(headers['content-type']).toBe('application/json');
+    expect(verifyCallout(SECRET, given, BODY, NOW_MS)).toEqual({ ok: true });
+    expect(verifyCallout(SECRET, given, Buffer.from(BODY), NOW_MS)).toEqual({ ok: true });
+  });
+
+  it('has the documented form: v1= and the hex HMAC-SHA256 of "timestamp.body"', () => {
+    expect(signCallout(SECRET, '1', 'x')).toMatch(/^v1=[0-9a-f]{64}$/);
+  });
+
+  it('rejects a signature made with another secret', () => {
+    const check = verifyCallout(SECRET, signedAt(NOW_S, BODY, 'another-secret-of-32-characters!!'), BODY, NOW_MS);
+    expect(check).toEqual({ ok: false, reason: 'Signature does not match' });
+  });
+
+  it('rejects a body with one byte changed', () => {
+    const tampered = Buffer.from(BODY);
+    tampered[tampered.length - 5] ^= 0x01;
+    expect(verifyCallout(SECRET, signedAt(NOW_S), tampered, NOW_MS)).toEqual({
+      ok: false,
+      reason: 'Signature does not match',
+    });
+  });
+
+  it('rejects a signature moved to another timestamp', () => {
+    const { signature } = signedAt(NOW_S);
+    expect(verifyCallout(SECRET, { timestamp: String(NOW_S - 1), signature }, BODY, NOW_MS)).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it('rejects a truncated or differently encoded signature', () => {
+    const { timestamp, signature } = signedAt(NOW_S);
+    for (const forged of [signature.slice(0, -1), signature.toUpperCase(), signature.replace('v1=', 'v2=')]) {
+      expect(verifyCallout(SECRET, { timestamp, signature: forged }, BODY, NOW_MS)).toEqual({
+        ok: false,
+        reason: 'Signature does not match',
+      });
+    }
+  });
+
+  it('rejects missing headers', () => {
+    const { timestamp, signature } = signedAt(NOW_S);
+    const missing = { ok: false, reason: 'Missing X-Timestamp or X-Signature header' };
+    expect(verifyCallout(SECRET, { signature }, BODY, NOW_MS)).toEqual(missing);
+    expect(verifyCallout(SECRET, { timestamp }, BODY, NOW_MS)).toEqual(missing);
+    expect(verifyCallout(SECRET, {}, BODY, NOW_MS)).toEqual(missing);
+    expect(verifyCallout(SECRET, { timestamp: '', signature: '' }, BODY, NOW_MS)).toEqual(missing);
+  });
+
+  it.each(['abc', '1795716000.5', '-1795716000', ' 1795716000', '1e9', '1234567890123'])(
+    'rejects the non-numeric or oversized timestamp %p',
+    (timestamp) => {
+      const signature = signCallout(SECRET, timestamp, BODY);
+      expect(verifyCallout(SECRET, { timestamp, signature }, BODY, NOW_MS)).toEqual({
+        ok: false,
+        reason: 'X-Timestamp must be unix seconds',
+      });
+    },
+  );
+
+  it('accepts timestamps exactly 300 s in the past or the future', () => {
+    expect(CALLOUT_MAX_SKEW_SECONDS).toBe(300);
+    expect(verifyCallout(SECRET, signedAt(NOW_S - 300), BODY, NOW_MS)).toEqual({ ok: true });
+    expect(verifyCallout(SECRET, signedAt(NOW_S + 300), BODY, NOW_MS)).toEqual({ ok: true });
+  });
+
+  it('rejects stale and future timestamps beyond 300 s', () => {
+    const stale = { ok: false, reason: 'X-Timestamp is more than 300 s away from now' };
+    expect(verifyCallout(SECRET, signedAt(NOW_S - 301), BODY, NOW_MS)).toEqual(stale);
+    expect(verifyCallout(SECRET, signedAt(NOW_S + 301), BODY, NOW_MS)).toEqual(stale);
+    // A fraction of a second past the boundary already counts.
+    expect(verifyCallout(SECRET, signedAt(NOW_S - 300), BODY, NOW_MS + 1)).toEqual(stale);
+  });
+});
