@@ -1,0 +1,153 @@
+/**
+ * What a finished meeting amounts to, from Zoom's raw data: who attended and for how long (Zoom lists one row
+ * per join/leave segment), whether the meeting counts as successful, and a short recording summary.
+ */
+
+export interface ParticipantSegment {
+  /** Zoom user id of a signed-in participant; empty for guests. */
+  id?: string | null;
+  name?: string | null;
+  email?: string | null;
+  joinTime: string;
+  leaveTime?: string | null;
+}
+
+export interface Attendee {
+  name: string;
+  email?: string;
+  minutes: number;
+  segments: number;
+}
+
+/** "Al Turing", "turing, al" and "AL  TURING" are the same display name. */
+export function normalizeName(name: string): string {
+  const folded = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim();
+  const ordered = folded.includes(',') ? folded.split(',').reverse().join(' ') : folded;
+  return ordered.split(/\s+/).filter(Boolean).sort().join(' ');
+}
+
+interface Group {
+  emails: Set<string>;
+  ids: Set<string>;
+  names: Set<string>;
+  displayName: string;
+  email?: string;
+  intervals: [number, number][];
+  segments: number;
+}
+
+function overlapFreeMs(intervals: [number, number][]): number {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [start, end] = sorted[0] ?? [0, 0];
+  for (const [s, e] of sorted.slice(1)) {
+    if (s > end) {
+      total += end - start;
+      [start, end] = [s, e];
+    } else end = Math.max(end, e);
+  }
+  return total + (end - start);
+}
+
+/**
+ * One entry per person. Segments belong to the same person when they share an e-mail or a Zoom user id, or,
+ * for guests with neither, the same normalised display name. Time is the union of their segments, so
+ * overlapping rows (two devices) are not counted twice. `endedAt` closes segments without a leave time.
+ */
+export function summarizeAttendance(segments: ParticipantSegment[], endedAt?: string): Attendee[] {
+  const groups: Group[] = [];
+  for (const segment of segments) {
+    const email = segment.email?.trim().toLowerCase() || undefined;
+    const id = segment.id?.trim() || undefined;
+    const name = (segment.name ?? '').trim() || email || 'Unknown participant';
+    const nameKey = normalizeName(name);
+    const group =
+      groups.find((g) => (email && g.emails.has(email)) || (id && g.ids.has(id))) ??
+      (!email && !id ? groups.find((g) => g.emails.size === 0 && g.ids.size === 0 && g.names.has(nameKey)) : undefined);
+    const join = Date.parse(segment.joinTime);
+    const leave = Date.parse(segment.leaveTime ?? endedAt ?? segment.joinTime);
+    const interval: [number, number] = [join, Math.max(join, leave)];
+    if (group) {
+      if (email) group.emails.add(email);
+      if (id) group.ids.add(id);
+      group.names.add(nameKey);
+      group.email ??= email;
+      group.intervals.push(interval);
+      group.segments += 1;
+    } else {
+      groups.push({
+        emails: new Set(email ? [email] : []),
+        ids: new Set(id ? [id] : []),
+        names: new Set([nameKey]),
+        displayName: name,
+        email,
+        intervals: [interval],
+        segments: 1,
+      });
+    }
+  }
+  return groups
+    .map((g) => ({
+      name: g.displayName,
+      ...(g.email ? { email: g.email } : {}),
+      minutes: Math.round(overlapFreeMs(g.intervals) / 60_000),
+      segments: g.segments,
+    }))
+    .sort((a, b) => b.minutes - a.minutes || a.name.localeCompare(b.name));
+}
+
+/** The official app's rule: a meeting is successful when at least two people attended. */
+export function isSuccessful(attendees: Attendee[]): boolean {
+  return attendees.length >= 2;
+}
+
+/** One line per person for `Zoom_Participants__c`, cut to fit the field. */
+export function participantLines(attendees: Attendee[], maxLength = 32_768): string {
+  const lines = attendees.map((a) => `${a.name}${a.email ? ` <${a.email}>` : ''}: ${a.minutes} min`);
+  let text = '';
+  for (const [i, line] of lines.entries()) {
+    const next = text ? `${text}\n${line}` : line;
+    const more = `\n… and ${lines.length - i} more`;
+    if (next.length + (i < lines.length - 1 ? more.length : 0) > maxLength) return `${text}${more}`;
+    text = next;
+  }
+  return text;
+}
+
+export interface RecordingFile {
+  fileType: string;
+  fileSize?: number;
+  recordingStart?: string;
+  recordingEnd?: string;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** e.g. "2 files (MP4, M4A), 54 min, 36.4 MB". */
+export function recordingSummary(files: RecordingFile[]): string {
+  if (files.length === 0) return 'No recording files';
+  const types = [...new Set(files.map((f) => f.fileType.toUpperCase()))].join(', ');
+  const starts = files.map((f) => Date.parse(f.recordingStart ?? '')).filter(Number.isFinite);
+  const ends = files.map((f) => Date.parse(f.recordingEnd ?? '')).filter(Number.isFinite);
+  const minutes = starts.length && ends.length ? Math.round((Math.max(...ends) - Math.min(...starts)) / 60_000) : undefined;
+  const size = files.reduce((sum, f) => sum + (f.fileSize ?? 0), 0);
+  return [
+    `${files.length} file${files.length === 1 ? '' : 's'} (${types})`,
+    ...(minutes !== undefined ? [`${minutes} min`] : []),
+    ...(size > 0 ? [formatBytes(size)] : []),
+  ].join(', ');
+}
