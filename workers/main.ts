@@ -14,7 +14,7 @@ import { ensureSearchAttributes } from './search-attributes';
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'INFO') ?? 'INFO') });
-  const connection = await NativeConnection.connect(nativeConnectionOptions(config.temporal));
+  const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   const activities = createActivities({
     zoom: new ZoomClient(config.zoom),

@@ -1,5 +1,6 @@
 import { type NativeConnection } from '@temporalio/worker';
-import { SearchAttributeType, type SearchAttributeKey } from '@temporalio/common';
+import { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages';
 
@@ -13,8 +14,10 @@ const INDEXED_TYPES: Partial<Record<SearchAttributeType, temporal.api.enums.v1.I
   [SearchAttributeType.BOOL]: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
 };
 
-export function indexedValueTypes(keys: readonly SearchAttributeKey<SearchAttributeType>[] = SEARCH_ATTRIBUTES) {
-  return Object.fromEntries(keys.map((key) => [key.name, INDEXED_TYPES[key.type]!]));
+export function indexedValueTypes(
+  keys: readonly SearchAttributeKey<SearchAttributeType>[] = SEARCH_ATTRIBUTES,
+): Record<string, temporal.api.enums.v1.IndexedValueType> {
+  return Object.fromEntries(keys.map((key) => [key.name, INDEXED_TYPES[key.type as SearchAttributeType]!]));
 }
 
 /**

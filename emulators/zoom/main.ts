@@ -1,10 +1,13 @@
 /**
  * Runs the Zoom emulator on its own: `tsx emulators/zoom/main.ts`. Port, host, plan and credentials come from
- * the environment, with the demo org's credentials as defaults.
+ * the environment, with the demo org's credentials as defaults; webhooks are sent when
+ * `ZOOM_EMULATOR_WEBHOOK_URL` and `ZOOM_WEBHOOK_SECRET_TOKEN` are set (`ZOOM_EMULATOR_AWKWARD_UUIDS=true` gives
+ * instances UUIDs that need double encoding).
  */
 import { DEMO_CREDENTIALS } from '../demo-org';
 import { type ZoomPlan } from './rate-limits';
 import { createZoomEmulator } from './server';
+import { type WebhookOptions } from './webhooks';
 
 const PLANS: readonly ZoomPlan[] = ['free', 'pro', 'business'];
 
@@ -12,6 +15,14 @@ function planFrom(value: string | undefined): ZoomPlan {
   if (value === undefined || value === '') return 'pro';
   if (!PLANS.includes(value as ZoomPlan)) throw new Error(`ZOOM_EMULATOR_PLAN must be one of ${PLANS.join(', ')}`);
   return value as ZoomPlan;
+}
+
+/** Webhooks go out only when both the receiver's URL and the app's secret token are set. */
+function webhooksFrom(url: string | undefined, secretToken: string | undefined): WebhookOptions | undefined {
+  if (!url && !secretToken) return undefined;
+  if (!url || !secretToken)
+    throw new Error('Set both ZOOM_EMULATOR_WEBHOOK_URL and ZOOM_WEBHOOK_SECRET_TOKEN, or neither');
+  return { url, secretToken };
 }
 
 async function main(): Promise<void> {
@@ -23,6 +34,8 @@ async function main(): Promise<void> {
       clientSecret: env.ZOOM_CLIENT_SECRET || DEMO_CREDENTIALS.zoom.clientSecret,
     },
     plan: planFrom(env.ZOOM_EMULATOR_PLAN),
+    webhooks: webhooksFrom(env.ZOOM_EMULATOR_WEBHOOK_URL, env.ZOOM_WEBHOOK_SECRET_TOKEN),
+    awkwardUuids: env.ZOOM_EMULATOR_AWKWARD_UUIDS === 'true',
   });
   const url = await emulator.listen(Number(env.ZOOM_EMULATOR_PORT || 4010), env.ZOOM_EMULATOR_HOST || '127.0.0.1');
   console.log(`Zoom emulator listening on ${url} (API ${url}/v2, token ${url}/oauth/token)`);

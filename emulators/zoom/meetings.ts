@@ -15,10 +15,13 @@ import {
   type StoredUser,
 } from './store';
 import { requireUser } from './users';
+import { apiOperator, sendMeetingCreated, sendMeetingDeleted, sendMeetingUpdated } from './webhook-events';
 
 /**
  * Meetings: create (Medium), get, update and delete (Light), and a host's list (Medium). Creates and updates
  * also count against the host's daily cap. Instant meetings (type 1) start now and never appear in lists.
+ * Each successful write sends its webhook (`meeting.created`, `meeting.updated` when something changed,
+ * `meeting.deleted`); a meeting in progress cannot be deleted (400/3002).
  */
 
 const DEFAULT_DURATION_MINUTES = 60;
@@ -59,7 +62,11 @@ function endOf(meeting: StoredMeeting): number {
   return Math.max(meeting.startTime, ...starts) + meeting.durationMinutes * 60_000;
 }
 
-function renderMeeting(context: ZoomApiContext, meeting: StoredMeeting, host: StoredUser): Record<string, unknown> {
+export function renderMeeting(
+  context: ZoomApiContext,
+  meeting: StoredMeeting,
+  host: StoredUser,
+): Record<string, unknown> {
   return {
     uuid: meeting.uuid,
     id: meeting.id,
@@ -147,7 +154,7 @@ function createMeeting(context: ZoomApiContext, host: StoredUser, request: Meeti
 }
 
 /** PATCH semantics: only the fields present change; settings merge key by key. */
-function updateMeeting(meeting: StoredMeeting, request: MeetingRequest): void {
+export function updateMeeting(meeting: StoredMeeting, request: MeetingRequest): void {
   const type = request.type ?? meeting.type;
   if (type === 8 && !request.recurrence && !meeting.recurrence) {
     throw ZoomErrors.invalidField('recurrence', 'required for type 8');
@@ -167,7 +174,10 @@ function updateMeeting(meeting: StoredMeeting, request: MeetingRequest): void {
   else delete meeting.recurrence;
 }
 
-function requireMeeting(context: ZoomApiContext, meetingId: string): { meeting: StoredMeeting; host: StoredUser } {
+export function requireMeeting(
+  context: ZoomApiContext,
+  meetingId: string,
+): { meeting: StoredMeeting; host: StoredUser } {
   const meeting = context.store.findMeeting(meetingId);
   const host = meeting && context.store.users.get(meeting.hostId);
   if (!meeting || !host) throw ZoomErrors.meetingNotFound(meetingId);
@@ -200,6 +210,7 @@ export function registerMeetingRoutes(app: FastifyInstance, context: ZoomApiCont
       const meeting = createMeeting(context, host, meetingRequest);
       admitMeetingWrite(context, host.id, 'Medium');
       context.store.meetings.set(meeting.id, meeting);
+      sendMeetingCreated(context, meeting, host);
       return reply.code(201).send(renderMeeting(context, meeting, host));
     },
   );
@@ -238,8 +249,10 @@ export function registerMeetingRoutes(app: FastifyInstance, context: ZoomApiCont
     const updated: StoredMeeting = structuredClone(meeting);
     updateMeeting(updated, meetingRequest);
     admitMeetingWrite(context, meeting.hostId, 'Light');
+    const before = structuredClone(meeting);
     Object.assign(meeting, updated);
     if (!updated.recurrence) delete meeting.recurrence;
+    sendMeetingUpdated(context, before, meeting, apiOperator(context));
     return reply.code(204).send();
   });
 
@@ -247,7 +260,9 @@ export function registerMeetingRoutes(app: FastifyInstance, context: ZoomApiCont
     const meetingId = meetingIdFromPath(request.params.meetingId);
     if (/^\d+$/.test(meetingId) && context.store.isPmi(Number(meetingId))) throw ZoomErrors.cannotDeletePmi();
     const { meeting } = requireMeeting(context, meetingId);
+    if (context.store.liveInstanceOf(meeting.id)) throw ZoomErrors.meetingInProgress();
     context.store.meetings.delete(meeting.id);
+    sendMeetingDeleted(context, meeting);
     return reply.code(204).send();
   });
 }

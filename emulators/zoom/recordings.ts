@@ -90,10 +90,11 @@ export function registerRecordingRoutes(app: FastifyInstance, context: ZoomApiCo
     async (request) => {
       const meetingId = meetingIdFromPath(request.params.meetingId);
       const { store } = context;
-      const known = store.findMeeting(meetingId) !== undefined || store.instances.has(meetingId);
       const instance = store.findPastInstance(meetingId);
-      const knownNumber = /^\d+$/.test(meetingId) && store.pastInstancesOf(Number(meetingId)).length > 0;
-      if (!known && !knownNumber) throw ZoomErrors.pastMeetingNotFound(meetingId);
+      // A meeting, instance or past meeting we know of without a recording is 3301; anything else 3001.
+      const known =
+        instance !== undefined || store.findMeeting(meetingId) !== undefined || store.instances.has(meetingId);
+      if (!known) throw ZoomErrors.pastMeetingNotFound(meetingId);
       if (!instance?.recording || instance.endTime === undefined) throw ZoomErrors.noRecording();
       const body = renderRecording(context, { ...instance, endTime: instance.endTime }, instance.recording);
       const includeFields = (queryValue(request.query, 'include_fields') ?? '').split(',');

@@ -5,16 +5,22 @@ import { registerApiGuards, type ZoomApiContext } from './api';
 import { registerMeetingRoutes } from './meetings';
 import { AccessTokens, registerOAuthRoutes, type ZoomCredentials } from './oauth';
 import { PageTokens } from './pagination';
+import { registerPastMeetingRoutes } from './past-meetings';
 import { RateLimiter, rateLimitPolicy, type RateLimitOverrides, type ZoomPlan } from './rate-limits';
+import { registerRecordingRoutes } from './recordings';
+import { MeetingSimulation, registerSimulationRoutes, type SimulationOptions } from './simulation';
 import { ZoomStore, type ZoomUserSeed } from './store';
 import { registerUserRoutes } from './users';
+import { registerWebhookAdminRoutes, WebhookSender, type WebhookOptions } from './webhooks';
 
 /**
- * A Zoom API emulator for one account: Server-to-Server OAuth, users, meetings, rate limits, plus the shared
- * `/_emulator/` admin API (request log, faults, reset) and `POST /_emulator/tokens/expire`.
+ * A Zoom API emulator for one account: Server-to-Server OAuth, users, meetings, past meetings, participants,
+ * recordings, rate limits and signed webhooks, plus the shared `/_emulator/` admin API (request log, faults,
+ * reset), `POST /_emulator/tokens/expire`, the webhook admin routes and the meeting simulation
+ * (`/_emulator/meetings/{id}/start|participants|end|portal-edit`).
  */
 
-export interface ZoomEmulatorOptions {
+export interface ZoomEmulatorOptions extends SimulationOptions {
   credentials: ZoomCredentials;
   /** Users of the account; default: the demo org's Zoom users. The first one is the account owner (`me`). */
   users?: ZoomUserSeed[];
@@ -27,6 +33,8 @@ export interface ZoomEmulatorOptions {
   rateLimitOverrides?: RateLimitOverrides;
   /** fastify's logger option (off by default). */
   logger?: boolean;
+  /** Where to POST webhook events, signed with the secret token. Without it events are only recorded. */
+  webhooks?: WebhookOptions;
 }
 
 export interface ZoomEmulator {
@@ -36,6 +44,9 @@ export interface ZoomEmulator {
   tokens: AccessTokens;
   /** Undefined when rate limits are off. */
   limiter: RateLimiter | undefined;
+  /** Events sent and delivery attempts; pause, resume, redeliver. */
+  webhooks: WebhookSender;
+  simulation: MeetingSimulation;
   /** Starts listening (port 0 picks a free one) and returns the base URL, e.g. `http://127.0.0.1:4010`. */
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -70,14 +81,22 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
     options.rateLimits === false
       ? undefined
       : new RateLimiter(rateLimitPolicy(options.plan ?? 'pro', options.rateLimitOverrides), now);
+  const webhooks = new WebhookSender(options.webhooks, now);
   const context: ZoomApiContext = {
     store,
+    accountId: options.credentials.accountId,
+    webhooks,
     tokens,
     pageTokens,
     limiter,
     now,
     publicBaseUrl: (options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL).replace(/\/+$/, ''),
   };
+
+  const simulation = new MeetingSimulation(context, {
+    recordingDelayMs: options.recordingDelayMs,
+    awkwardUuids: options.awkwardUuids,
+  });
 
   const app = Fastify({ logger: options.logger ?? false });
   registerApiGuards(app, context);
@@ -87,12 +106,18 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
     store.reset();
     pageTokens.reset();
     limiter?.reset();
+    simulation.reset();
+    webhooks.reset();
   });
   app.post('/_emulator/tokens/expire', async () => ({ expired: tokens.expireAll() }));
 
   registerOAuthRoutes(app, options.credentials, tokens);
   registerUserRoutes(app, context, options.credentials.accountId);
   registerMeetingRoutes(app, context);
+  registerPastMeetingRoutes(app, context);
+  registerRecordingRoutes(app, context);
+  registerWebhookAdminRoutes(app, webhooks);
+  registerSimulationRoutes(app, simulation, context);
 
   return {
     app,
@@ -100,6 +125,8 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
     store,
     tokens,
     limiter,
+    webhooks,
+    simulation,
     async listen(port: number, host = '127.0.0.1') {
       await app.listen({ port, host });
       const address = app.server.address();
@@ -108,6 +135,8 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
       return `http://${shownHost}:${address.port}`;
     },
     async close() {
+      simulation.close();
+      webhooks.close();
       await app.close();
     },
   };

@@ -191,10 +191,13 @@ export class WebhookSender {
     });
     const delays = target.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     if (ok || pending.attempt > delays.length) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.enqueue({ ...pending, attempt: pending.attempt + 1 });
-    }, delays[pending.attempt - 1]);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.enqueue({ ...pending, attempt: pending.attempt + 1 });
+      },
+      delays[pending.attempt - 1],
+    );
     this.timers.add(timer);
   }
 

@@ -4,8 +4,16 @@ import { encodeMeetingIdOrUuid, encodeUserId } from './path-encoding';
 import type {
   AccessTokenResponse,
   CreateMeetingRequest,
+  GetMeetingRecordingsOptions,
   ListUserMeetingsOptions,
   MeetingListPage,
+  MeetingParticipantSegment,
+  MeetingRecordings,
+  ParticipantPage,
+  PastMeeting,
+  PastMeetingInstance,
+  PastMeetingParticipant,
+  ReportMeetingParticipant,
   UpdateMeetingRequest,
   ZoomMeeting,
   ZoomUser,
@@ -41,6 +49,11 @@ export interface ZoomClientOptions {
 export const TOKEN_RENEWAL_MARGIN_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const INVALID_TOKEN_CODE = 124;
+const NO_RECORDING_CODE = 3301;
+/** The largest page Zoom serves, so long lists take as few calls as possible. */
+const MAX_PAGE_SIZE = 300;
+/** A safety stop for a token that never runs out (300 × 1000 rows is far beyond any meeting). */
+const MAX_PAGES = 1000;
 
 interface CachedToken {
   value: string;
@@ -110,6 +123,77 @@ export class ZoomClient {
       method: 'GET',
       path: `/users/${encodeUserId(userIdOrEmail)}/meetings`,
       params: { type: options.type, page_size: options.pageSize, next_page_token: options.nextPageToken || undefined },
+    });
+  }
+
+  /** An ended instance: by UUID that one, by meeting number the latest. Durations are in minutes. */
+  async getPastMeeting(meetingIdOrUuid: string | number): Promise<PastMeeting> {
+    return this.call<PastMeeting>({ method: 'GET', path: `/past_meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}` });
+  }
+
+  /** The meeting's ended instances (at most 15 months back). */
+  async listPastMeetingInstances(meetingId: string | number): Promise<PastMeetingInstance[]> {
+    const body = await this.call<{ meetings?: PastMeetingInstance[] }>({
+      method: 'GET',
+      path: `/past_meetings/${encodeMeetingIdOrUuid(meetingId)}/instances`,
+    });
+    return body.meetings ?? [];
+  }
+
+  /**
+   * Every participant row of an ended instance, all pages (one row per join/leave segment, `duration` in
+   * seconds). Zoom answers no rows for a meeting with only one participant; `listReportParticipants` has them.
+   */
+  async listPastMeetingParticipants(meetingUuid: string | number): Promise<PastMeetingParticipant[]> {
+    return this.allParticipants<PastMeetingParticipant>(
+      `/past_meetings/${encodeMeetingIdOrUuid(meetingUuid)}/participants`,
+    );
+  }
+
+  /** The report's participant rows of an ended instance, all pages (Heavy rate label). */
+  async listReportParticipants(meetingIdOrUuid: string | number): Promise<ReportMeetingParticipant[]> {
+    return this.allParticipants<ReportMeetingParticipant>(
+      `/report/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}/participants`,
+    );
+  }
+
+  /** The cloud recording of an instance (by number: the latest), or undefined when there is none (3301). */
+  async getMeetingRecordings(
+    meetingIdOrUuid: string | number,
+    options: GetMeetingRecordingsOptions = {},
+  ): Promise<MeetingRecordings | undefined> {
+    try {
+      return await this.call<MeetingRecordings>({
+        method: 'GET',
+        path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}/recordings`,
+        params: { include_fields: options.includeDownloadAccessToken ? 'download_access_token' : undefined },
+      });
+    } catch (error) {
+      if (error instanceof ZoomApiError && error.httpStatus === 404 && error.code === NO_RECORDING_CODE) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Follows `next_page_token` to the end (the same query each time, as Zoom requires). */
+  private async allParticipants<T extends MeetingParticipantSegment>(path: string): Promise<T[]> {
+    const rows: T[] = [];
+    let nextPageToken: string | undefined;
+    for (let pages = 0; pages < MAX_PAGES; pages += 1) {
+      const page = await this.call<ParticipantPage<T>>({
+        method: 'GET',
+        path,
+        params: { page_size: MAX_PAGE_SIZE, next_page_token: nextPageToken },
+      });
+      rows.push(...(page.participants ?? []));
+      if (!page.next_page_token) return rows;
+      nextPageToken = page.next_page_token;
+    }
+    throw new ZoomApiError({
+      httpStatus: 502,
+      message: 'Zoom kept returning next_page_token',
+      operation: `GET ${path}`,
     });
   }
 

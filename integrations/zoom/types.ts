@@ -157,3 +157,126 @@ export interface MeetingListPage {
   page_number?: number;
   meetings: MeetingListItem[];
 }
+
+/** `GET /past_meetings/{meetingId or UUID}`: one ended instance (a numeric id means the latest one). */
+export interface PastMeeting {
+  uuid: string;
+  id: number;
+  host_id: string;
+  /** In past data also 4 (PMI) and 7 (PAC). */
+  type: number;
+  topic: string;
+  /** The host's name and e-mail. */
+  user_name: string;
+  user_email: string;
+  /** Actual start and end, UTC `…Z`. */
+  start_time: string;
+  end_time: string;
+  /** Minutes. */
+  duration: number;
+  /** Minutes attended by everyone together. */
+  total_minutes: number;
+  participants_count: number;
+  dept?: string;
+  source?: string;
+}
+
+/** An ended instance from `GET /past_meetings/{meetingId}/instances`. */
+export interface PastMeetingInstance {
+  uuid: string;
+  start_time: string;
+}
+
+/**
+ * One join/leave segment of a participant: a person who left and rejoined has several rows. `name` is a free
+ * display name; `user_email` is often empty (guests, dial-ins, e-mail display rules).
+ */
+export interface MeetingParticipantSegment {
+  /** The participant's Zoom user id when signed in, else empty. */
+  id: string;
+  /** Meeting-scoped participant id, new on every join. */
+  user_id: string;
+  name: string;
+  user_email: string;
+  join_time: string;
+  leave_time: string;
+  /** SECONDS (unlike meeting durations). */
+  duration: number;
+  registrant_id?: string;
+  failover?: boolean;
+  status?: 'in_meeting' | 'in_waiting_room';
+}
+
+/**
+ * `GET /past_meetings/{UUID}/participants` row. Zoom returns no rows at all for a meeting with only one
+ * participant: use the report when that matters.
+ */
+export interface PastMeetingParticipant extends MeetingParticipantSegment {
+  internal_user?: boolean;
+}
+
+/** `GET /report/meetings/{id or UUID}/participants` row (no `internal_user`). */
+export interface ReportMeetingParticipant extends MeetingParticipantSegment {
+  customer_key?: string;
+  bo_mtg_id?: string;
+  participant_user_id?: string;
+}
+
+export interface ParticipantPage<T extends MeetingParticipantSegment> {
+  page_size: number;
+  total_records: number;
+  /** Empty on the last page; valid for 15 minutes and only with the same query. */
+  next_page_token: string;
+  page_count?: number;
+  participants: T[];
+}
+
+export type RecordingFileType = 'MP4' | 'M4A' | 'TIMELINE' | 'TRANSCRIPT' | 'CHAT' | 'CC' | 'CSV';
+
+export interface RecordingFile {
+  id: string;
+  /** The instance's UUID. */
+  meeting_id: string;
+  recording_start: string;
+  recording_end: string;
+  file_type: RecordingFileType | string;
+  file_extension?: string;
+  /** Bytes. */
+  file_size: number;
+  play_url?: string;
+  /** Needs a Bearer header or `?access_token=` to download. */
+  download_url: string;
+  status: string;
+  /** e.g. `shared_screen_with_speaker_view`, `audio_only`, `gallery_view`, `audio_transcript`, `chat_file`. */
+  recording_type: string;
+}
+
+/** `GET /meetings/{meetingId or UUID}/recordings`. */
+export interface MeetingRecordings {
+  uuid: string;
+  /** A number here (and in `recording.completed`). */
+  id: number;
+  account_id?: string;
+  host_id: string;
+  topic: string;
+  type: number;
+  start_time: string;
+  timezone?: string;
+  /** Minutes. */
+  duration: number;
+  /** Bytes. */
+  total_size: number;
+  recording_count: number;
+  share_url?: string;
+  password?: string;
+  recording_play_passcode?: string;
+  /** Only when asked for (`includeDownloadAccessToken`). A credential: never log it. */
+  download_access_token?: string;
+  recording_files: RecordingFile[];
+  participant_audio_files?: RecordingFile[];
+}
+
+export interface GetMeetingRecordingsOptions {
+  /** Adds `include_fields=download_access_token`. */
+  includeDownloadAccessToken?: boolean;
+}
