@@ -1,12 +1,14 @@
 import { activityInfo, log } from '@temporalio/activity';
-import { type EventZoomFields } from '../domain/event-fields';
+import { type EventScheduleFields, type EventZoomFields } from '../domain/event-fields';
 import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
 import type { ZoomClient } from '../integrations/zoom/client';
 import type { CreateMeetingRequest } from '../integrations/zoom/types';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { FailureTypes, permanentFailure, rateLimitedFailure } from './failures';
 import { ZoomApiError } from '../integrations/zoom/errors';
+import { zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
 import { SalesforceApiError } from '../integrations/salesforce/errors';
+import { TtlCache } from '../common/ttl-cache';
 
 /**
  * Activities of the meeting workflow: thin adapters over the typed Zoom and Salesforce clients. Each one
@@ -19,6 +21,8 @@ export type SalesforceApi = Pick<SalesforceClient, 'getUser' | 'updateEvent'>;
 export interface MeetingActivityDeps {
   zoom: ZoomApi;
   salesforce: SalesforceApi;
+  /** How long an owner's e-mail is remembered; owners rarely change e-mail, and each lookup is an API call. */
+  hostEmailTtlMs?: number;
 }
 
 export interface ScheduledMeeting {
@@ -31,7 +35,6 @@ export interface ScheduledMeeting {
 /** Zoom meeting ids for Zoom error codes that mean "no such user" and "no such meeting". */
 const ZOOM_USER_NOT_FOUND = 1001;
 const ZOOM_USER_NOT_IN_ACCOUNT = 1010;
-const ZOOM_MEETING_NOT_FOUND = 3001;
 const ZOOM_CANNOT_DELETE_PMI = 3018;
 
 const SALESFORCE_RECORD_GONE = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_CROSS_REFERENCE_KEY']);
@@ -48,15 +51,6 @@ export function toZoomMeetingRequest(plan: MeetingPlan): CreateMeetingRequest {
   };
 }
 
-function zoomFailure(error: unknown, what: string): unknown {
-  if (!(error instanceof ZoomApiError)) return error;
-  if (error.httpStatus === 429) return rateLimitedFailure(`Zoom rate limit while trying to ${what}`, error.retryAfterMs);
-  if (error.isRetryable) return error;
-  if (error.code === ZOOM_MEETING_NOT_FOUND) {
-    return permanentFailure(FailureTypes.zoomMeetingGone, 'The Zoom meeting no longer exists in Zoom');
-  }
-  return permanentFailure(FailureTypes.zoomValidation, `Zoom refused to ${what}: ${error.message}`);
-}
 
 function salesforceFailure(error: unknown, what: string): unknown {
   if (!(error instanceof SalesforceApiError)) return error;
@@ -70,7 +64,9 @@ function salesforceFailure(error: unknown, what: string): unknown {
   return permanentFailure(FailureTypes.salesforceValidation, `Salesforce refused to ${what}: ${error.message}`);
 }
 
-export function createMeetingActivities({ zoom, salesforce }: MeetingActivityDeps) {
+export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 * 60_000 }: MeetingActivityDeps) {
+  const hostEmails = new TtlCache<string, string>(hostEmailTtlMs);
+
   /** Finds the meeting an earlier attempt created before it could report back (crash or timeout). */
   async function findMeetingCreatedEarlier(hostEmail: string, eventId: string) {
     let nextPageToken: string | undefined;
@@ -86,6 +82,8 @@ export function createMeetingActivities({ zoom, salesforce }: MeetingActivityDep
   return {
     /** E-mail of the Event owner, which must also be their Zoom login. */
     async findHostEmail(ownerId: string): Promise<string> {
+      const cached = hostEmails.get(ownerId);
+      if (cached) return cached;
       let user;
       try {
         user = await salesforce.getUser(ownerId);
@@ -98,6 +96,7 @@ export function createMeetingActivities({ zoom, salesforce }: MeetingActivityDep
       if (user.IsActive === false) {
         throw permanentFailure(FailureTypes.hostNotFound, `The Event owner (${user.Name ?? ownerId}) is an inactive Salesforce user`);
       }
+      hostEmails.set(ownerId, user.Email);
       return user.Email;
     },
 
@@ -147,6 +146,22 @@ export function createMeetingActivities({ zoom, salesforce }: MeetingActivityDep
       } catch (error) {
         if (error instanceof ZoomApiError && (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)) return;
         throw zoomFailure(error, 'delete the meeting');
+      }
+    },
+
+    /**
+     * Writes a Zoom-side edit (new topic or time, or the meeting deleted in Zoom) back to the Event's own
+     * fields. The org's trigger sends a callout for it, which the workflow recognises as nothing new.
+     */
+    async writeEventSchedule(input: { eventId: string; fields: EventScheduleFields; timeZone: string | null | undefined }): Promise<void> {
+      try {
+        await salesforce.updateEvent(input.eventId, {
+          ...input.fields,
+          ...(input.timeZone !== undefined ? { Customer_Time_Zone__c: input.timeZone } : {}),
+          Zoom_Last_Synced__c: new Date().toISOString(),
+        });
+      } catch (error) {
+        throw salesforceFailure(error, 'update the Event');
       }
     },
 

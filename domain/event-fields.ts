@@ -42,6 +42,23 @@ export interface EventZoomFields {
   Zoom_Status__c?: ZoomStatus;
   Zoom_Last_Synced__c?: string;
   Zoom_Sync_Error__c?: string | null;
+  /** What happened in the meeting, from Zoom. */
+  Zoom_Actual_Start__c?: string | null;
+  Zoom_Actual_End__c?: string | null;
+  Zoom_Duration_Minutes__c?: number | null;
+  Zoom_Participant_Count__c?: number | null;
+  Zoom_Participants__c?: string | null;
+  Zoom_Successful__c?: boolean;
+  Zoom_Recording_URL__c?: string | null;
+  Zoom_Recording_Summary__c?: string | null;
+}
+
+/** Edits made on the Zoom side that flow back to the Event. */
+export interface EventScheduleFields {
+  Subject?: string;
+  StartDateTime?: string;
+  EndDateTime?: string;
+  Make_Zoom_Meeting__c?: boolean;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { EventZoomFields } from './event-fields';
+
 /**
  * What a finished meeting amounts to, from Zoom's raw data: who attended and for how long (Zoom lists one row
  * per join/leave segment), whether the meeting counts as successful, and a short recording summary.
@@ -151,3 +153,43 @@ export function recordingSummary(files: RecordingFile[]): string {
     ...(size > 0 ? [formatBytes(size)] : []),
   ].join(', ');
 }
+
+export interface MeetingRecordingInfo {
+  shareUrl?: string;
+  summary: string;
+}
+
+export interface MeetingOutcome {
+  /** 'live': started and not ended; 'ended': an instance finished; 'not-started': no instance at all yet. */
+  state: 'live' | 'ended' | 'not-started';
+  instanceUuid?: string;
+  actualStart?: string;
+  actualEnd?: string;
+  durationMinutes?: number;
+  attendees: Attendee[];
+  /** False when Zoom says people attended but has not published the participant list yet. */
+  participantsComplete: boolean;
+  recording?: MeetingRecordingInfo;
+}
+
+/** The Event fields for an outcome (status included), ready for `writeEventFields`. */
+export function outcomeFields(outcome: MeetingOutcome): EventZoomFields {
+  if (outcome.state === 'not-started') return { Zoom_Status__c: 'Not Started' };
+  if (outcome.state === 'live') {
+    return { Zoom_Status__c: 'Started', ...(outcome.actualStart ? { Zoom_Actual_Start__c: outcome.actualStart } : {}) };
+  }
+  return {
+    Zoom_Status__c: 'Ended',
+    Zoom_Actual_Start__c: outcome.actualStart ?? null,
+    Zoom_Actual_End__c: outcome.actualEnd ?? null,
+    Zoom_Duration_Minutes__c: outcome.durationMinutes ?? null,
+    Zoom_Participant_Count__c: outcome.attendees.length,
+    Zoom_Participants__c: participantLines(outcome.attendees) || null,
+    Zoom_Successful__c: isSuccessful(outcome.attendees),
+    ...(outcome.recording
+      ? { Zoom_Recording_URL__c: outcome.recording.shareUrl ?? null, Zoom_Recording_Summary__c: outcome.recording.summary }
+      : {}),
+    Zoom_Sync_Error__c: null,
+  };
+}
+

@@ -1,7 +1,11 @@
 /**
- * One workflow per Salesforce Event that is (or was) a Zoom meeting. It applies the org's callouts in
- * SystemModstamp order (create, reschedule, change options, cancel), keeps the Event's Zoom fields and the
- * search attributes current, and waits durably for the meeting's start time.
+ * One workflow per Salesforce Event that is (or was) a Zoom meeting: its whole lifecycle.
+ *
+ * - Scheduling: applies the org's callouts in SystemModstamp order (create, reschedule, change options, cancel)
+ *   and keeps the Event's Zoom fields and the search attributes current.
+ * - Live: Zoom webhooks (signals) say when the meeting starts and ends; Zoom-side edits and deletes flow back.
+ * - After: the post-meeting sync writes times, participants and the recording to the Event. Missed webhooks
+ *   are covered by asking Zoom itself, with backoff, after the scheduled end.
  */
 import {
   ActivityFailure,
@@ -19,14 +23,18 @@ import {
 import type { RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, ScheduledMeeting } from '../activities';
 import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
-import type { EventCalloutItem, EventZoomFields, ZoomStatus } from '../domain/event-fields';
+import type { EventCalloutItem, EventScheduleFields, EventZoomFields, ZoomStatus } from '../domain/event-fields';
 import { planChange, planMeeting, plannedEnd, wantsZoomMeeting, type MeetingPlan } from '../domain/meeting-plan';
+import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
+import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import {
   eventChangedSignal,
   meetingStateQuery,
   MeetingStatusAttribute,
   ScheduledStartAttribute,
+  syncNowUpdate,
   ZoomMeetingIdAttribute,
+  zoomEventSignal,
   type MeetingState,
   type MeetingWorkflowInput,
 } from './messages';
@@ -38,12 +46,13 @@ const retry: RetryPolicy = {
   nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
 };
 
-const { createZoomMeeting, updateZoomMeeting, deleteZoomMeeting, writeEventFields } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever.
-  scheduleToCloseTimeout: '1 day',
-  retry,
-});
+const { createZoomMeeting, updateZoomMeeting, deleteZoomMeeting, writeEventFields, writeEventSchedule, fetchMeetingOutcome } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    // Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever.
+    scheduleToCloseTimeout: '1 day',
+    retry,
+  });
 
 /** A cheap read; run in the workflow task's worker to save a round trip on the hot path. */
 const { findHostEmail } = proxyLocalActivities<Activities>({
@@ -52,14 +61,48 @@ const { findHostEmail } = proxyLocalActivities<Activities>({
   retry,
 });
 
-/** How long a workflow stays open after the meeting's end, a cancel or a delete, to absorb late callouts. */
-export const RETIRE_GRACE_MS = 60 * 60_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** How long a workflow stays open after a cancel, a delete or a failure, to absorb late callouts. */
+export const RETIRE_GRACE_MS = HOUR;
+/** After the scheduled end with no `meeting.ended`, ask Zoom after this long, then with growing gaps. */
+export const POLL_DELAYS_MS = [15 * MINUTE, 15 * MINUTE, 30 * MINUTE, 60 * MINUTE, 2 * HOUR];
+/** A meeting with no sign of life this long after its scheduled end is "Not Started". */
+export const NOT_STARTED_AFTER_MS = 4 * HOUR;
+/** Zoom ends a meeting after 30 hours; past that a live meeting is given up on. */
+export const MAX_LIVE_MS = 30 * HOUR;
+/** Participants Zoom has not published yet are fetched again after these delays. */
+export const PARTICIPANT_RETRY_DELAYS_MS = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR];
+/** How long after the end a cloud recording may still arrive (`recording.completed`). */
+export const RECORDING_WAIT_MS = 6 * HOUR;
+/** Zoom-event keys remembered for de-duplication (Zoom redelivers). */
+const SEEN_ZOOM_EVENTS_MAX = 500;
 
 /** What continue-as-new carries over. */
 export interface MeetingWorkflowCarry {
   state: MeetingState;
   applied?: { plan: MeetingPlan; hostEmail: string };
   inbox: EventCalloutItem[];
+  zoomInbox: ZoomMeetingEvent[];
+  seenZoomEvents: string[];
+  clock: LifecycleClock;
+}
+
+/** The lifecycle's timers, as epoch milliseconds (workflow time). */
+interface LifecycleClock {
+  /** When to ask Zoom about the meeting next (awaiting-start and started). */
+  pollAt?: number;
+  polls: number;
+  /** When to fetch participants again (ended, participants not yet published). */
+  participantRetryAt?: number;
+  participantRetries: number;
+  /** Until when a recording may still come (ended). */
+  recordingUntil?: number;
+  /** When an idle workflow finishes. */
+  retireAt: number;
+  /** Workflow time of our last write to Zoom; older `meeting.updated` events are our own echo. */
+  lastZoomWriteAt: number;
 }
 
 /** Newer SystemModstamp wins; at the same stamp a delete wins over an upsert (the record is gone). */
@@ -74,22 +117,56 @@ function failureOf(error: unknown): ApplicationFailure | undefined {
   return cause instanceof ApplicationFailure ? cause : undefined;
 }
 
+function messageOf(error: unknown): string {
+  return failureOf(error)?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
 export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: MeetingWorkflowCarry): Promise<MeetingState> {
-  const state: MeetingState = carry?.state ?? { eventId: input.eventId, phase: 'pending', appliedChanges: 0, ignoredStaleChanges: 0 };
+  const state: MeetingState = carry?.state ?? {
+    eventId: input.eventId,
+    phase: 'pending',
+    appliedChanges: 0,
+    ignoredStaleChanges: 0,
+  };
   const inbox: EventCalloutItem[] = [...(carry?.inbox ?? [])];
+  const zoomInbox: ZoomMeetingEvent[] = [...(carry?.zoomInbox ?? [])];
+  const seenZoomEvents = new Set<string>(carry?.seenZoomEvents ?? []);
+  const clock: LifecycleClock = carry?.clock ?? {
+    polls: 0,
+    participantRetries: 0,
+    retireAt: Date.now() + RETIRE_GRACE_MS,
+    lastZoomWriteAt: 0,
+  };
   let applied = carry?.applied;
   let meeting: ScheduledMeeting | undefined =
-    state.zoomMeetingId && state.joinUrl
-      ? { meetingId: state.zoomMeetingId, joinUrl: state.joinUrl, hostZoomUserId: state.hostZoomUserId ?? '', usesPmi: state.usesPmi ?? false }
+    state.zoomMeetingId && state.joinUrl !== undefined
+      ? {
+          meetingId: state.zoomMeetingId,
+          joinUrl: state.joinUrl,
+          hostZoomUserId: state.hostZoomUserId ?? '',
+          usesPmi: state.usesPmi ?? false,
+        }
       : undefined;
   let eventDeleted = false;
-  /** When an idle workflow may finish (ms since epoch). */
-  let retireAt = Date.now() + RETIRE_GRACE_MS;
 
   setHandler(eventChangedSignal, (item) => {
     inbox.push(item);
   });
+  setHandler(zoomEventSignal, (event) => {
+    if (seenZoomEvents.has(event.dedupeKey)) return;
+    seenZoomEvents.add(event.dedupeKey);
+    if (seenZoomEvents.size > SEEN_ZOOM_EVENTS_MAX) seenZoomEvents.delete(seenZoomEvents.values().next().value!);
+    zoomInbox.push(event);
+  });
   setHandler(meetingStateQuery, () => state);
+  setHandler(syncNowUpdate, async () => {
+    if (!state.zoomMeetingId) {
+      throw ApplicationFailure.create({ type: 'NoZoomMeeting', message: 'This Event has no Zoom meeting to sync' });
+    }
+    return syncFromZoom();
+  });
+
+  // ---- Effects ------------------------------------------------------------------------------------------
 
   function publish(status: ZoomStatus | undefined): void {
     state.status = status;
@@ -106,13 +183,27 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     try {
       await writeEventFields({ eventId: state.eventId, fields });
     } catch (error) {
-      const failure = failureOf(error);
-      if (failure?.type === FailureTypes.salesforceEventGone) {
+      if (failureOf(error)?.type === FailureTypes.salesforceEventGone) {
         eventDeleted = true;
         log.warn('The Event is gone from Salesforce; nothing more is written to it');
         return;
       }
       throw error;
+    }
+  }
+
+  /** Records a failure on the Event (best effort) and in the search attributes. */
+  async function fail(error: unknown): Promise<void> {
+    const message = messageOf(error);
+    log.warn('Meeting step failed', { type: failureOf(error)?.type, message });
+    state.phase = 'failed';
+    state.lastError = message;
+    clock.retireAt = Date.now() + RETIRE_GRACE_MS;
+    publish('Error');
+    try {
+      await writeEvent({ Zoom_Status__c: 'Error', Zoom_Sync_Error__c: message });
+    } catch (writeError) {
+      log.error('Could not record the error on the Event either', { message: messageOf(writeError) });
     }
   }
 
@@ -127,11 +218,15 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     state.timeZone = plan?.timeZone;
   }
 
-  async function cancelMeeting(): Promise<void> {
+  // ---- Scheduling (callouts from the org) -----------------------------------------------------------------
+
+  async function cancelMeeting(deleteInZoom: boolean): Promise<void> {
     const had = meeting;
-    if (had) await deleteZoomMeeting({ meetingId: had.meetingId, usesPmi: had.usesPmi });
+    if (had && deleteInZoom) await deleteZoomMeeting({ meetingId: had.meetingId, usesPmi: had.usesPmi });
+    clock.lastZoomWriteAt = Date.now();
     remember(undefined, undefined);
     applied = undefined;
+    clock.retireAt = Date.now() + RETIRE_GRACE_MS;
     if (had || state.status === 'Error') {
       state.phase = 'cancelled';
       publish('Cancelled');
@@ -139,6 +234,12 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     } else {
       state.phase = 'closed';
     }
+  }
+
+  async function createMeeting(plan: MeetingPlan): Promise<string> {
+    const hostEmail = await findHostEmail(plan.ownerId);
+    remember(await createZoomMeeting({ eventId: state.eventId, hostEmail, plan }), plan);
+    return hostEmail;
   }
 
   async function scheduleMeeting(plan: MeetingPlan): Promise<void> {
@@ -155,8 +256,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     if (change === 'recreate') {
       if (meeting) await deleteZoomMeeting({ meetingId: meeting.meetingId, usesPmi: meeting.usesPmi });
       remember(undefined, undefined);
-      hostEmail = await findHostEmail(plan.ownerId);
-      remember(await createZoomMeeting({ eventId: state.eventId, hostEmail, plan }), plan);
+      hostEmail = await createMeeting(plan);
     } else {
       try {
         await updateZoomMeeting({ meetingId: meeting!.meetingId, plan });
@@ -164,13 +264,12 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
       } catch (error) {
         // Deleted on the Zoom side: the Event still wants a meeting, so it gets a new one.
         if (failureOf(error)?.type !== FailureTypes.zoomMeetingGone) throw error;
-        hostEmail = await findHostEmail(plan.ownerId);
-        remember(await createZoomMeeting({ eventId: state.eventId, hostEmail, plan }), plan);
+        hostEmail = await createMeeting(plan);
       }
     }
-    applied = { plan, hostEmail: hostEmail! };
-    state.phase = Date.now() < Date.parse(plan.startTime) ? 'scheduled' : 'in-progress';
-    state.lastError = undefined;
+    clock.lastZoomWriteAt = Date.now();
+    applied = { plan, hostEmail: hostEmail ?? '' };
+    enterScheduled();
     publish('Scheduled');
     await writeEvent({
       Zoom_Meeting_Id__c: meeting!.meetingId,
@@ -181,67 +280,286 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     });
   }
 
-  async function apply(item: EventCalloutItem): Promise<void> {
+  function enterScheduled(): void {
+    state.lastError = undefined;
+    clock.polls = 0;
+    if (Date.now() < Date.parse(state.startTime!)) {
+      state.phase = 'scheduled';
+    } else {
+      state.phase = 'awaiting-start';
+      clock.pollAt = Math.max(Date.now(), Date.parse(state.endTime!)) + POLL_DELAYS_MS[0];
+    }
+  }
+
+  async function applyCallout(item: EventCalloutItem): Promise<void> {
     if (item.operation === 'delete') eventDeleted = true;
     if (!meeting && item.event.Zoom_Meeting_Id__c) {
       // The Event already has a meeting from an earlier run of this workflow: adopt it, never create a second.
-      meeting = { meetingId: item.event.Zoom_Meeting_Id__c, joinUrl: '', hostZoomUserId: '', usesPmi: item.event.Zoom_Use_PMI__c === true };
+      meeting = {
+        meetingId: item.event.Zoom_Meeting_Id__c,
+        joinUrl: '',
+        hostZoomUserId: '',
+        usesPmi: item.event.Zoom_Use_PMI__c === true,
+      };
       state.zoomMeetingId = meeting.meetingId;
+    }
+    if (state.phase === 'started' || state.phase === 'ended' || state.phase === 'not-started') {
+      // The meeting has happened (or its time is over): edits of the Event no longer change it in Zoom.
+      return;
     }
     try {
       if (wantsZoomMeeting(item.operation, item.event)) await scheduleMeeting(planMeeting(item.event));
-      else await cancelMeeting();
+      else await cancelMeeting(true);
     } catch (error) {
-      const failure = failureOf(error);
-      const message = failure?.message ?? (error instanceof Error ? error.message : String(error));
-      log.warn('Could not apply the Event change', { type: failure?.type, message });
-      state.phase = 'failed';
-      state.lastError = message;
-      publish('Error');
+      await fail(error);
+    }
+  }
+
+  // ---- Live and after (Zoom webhooks, polling) ----------------------------------------------------------
+
+  async function markStarted(actualStart: string | undefined, instanceUuid: string | undefined): Promise<void> {
+    state.phase = 'started';
+    state.actualStart = actualStart ?? state.actualStart;
+    state.instanceUuid = instanceUuid ?? state.instanceUuid;
+    clock.polls = 0;
+    clock.pollAt = Math.max(Date.now(), Date.parse(state.endTime ?? '') || 0) + POLL_DELAYS_MS[0];
+    publish('Started');
+    await writeEvent({
+      Zoom_Status__c: 'Started',
+      ...(state.actualStart ? { Zoom_Actual_Start__c: state.actualStart } : {}),
+    });
+  }
+
+  /** Writes an outcome to the Event and moves the lifecycle on. */
+  async function recordOutcome(outcome: MeetingOutcome): Promise<EventZoomFields> {
+    const fields = outcomeFields(outcome);
+    if (outcome.state === 'live') {
+      if (state.phase !== 'started') await markStarted(undefined, undefined);
+      return fields;
+    }
+    if (outcome.state === 'not-started') return fields;
+    state.phase = 'ended';
+    state.instanceUuid = outcome.instanceUuid;
+    state.actualStart = outcome.actualStart;
+    state.actualEnd = outcome.actualEnd;
+    state.durationMinutes = outcome.durationMinutes;
+    state.participantCount = outcome.attendees.length;
+    state.successful = fields.Zoom_Successful__c;
+    state.recordingUrl = outcome.recording?.shareUrl ?? state.recordingUrl;
+    state.lastSync = fields;
+    state.lastError = undefined;
+    publish('Ended');
+    await writeEvent(fields);
+    if (outcome.participantsComplete) clock.participantRetryAt = undefined;
+    else if (clock.participantRetries < PARTICIPANT_RETRY_DELAYS_MS.length) {
+      clock.participantRetryAt = Date.now() + PARTICIPANT_RETRY_DELAYS_MS[clock.participantRetries];
+      clock.participantRetries += 1;
+    } else clock.participantRetryAt = undefined;
+    if (!outcome.recording && state.recordingUrl === undefined) {
+      clock.recordingUntil ??= Date.parse(outcome.actualEnd ?? '') + RECORDING_WAIT_MS || Date.now() + RECORDING_WAIT_MS;
+    } else clock.recordingUntil = undefined;
+    return fields;
+  }
+
+  function pastInstanceFloor(): string | undefined {
+    // A PMI's id is reused by every meeting the host holds on it: only instances near this one count.
+    return state.usesPmi && state.startTime ? new Date(Date.parse(state.startTime) - 6 * HOUR).toISOString() : undefined;
+  }
+
+  async function syncFromZoom(instanceUuid?: string): Promise<EventZoomFields> {
+    const outcome = await fetchMeetingOutcome({
+      meetingId: state.zoomMeetingId!,
+      instanceUuid: instanceUuid ?? state.instanceUuid,
+      notBefore: pastInstanceFloor(),
+    });
+    return recordOutcome(outcome);
+  }
+
+  async function applyZoomEdit(event: ZoomMeetingEvent): Promise<void> {
+    if (!applied || !event.changes || event.eventTs <= clock.lastZoomWriteAt) return;
+    const { topic, startTime, duration, timezone } = event.changes;
+    const next: MeetingPlan = {
+      ...applied.plan,
+      ...(topic !== undefined ? { topic } : {}),
+      ...(startTime !== undefined ? { startTime: new Date(Date.parse(startTime)).toISOString() } : {}),
+      ...(duration !== undefined ? { durationMinutes: duration } : {}),
+      ...(timezone !== undefined ? { timeZone: timezone } : {}),
+    };
+    if (planChange(applied.plan, next) === 'none') return;
+    // Remember first: the org's callout for this very write then finds nothing to change (no echo to Zoom).
+    applied = { ...applied, plan: next };
+    remember(meeting, next);
+    enterScheduled();
+    publish('Scheduled');
+    const schedule: EventScheduleFields = {
+      Subject: next.topic,
+      StartDateTime: next.startTime,
+      EndDateTime: plannedEnd(next),
+    };
+    await writeEventSchedule({ eventId: state.eventId, fields: schedule, timeZone: next.timeZone ?? null });
+  }
+
+  async function applyZoomEvent(event: ZoomMeetingEvent): Promise<void> {
+    if (!state.zoomMeetingId || event.meetingId !== state.zoomMeetingId) return;
+    const beforeEnd = state.phase === 'scheduled' || state.phase === 'awaiting-start' || state.phase === 'started';
+    switch (event.kind) {
+      case 'started':
+        if (state.phase === 'scheduled' || state.phase === 'awaiting-start') await markStarted(event.startTime, event.meetingUuid);
+        return;
+      case 'participant_joined':
+        state.liveParticipants = (state.liveParticipants ?? 0) + 1;
+        return;
+      case 'participant_left':
+        state.liveParticipants = Math.max(0, (state.liveParticipants ?? 0) - 1);
+        return;
+      case 'ended':
+        if (beforeEnd || state.phase === 'not-started') {
+          state.liveParticipants = 0;
+          await syncFromZoom(event.meetingUuid);
+        }
+        return;
+      case 'recording_completed':
+        if (event.recording && event.recording.files.length > 0) await writeRecording(event);
+        return;
+      case 'updated':
+        if (state.phase === 'scheduled' || state.phase === 'awaiting-start') await applyZoomEdit(event);
+        return;
+      case 'deleted':
+        if (state.phase === 'scheduled' || state.phase === 'awaiting-start') {
+          await cancelMeeting(false);
+          // Untick the box too, so the Event says what Zoom says; the callout that follows finds nothing to do.
+          await writeEventSchedule({ eventId: state.eventId, fields: { Make_Zoom_Meeting__c: false }, timeZone: undefined });
+        }
+        return;
+    }
+  }
+
+  async function writeRecording(event: ZoomMeetingEvent): Promise<void> {
+    const files = event.recording!.files;
+    const fields: EventZoomFields = {
+      Zoom_Recording_URL__c: event.recording!.shareUrl ?? null,
+      Zoom_Recording_Summary__c: recordingSummary(
+        files.map((f) => ({ fileType: f.fileType, fileSize: f.fileSize, recordingStart: f.recordingStart, recordingEnd: f.recordingEnd })),
+      ),
+    };
+    state.recordingUrl = fields.Zoom_Recording_URL__c ?? undefined;
+    state.lastSync = { ...state.lastSync, ...fields };
+    clock.recordingUntil = undefined;
+    await writeEvent(fields);
+  }
+
+  /** A timer fired: the next step when Zoom has been silent. */
+  async function onDeadline(): Promise<void> {
+    const now = Date.now();
+    if (state.phase === 'scheduled') {
+      state.phase = 'awaiting-start';
+      clock.pollAt = Date.parse(state.endTime!) + POLL_DELAYS_MS[0];
+      return;
+    }
+    if (state.phase === 'awaiting-start' || state.phase === 'started') {
+      const outcome = await fetchMeetingOutcome({ meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor() });
+      await recordOutcome(outcome);
+      if (outcome.state === 'ended') return;
+      clock.polls += 1;
+      const nextGap = POLL_DELAYS_MS[Math.min(clock.polls, POLL_DELAYS_MS.length - 1)];
+      const endMs = Date.parse(state.endTime!);
+      if (outcome.state === 'not-started' && now - endMs >= NOT_STARTED_AFTER_MS) {
+        state.phase = 'not-started';
+        clock.retireAt = now + RETIRE_GRACE_MS;
+        publish('Not Started');
+        await writeEvent({ Zoom_Status__c: 'Not Started' });
+        return;
+      }
+      if (outcome.state === 'live' && now - Date.parse(state.actualStart ?? state.startTime!) >= MAX_LIVE_MS) {
+        await fail(new Error('Zoom still reports the meeting as live 30 hours after it started; giving up on it'));
+        return;
+      }
+      clock.pollAt = now + nextGap;
+      return;
+    }
+    if (state.phase === 'ended' && clock.participantRetryAt !== undefined && now >= clock.participantRetryAt) {
+      await syncFromZoom();
+      return;
+    }
+    if (state.phase === 'ended' && clock.recordingUntil !== undefined && now >= clock.recordingUntil) {
+      clock.recordingUntil = undefined;
+    }
+  }
+
+  function nextDeadline(): number | undefined {
+    switch (state.phase) {
+      case 'scheduled':
+        return Date.parse(state.startTime!);
+      case 'awaiting-start':
+      case 'started':
+        return clock.pollAt;
+      case 'ended': {
+        const pending = [clock.participantRetryAt, clock.recordingUntil].filter((t): t is number => t !== undefined);
+        return pending.length > 0 ? Math.min(...pending) : undefined;
+      }
+      default:
+        return clock.retireAt;
+    }
+  }
+
+  function finished(): boolean {
+    if (state.phase === 'ended') return clock.participantRetryAt === undefined && clock.recordingUntil === undefined;
+    return nextDeadline() !== undefined && Date.now() >= nextDeadline()! && !['scheduled', 'awaiting-start', 'started'].includes(state.phase);
+  }
+
+  /** Applies the newest pending callout (older or duplicate ones are counted and dropped), then Zoom events. */
+  async function drainInboxes(): Promise<void> {
+    while (inbox.length > 0 || zoomInbox.length > 0) {
+      if (inbox.length > 0) {
+        const items = inbox.splice(0, inbox.length);
+        const fresh = items.filter((item) => isNewer(item, state.lastAppliedModstamp, eventDeleted));
+        state.ignoredStaleChanges += items.length - fresh.length;
+        if (fresh.length === 0) continue;
+        const newest = fresh.reduce((a, b) => (isNewer(b, a.event.SystemModstamp, a.operation === 'delete') ? b : a));
+        state.ignoredStaleChanges += fresh.length - 1;
+        state.lastAppliedModstamp = newest.event.SystemModstamp;
+        await applyCallout(newest);
+        state.appliedChanges += 1;
+        continue;
+      }
+      const event = zoomInbox.shift()!;
       try {
-        await writeEvent({ Zoom_Status__c: 'Error', Zoom_Sync_Error__c: message });
-      } catch (writeError) {
-        log.error('Could not record the error on the Event either', { message: String(writeError) });
+        await applyZoomEvent(event);
+      } catch (error) {
+        await fail(error);
       }
     }
   }
 
-  /** Applies the newest pending callout; older or duplicate ones are counted and dropped. */
-  async function drainInbox(): Promise<void> {
-    while (inbox.length > 0) {
-      const items = inbox.splice(0, inbox.length);
-      const fresh = items.filter((item) => isNewer(item, state.lastAppliedModstamp, eventDeleted));
-      state.ignoredStaleChanges += items.length - fresh.length;
-      if (fresh.length === 0) continue;
-      const newest = fresh.reduce((a, b) => (isNewer(b, a.event.SystemModstamp, a.operation === 'delete') ? b : a));
-      state.ignoredStaleChanges += fresh.length - 1;
-      state.lastAppliedModstamp = newest.event.SystemModstamp;
-      await apply(newest);
-      state.appliedChanges += 1;
-      retireAt = Math.max(Date.now(), state.endTime ? Date.parse(state.endTime) : 0) + RETIRE_GRACE_MS;
-    }
-  }
+  // ---- Main loop ----------------------------------------------------------------------------------------
 
   for (;;) {
-    await drainInbox();
+    await drainInboxes();
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof meetingWorkflow>(input, { state, applied, inbox: inbox.splice(0) });
+      return continueAsNew<typeof meetingWorkflow>(input, {
+        state,
+        applied,
+        inbox: inbox.splice(0),
+        zoomInbox: zoomInbox.splice(0),
+        seenZoomEvents: [...seenZoomEvents],
+        clock,
+      });
     }
-    if (state.phase === 'scheduled' && state.startTime) {
-      const untilStart = Date.parse(state.startTime) - Date.now();
-      if (untilStart > 0) {
-        if (await condition(() => inbox.length > 0, untilStart)) continue;
-      }
-      // The start time has come. The live part of the lifecycle (started, ended, post-meeting sync) builds on this.
-      state.phase = 'in-progress';
+    if (finished()) break;
+    const deadline = nextDeadline();
+    const hasWork = () => inbox.length > 0 || zoomInbox.length > 0;
+    if (deadline === undefined) {
+      await condition(hasWork);
       continue;
     }
-    const untilRetire = retireAt - Date.now();
-    if (untilRetire > 0 && (await condition(() => inbox.length > 0, untilRetire))) continue;
-    if (inbox.length === 0) break;
+    if (await condition(hasWork, Math.max(1, deadline - Date.now()))) continue;
+    try {
+      await onDeadline();
+    } catch (error) {
+      await fail(error);
+    }
   }
-  if (state.phase === 'in-progress') state.phase = 'closed';
   await condition(allHandlersFinished);
   return state;
 }

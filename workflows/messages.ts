@@ -2,9 +2,10 @@
  * Everything that crosses the boundary of the meeting workflow: its ID, input, signals, queries and search
  * attributes. The API, the worker and the tests import these definitions; nothing here does I/O.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { EventCalloutItem, ZoomStatus } from '../domain/event-fields';
+import type { EventCalloutItem, EventZoomFields, ZoomStatus } from '../domain/event-fields';
+import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 
 /** One workflow per Salesforce Event. Event Ids are not PII. */
 export function meetingWorkflowId(eventId: string): string {
@@ -18,8 +19,21 @@ export interface MeetingWorkflowInput {
 /** A callout from the org about this Event (insert, update or delete). */
 export const eventChangedSignal = defineSignal<[EventCalloutItem]>('eventChanged');
 
-/** Lifecycle phase, finer than the Salesforce status. */
-export type MeetingPhase = 'pending' | 'scheduled' | 'in-progress' | 'cancelled' | 'failed' | 'closed';
+/**
+ * Lifecycle phase, finer than the Salesforce status: `awaiting-start` is past the scheduled start with no sign
+ * of the meeting yet; `ended` is synced but may still wait for participants or a recording; `closed` ends a
+ * workflow with nothing (more) to do.
+ */
+export type MeetingPhase =
+  | 'pending'
+  | 'scheduled'
+  | 'awaiting-start'
+  | 'started'
+  | 'ended'
+  | 'not-started'
+  | 'cancelled'
+  | 'failed'
+  | 'closed';
 
 export interface MeetingState {
   eventId: string;
@@ -38,9 +52,24 @@ export interface MeetingState {
   lastError?: string;
   appliedChanges: number;
   ignoredStaleChanges: number;
+  /** What happened in the meeting (from webhooks and Zoom's past-meeting data). */
+  instanceUuid?: string;
+  actualStart?: string;
+  actualEnd?: string;
+  durationMinutes?: number;
+  participantCount?: number;
+  successful?: boolean;
+  recordingUrl?: string;
+  /** People in the meeting right now, from participant webhooks. */
+  liveParticipants?: number;
+  /** Fields of the last post-meeting sync, as written to the Event. */
+  lastSync?: EventZoomFields;
 }
 
 export const meetingStateQuery = defineQuery<MeetingState>('meetingState');
+
+/** "Sync Meeting Details": read the meeting from Zoom now, write the Event, answer with what was written. */
+export const syncNowUpdate = defineUpdate<EventZoomFields>('syncNow');
 
 /** Search attributes operators filter on in the Temporal UI (no PII: ids and statuses only). */
 export const SalesforceEventIdAttribute = defineSearchAttributeKey('SalesforceEventId', SearchAttributeType.KEYWORD);
@@ -54,3 +83,6 @@ export const SEARCH_ATTRIBUTES = [
   MeetingStatusAttribute,
   ScheduledStartAttribute,
 ];
+
+/** A Zoom webhook event about this meeting, normalised; may arrive twice (same `dedupeKey`) or out of order. */
+export const zoomEventSignal = defineSignal<[ZoomMeetingEvent]>('zoomEvent');

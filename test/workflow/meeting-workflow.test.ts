@@ -9,6 +9,7 @@ import type { Activities, ScheduledMeeting } from '../../activities';
 import { FailureTypes } from '../../activities/failures';
 import type { EventCalloutItem, EventSnapshot } from '../../domain/event-fields';
 import type { MeetingPlan } from '../../domain/meeting-plan';
+import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import {
   eventChangedSignal,
   meetingStateQuery,
@@ -88,6 +89,14 @@ function fakeActivities(overrides: Partial<Activities> = {}) {
     updateZoomMeeting: jest.fn(async (_input: { meetingId: string; plan: MeetingPlan }) => undefined),
     deleteZoomMeeting: jest.fn(async (_input: { meetingId: string; usesPmi: boolean }) => undefined),
     writeEventFields: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown> }) => undefined),
+    writeEventSchedule: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown>; timeZone: string | null | undefined }) => undefined),
+    fetchMeetingOutcome: jest.fn(
+      async (_input: { meetingId: string; instanceUuid?: string; notBefore?: string }): Promise<MeetingOutcome> => ({
+        state: 'not-started',
+        attendees: [],
+        participantsComplete: true,
+      }),
+    ),
     ...overrides,
   };
   return activities;
@@ -222,7 +231,7 @@ describe('meeting workflow', () => {
       await env.sleep(3 * HOUR);
       expect((await handle.query(meetingStateQuery)).phase).toBe('scheduled');
       await env.sleep(2 * HOUR + 60_000);
-      expect((await handle.query(meetingStateQuery)).phase).toBe('in-progress');
+      expect((await handle.query(meetingStateQuery)).phase).toBe('awaiting-start');
     });
   });
 
