@@ -1,1 +1,2 @@
 export { meetingWorkflow } from './meeting';
+export { meetingSyncWorkflow } from './meeting-sync';

@@ -12,6 +12,11 @@ export function meetingWorkflowId(eventId: string): string {
   return `meeting-${eventId}`;
 }
 
+/** The one-off sync of an Event whose meeting workflow has finished (one at a time per Event). */
+export function meetingSyncWorkflowId(eventId: string): string {
+  return `meeting-sync-${eventId}`;
+}
+
 export interface MeetingWorkflowInput {
   eventId: string;
 }
