@@ -25,11 +25,23 @@ export interface RenderedEmail {
   html: string;
 }
 
+/**
+ * The familiar abbreviation (EST, CEST, BST) where one exists. ICU knows American names under en-US and
+ * European ones under en-GB; elsewhere it says "GMT+9", which is still unambiguous.
+ */
+function zoneAbbreviation(time: DateTime): string {
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = time.setLocale(locale).offsetNameShort;
+    if (name && !/^(GMT|UTC)[+-]/.test(name)) return name;
+  }
+  return time.setLocale('en-US').offsetNameShort ?? time.toFormat('ZZ');
+}
+
 /** e.g. "Thursday, 26 November 2026, 10:00 (EST, America/New_York)". */
 export function formatInZone(iso: string, zone: string): string {
   const time = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
   if (!time.isValid) return formatInZone(iso, 'UTC');
-  return `${time.setLocale('en-GB').toFormat('cccc, d LLLL yyyy, HH:mm')} (${time.offsetNameShort ?? time.toFormat('ZZ')}, ${zone})`;
+  return `${time.setLocale('en-GB').toFormat('cccc, d LLLL yyyy, HH:mm')} (${zoneAbbreviation(time)}, ${zone})`;
 }
 
 function escapeHtml(text: string): string {
