@@ -2,9 +2,11 @@
  * Entry point of the HTTP API: `npm run api`. Reads the API configuration, connects to Temporal, listens, and
  * shuts down cleanly on SIGINT/SIGTERM (stop accepting requests, let in-flight ones finish, close the connection).
  */
+import type { Client } from '@temporalio/client';
 import { ConfigError, loadApiConfig, type ApiProcessConfig } from '../common/config';
 import { connectClient } from '../common/temporal-connection';
 import { createApiServer } from './server';
+import { createVisibilityMeetingLookup, createZoomEventSignaller, type ZoomWebhookDeps } from './zoom-webhooks';
 
 function loadConfigOrExit(): ApiProcessConfig {
   try {
@@ -18,13 +20,26 @@ function loadConfigOrExit(): ApiProcessConfig {
   }
 }
 
+/** Zoom's webhooks, when the app's secret token is configured: workflows found by visibility, then signalled. */
+function zoomWebhookDeps(secretToken: string | undefined, temporal: Client, namespace: string) {
+  if (!secretToken) return undefined;
+  const lookup = createVisibilityMeetingLookup(temporal, namespace);
+  return {
+    secretToken,
+    findMeetingWorkflow: lookup,
+    signal: createZoomEventSignaller(temporal, lookup),
+  } satisfies ZoomWebhookDeps;
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const temporal = await connectClient(config.temporal);
+  const { zoomWebhookSecretToken } = config.api;
   const app = createApiServer({
     calloutSecret: config.api.calloutSecret,
     temporal,
     taskQueue: config.temporal.taskQueue,
+    zoomWebhooks: zoomWebhookDeps(zoomWebhookSecretToken, temporal, config.temporal.namespace),
   });
 
   let shuttingDown = false;
@@ -44,7 +59,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', (signal) => void shutdown(signal));
 
   const url = await app.listen({ host: config.api.host, port: config.api.port });
-  app.log.info({ url, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, 'API listening');
+  app.log.info(
+    {
+      url,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      zoomWebhooks: zoomWebhookSecretToken !== undefined,
+    },
+    'API listening',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -21,6 +21,7 @@ import {
   type MeetingWorkflowInput,
 } from '../workflows/messages';
 import { forEachInEventOrder } from './per-event-lanes';
+import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';
 
 /** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
@@ -59,6 +60,8 @@ export interface ApiServerDeps {
   now?: () => number;
   /** Budget for signalling one whole batch to Temporal. */
   temporalTimeoutMs?: number;
+  /** Zoom's webhooks (`POST /v1/zoom/webhooks`), registered only when given with a secret token. */
+  zoomWebhooks?: ZoomWebhookDeps;
 }
 
 export interface AcceptedEvent {
@@ -104,7 +107,8 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     ? Fastify({ ...common, loggerInstance: deps.logger })
     : Fastify({ ...common, logger: deps.logger ?? true });
 
-  // Only JSON is accepted, kept as raw bytes: the signature covers the exact bytes the org sent.
+  // Only JSON is accepted, kept as raw bytes: the signatures (the org's callouts, Zoom's webhooks) cover the exact
+  // bytes sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) =>
     done(null, body),
@@ -219,6 +223,8 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     }));
     return reply.code(202).send({ accepted, rejected });
   });
+
+  if (deps.zoomWebhooks?.secretToken) registerZoomWebhooks(app, { now, ...deps.zoomWebhooks });
 
   return app;
 }

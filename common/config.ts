@@ -47,6 +47,8 @@ const apiSchema = z.object({
   API_PORT: port.default(3000),
   API_HOST: nonEmpty.default('127.0.0.1'),
   CALLOUT_SECRET: z.string().min(16, 'must be at least 16 characters (share it with the org as the callout secret)'),
+  /** The Secret Token of the Zoom app's event subscription; unset: no `POST /v1/zoom/webhooks`. */
+  ZOOM_WEBHOOK_SECRET_TOKEN: nonEmpty.optional(),
 });
 
 export type TemporalConfig = ReturnType<typeof readTemporal>;
@@ -116,7 +118,12 @@ function readSalesforce(env: Env) {
 
 function readApi(env: Env) {
   const c = parse(apiSchema, env);
-  return { port: c.API_PORT, host: c.API_HOST, calloutSecret: c.CALLOUT_SECRET };
+  return {
+    port: c.API_PORT,
+    host: c.API_HOST,
+    calloutSecret: c.CALLOUT_SECRET,
+    zoomWebhookSecretToken: c.ZOOM_WEBHOOK_SECRET_TOKEN,
+  };
 }
 
 /** Reads every section and reports all problems at once. */
