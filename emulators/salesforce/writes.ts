@@ -1,0 +1,331 @@
+import { SalesforceError, SalesforceErrors } from './errors';
+import { type IdGenerator } from './ids';
+import { EVENT_DURATION_MAX_MINUTES, fieldOf, type FieldDef, type SObjectDef } from './schema';
+import { personName, type SalesforceStore } from './store';
+import {
+  formatDate,
+  formatDateTime,
+  normaliseId,
+  parseDate,
+  parseDateTime,
+  type FieldValue,
+  type SRecord,
+} from './values';
+
+/**
+ * DML as the REST API performs it: each write is first prepared (field values checked and coerced, the object's
+ * rules applied to the resulting record), then committed with its timestamps. Preparing everything before
+ * committing anything is what `allOrNone` needs.
+ */
+
+export type DmlOperation = 'insert' | 'update' | 'delete';
+
+export interface PreparedWrite {
+  operation: DmlOperation;
+  object: SObjectDef;
+  id: string;
+  /** The record as it will be stored (without timestamps). */
+  record: SRecord;
+  before: SRecord | null;
+}
+
+/** A committed write, as the trigger sees it (Trigger.old / Trigger.new). */
+export interface DmlChange {
+  operation: DmlOperation;
+  object: SObjectDef;
+  before: SRecord | null;
+  after: SRecord;
+}
+
+type Body = Record<string, unknown>;
+
+const IGNORED_KEYS = new Set(['attributes']);
+const MINUTE = 60_000;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function jsonError(type: string, value: unknown): SalesforceError {
+  return SalesforceErrors.jsonParser(
+    `Cannot deserialize instance of ${type} from VALUE_STRING value ${String(value)} or request may be missing a ` +
+      `required field`,
+  );
+}
+
+export class Dml {
+  constructor(
+    private readonly store: SalesforceStore,
+    private readonly ids: IdGenerator,
+    private readonly now: () => number,
+  ) {}
+
+  prepareInsert(object: SObjectDef, body: Body, runAs: string): PreparedWrite {
+    const record: SRecord = {};
+    for (const field of object.fields.values()) record[field.name] = field.defaultValue ?? null;
+    if ('OwnerId' in record) record.OwnerId = runAs;
+    const given = this.applyBody(object, body, record, 'create');
+    this.applyObjectRules(object, record, given, null);
+    return { operation: 'insert', object, id: this.ids.next(object.keyPrefix), record, before: null };
+  }
+
+  prepareUpdate(object: SObjectDef | undefined, id: unknown, body: Body): PreparedWrite {
+    const existing = this.live(id, object);
+    const record = { ...existing.record };
+    const given = this.applyBody(existing.object, body, record, 'update');
+    this.applyObjectRules(existing.object, record, given, existing.record);
+    return { operation: 'update', object: existing.object, id: record.Id as string, record, before: existing.record };
+  }
+
+  prepareDelete(object: SObjectDef | undefined, id: unknown): PreparedWrite {
+    const existing = this.live(id, object);
+    const record: SRecord = { ...existing.record, IsDeleted: true };
+    return { operation: 'delete', object: existing.object, id: record.Id as string, record, before: existing.record };
+  }
+
+  /** Stores prepared writes, stamping each record; returns what the trigger sees. */
+  commit(writes: PreparedWrite[], runAs: string): DmlChange[] {
+    const now = this.now();
+    return writes.map((write) => {
+      const after: SRecord = { ...write.record, Id: write.id };
+      const previous = write.before ? Date.parse(String(write.before.SystemModstamp).replace('+0000', 'Z')) : 0;
+      // SystemModstamp moves on every write, even two within one millisecond, so it can order changes.
+      const stamp = formatDateTime(Math.max(now, previous + 1));
+      if (write.operation === 'insert') {
+        Object.assign(after, { CreatedDate: stamp, CreatedById: runAs });
+      }
+      if ('SystemModstamp' in after) after.SystemModstamp = stamp;
+      if (write.operation !== 'delete' && 'LastModifiedDate' in after) {
+        Object.assign(after, { LastModifiedDate: stamp, LastModifiedById: runAs });
+      }
+      this.store.put(write.object, after);
+      if (write.operation === 'delete' && write.object.name === 'Event') this.deleteRelations(write.id, stamp);
+      return { operation: write.operation, object: write.object, before: write.before, after };
+    });
+  }
+
+  /** A live (not deleted) record by id, of `object` when given. */
+  private live(id: unknown, object: SObjectDef | undefined): { object: SObjectDef; record: SRecord } {
+    const found = typeof id === 'string' ? this.store.find(id) : undefined;
+    if (!found || (object && found.object !== object)) {
+      if (typeof id === 'string' && normaliseId(id) === undefined) {
+        throw new SalesforceError(400, 'MALFORMED_ID', `Id: malformed id ${id}`, ['Id']);
+      }
+      throw SalesforceErrors.notFound();
+    }
+    if (found.record.IsDeleted === true) throw SalesforceErrors.entityIsDeleted();
+    return found;
+  }
+
+  /** EventRelations go with their Event (they fire no triggers). */
+  private deleteRelations(eventId: string, stamp: string): void {
+    const relations = this.store.schema.object('EventRelation');
+    if (!relations) return;
+    for (const relation of this.store.all(relations)) {
+      if (relation.EventId === eventId && relation.IsDeleted !== true) {
+        this.store.put(relations, { ...relation, IsDeleted: true, SystemModstamp: stamp });
+      }
+    }
+  }
+
+  /** Sets the body's fields on `record`; returns the names (canonical) of the fields given. */
+  private applyBody(object: SObjectDef, body: Body, record: SRecord, mode: 'create' | 'update'): Set<string> {
+    const given = new Set<string>();
+    for (const [key, raw] of Object.entries(body)) {
+      if (IGNORED_KEYS.has(key)) continue;
+      const field = fieldOf(object, key);
+      if (!field)
+        throw SalesforceErrors.invalidField(`No such column '${key}' on sobject of type ${object.name}`, [key]);
+      if (field.name === 'Id') {
+        if (mode === 'update' && normaliseId(raw) === record.Id) continue;
+        throw new SalesforceError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: Id.`, [
+          'Id',
+        ]);
+      }
+      const allowed = mode === 'create' ? field.createable : field.updateable;
+      if (!allowed) {
+        throw new SalesforceError(
+          400,
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to create/update fields: ${field.name}. Please check the security settings of this field and ` +
+            `verify that it is read/write for your profile or permission set.`,
+          [field.name],
+        );
+      }
+      record[field.name] = this.coerce(field, raw);
+      given.add(field.name);
+    }
+    return given;
+  }
+
+  /** A body value as the API stores it, or the error the API gives for it. */
+  private coerce(field: FieldDef, raw: unknown): FieldValue {
+    if (raw === null || raw === undefined || raw === '') {
+      if (field.type === 'boolean') return false;
+      return null;
+    }
+    switch (field.type) {
+      case 'boolean':
+        if (typeof raw === 'boolean') return raw;
+        if (raw === 'true' || raw === 'false') return raw === 'true';
+        throw jsonError('boolean', raw);
+      case 'datetime': {
+        const ms = typeof raw === 'string' ? parseDateTime(raw) : undefined;
+        if (ms === undefined) throw jsonError('datetime', raw);
+        return formatDateTime(ms);
+      }
+      case 'date': {
+        const ms = typeof raw === 'string' ? (parseDate(raw) ?? parseDateTime(raw)) : undefined;
+        if (ms === undefined) throw jsonError('date', raw);
+        return formatDate(ms);
+      }
+      case 'int':
+      case 'double':
+      case 'currency':
+      case 'percent': {
+        const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+        if (!Number.isFinite(n) || (field.type === 'int' && !Number.isInteger(n))) throw jsonError(field.type, raw);
+        return n;
+      }
+      case 'reference':
+      case 'id':
+        return this.coerceReference(field, raw);
+      default:
+        return this.coerceText(field, raw);
+    }
+  }
+
+  private coerceText(field: FieldDef, raw: unknown): FieldValue {
+    if (typeof raw === 'object') throw jsonError('string', JSON.stringify(raw));
+    const value = String(raw);
+    if (field.length !== undefined && value.length > field.length) {
+      throw SalesforceErrors.stringTooLong(field.label, value, field.length, field.name);
+    }
+    if (field.type === 'email' && !EMAIL.test(value)) {
+      throw new SalesforceError(400, 'INVALID_EMAIL_ADDRESS', `${field.label}: invalid email address: ${value}`, [
+        field.name,
+      ]);
+    }
+    if (field.type === 'picklist' && field.restrictedPicklist) {
+      if (!field.picklistValues?.some((p) => p.value === value)) {
+        throw SalesforceErrors.badPicklistValue(field.label, value, field.name);
+      }
+    }
+    return value;
+  }
+
+  private coerceReference(field: FieldDef, raw: unknown): FieldValue {
+    const id = normaliseId(raw);
+    if (!id) throw SalesforceErrors.malformedId(field.label, String(raw), field.name);
+    const targets = (field.referenceTo ?? []).map((name) => this.store.schema.object(name)).filter((o) => o);
+    if (!targets.some((o) => o?.keyPrefix === id.slice(0, 3))) {
+      throw SalesforceErrors.fieldIntegrity(`${field.label}: id value of incorrect type: ${String(raw)}`, [field.name]);
+    }
+    const target = this.store.find(id);
+    if (!target) throw SalesforceErrors.invalidCrossReference(field.name);
+    if (target.record.IsDeleted === true) throw SalesforceErrors.entityIsDeleted();
+    return id;
+  }
+
+  /** Rules beyond single fields: required fields, derived fields, Event timing. */
+  private applyObjectRules(object: SObjectDef, record: SRecord, given: Set<string>, before: SRecord | null): void {
+    if (object.name === 'Event') applyEventRules(record, given, before, (id) => this.store.find(id)?.record);
+    const missing = [...object.fields.values()]
+      .filter((f) => f.required && (record[f.name] === null || record[f.name] === undefined))
+      .map((f) => f.name);
+    if (missing.length > 0) throw SalesforceErrors.requiredFieldMissing(missing);
+    if (fieldOf(object, 'LastName') && fieldOf(object, 'Name')?.calculated) record.Name = personName(record);
+    for (const field of object.fields.values()) {
+      if (field.unique && record[field.name] !== null && given.has(field.name)) this.checkUnique(object, field, record);
+    }
+  }
+
+  private checkUnique(object: SObjectDef, field: FieldDef, record: SRecord): void {
+    const value = String(record[field.name]).toLowerCase();
+    const clash = this.store
+      .all(object)
+      .find((r) => r.Id !== record.Id && r.IsDeleted !== true && String(r[field.name]).toLowerCase() === value);
+    if (clash) {
+      throw new SalesforceError(
+        400,
+        'DUPLICATE_VALUE',
+        `duplicate value found: ${field.name} duplicates value on record with id: ${String(clash.Id)}`,
+        [field.name],
+      );
+    }
+  }
+}
+
+const toMs = (value: FieldValue): number | undefined => (typeof value === 'string' ? parseDateTime(value) : undefined);
+
+/**
+ * The Event's timing and relations: start with end or duration (kept consistent; a moved start keeps the
+ * duration), end not before start, at most 14 days (multiday events), Who a Contact or Lead and no What with a
+ * Lead, and the derived ActivityDateTime, ActivityDate and AccountId.
+ */
+function applyEventRules(
+  record: SRecord,
+  given: Set<string>,
+  before: SRecord | null,
+  lookup: (id: string) => SRecord | undefined,
+): void {
+  if (given.has('ActivityDateTime') && !given.has('StartDateTime')) record.StartDateTime = record.ActivityDateTime;
+  if (given.has('ActivityDateTime') && given.has('StartDateTime') && record.ActivityDateTime !== record.StartDateTime) {
+    throw SalesforceErrors.fieldIntegrity('ActivityDateTime must equal StartDateTime', ['ActivityDateTime']);
+  }
+  const start = toMs(record.StartDateTime);
+  if (start === undefined) {
+    if (record.IsAllDayEvent === true && typeof record.ActivityDate === 'string') return;
+    throw SalesforceErrors.requiredFieldMissing(['StartDateTime']);
+  }
+  const endGiven = given.has('EndDateTime') && record.EndDateTime !== null;
+  const durationGiven = given.has('DurationInMinutes') && record.DurationInMinutes !== null;
+  let end = toMs(record.EndDateTime);
+  let duration = typeof record.DurationInMinutes === 'number' ? record.DurationInMinutes : undefined;
+  if (endGiven && durationGiven && end !== undefined && duration !== undefined && end - start !== duration * MINUTE) {
+    throw SalesforceErrors.fieldIntegrity('DurationInMinutes and EndDateTime do not agree', [
+      'DurationInMinutes',
+      'EndDateTime',
+    ]);
+  }
+  if (endGiven && end !== undefined) duration = Math.floor((end - start) / MINUTE);
+  else if (durationGiven && duration !== undefined) end = start + duration * MINUTE;
+  else if (before && duration !== undefined) end = start + duration * MINUTE;
+  else if (record.IsAllDayEvent === true) {
+    duration = 1440;
+    end = start + duration * MINUTE;
+  }
+  if (end === undefined || duration === undefined) throw SalesforceErrors.requiredFieldMissing(['DurationInMinutes']);
+  if (end < start) {
+    throw SalesforceErrors.fieldIntegrity('End Date Time: EndDateTime cannot be before StartDateTime', ['EndDateTime']);
+  }
+  if (duration > EVENT_DURATION_MAX_MINUTES) {
+    throw SalesforceErrors.fieldIntegrity(
+      `Event duration cannot exceed ${EVENT_DURATION_MAX_MINUTES} minutes (14 days)`,
+      ['DurationInMinutes'],
+    );
+  }
+  record.EndDateTime = formatDateTime(end);
+  record.DurationInMinutes = duration;
+  record.ActivityDateTime = formatDateTime(start);
+  record.ActivityDate = formatDate(start);
+
+  const who = typeof record.WhoId === 'string' ? record.WhoId : null;
+  const what = typeof record.WhatId === 'string' ? record.WhatId : null;
+  if (who?.startsWith('00Q') && what) {
+    throw SalesforceErrors.fieldIntegrity(
+      'Related To ID: an Event whose Name is a Lead cannot be related to another record',
+      ['WhatId'],
+    );
+  }
+  record.AccountId = derivedAccountId(who, what, lookup);
+}
+
+/** AccountId of an Event: its What's account (the Account itself, or an Opportunity's), else its Contact's. */
+function derivedAccountId(
+  who: string | null,
+  what: string | null,
+  lookup: (id: string) => SRecord | undefined,
+): string | null {
+  if (what?.startsWith('001')) return what;
+  if (what?.startsWith('006')) return (lookup(what)?.AccountId as string | null | undefined) ?? null;
+  if (who?.startsWith('003')) return (lookup(who)?.AccountId as string | null | undefined) ?? null;
+  return null;
+}

@@ -1,0 +1,127 @@
+import { Connection } from 'jsforce';
+import { type EventSnapshot, type EventZoomFields, SNAPSHOT_FIELDS } from '../../domain/event-fields';
+import { toSalesforceError } from './errors';
+
+/**
+ * The integration's Salesforce client over jsforce: one shared connection, authorised with the OAuth 2.0
+ * client-credentials flow (the connected app's "Run As" user). Client-credentials sessions have no refresh
+ * token, so the refresh function runs the flow again; jsforce calls it on a 401 and replays the request.
+ * Every failure is thrown as a SalesforceApiError.
+ */
+
+export interface SalesforceClientConfig {
+  /** The org's My Domain URL (client credentials do not work against login.salesforce.com). */
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** e.g. '62.0'; jsforce's own default (50.0) is too old for sObject Collections upsert. */
+  apiVersion: string;
+}
+
+export interface SalesforceUser {
+  Id: string;
+  Email: string | null;
+  Name: string | null;
+  TimeZoneSidKey: string | null;
+  IsActive: boolean;
+}
+
+export type SalesforceEvent = EventSnapshot & Record<string, unknown>;
+
+const USER_FIELDS = ['Id', 'Email', 'Name', 'TimeZoneSidKey', 'IsActive'];
+const EVENT_FIELDS = [
+  ...SNAPSHOT_FIELDS,
+  'Zoom_Join_URL__c',
+  'Zoom_Status__c',
+  'Zoom_Last_Synced__c',
+  'Zoom_Sync_Error__c',
+  'IsDeleted',
+];
+
+/** A string as a SOQL literal's content: only `\` and `'` are reserved. */
+export function escapeSoqlString(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}
+
+export class SalesforceClient {
+  private readonly connection: Connection;
+  private authorising: Promise<void> | undefined;
+
+  constructor(private readonly config: SalesforceClientConfig) {
+    this.connection = new Connection({
+      oauth2: { loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret },
+      instanceUrl: config.loginUrl,
+      version: config.apiVersion,
+      refreshFn: (connection, callback) => {
+        connection.oauth2.requestToken({ grant_type: 'client_credentials' }).then(
+          (token) => callback(null, token.access_token, token),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      },
+    });
+  }
+
+  /** Runs `call` on an authorised connection, translating failures. */
+  private async call<T>(call: (connection: Connection) => Promise<T>): Promise<T> {
+    try {
+      await this.ensureAuthorised();
+      return await call(this.connection);
+    } catch (error) {
+      throw toSalesforceError(error);
+    }
+  }
+
+  /** Authorises once; concurrent first calls share the same token request. */
+  private ensureAuthorised(): Promise<void> {
+    if (this.connection.accessToken) return Promise.resolve();
+    this.authorising ??= this.connection
+      .authorize({ grant_type: 'client_credentials' })
+      .then(() => undefined)
+      .finally(() => {
+        this.authorising = undefined;
+      });
+    return this.authorising;
+  }
+
+  /** The user, or null when no user has this id. */
+  async getUser(userId: string): Promise<SalesforceUser | null> {
+    const { records } = await this.query<SalesforceUser>(
+      `SELECT ${USER_FIELDS.join(', ')} FROM User WHERE Id = '${escapeSoqlString(userId)}' LIMIT 1`,
+    );
+    return records[0] ?? null;
+  }
+
+  /** The Event with its snapshot and Zoom fields, or null when it does not exist (or was deleted). */
+  async getEvent(eventId: string): Promise<SalesforceEvent | null> {
+    const { records } = await this.query<SalesforceEvent>(
+      `SELECT ${EVENT_FIELDS.filter((f) => f !== 'IsDeleted').join(', ')} FROM Event ` +
+        `WHERE Id = '${escapeSoqlString(eventId)}' LIMIT 1`,
+    );
+    return records[0] ?? null;
+  }
+
+  /** Writes the integration's fields to the Event (only Zoom_* output fields, so the org's trigger stays quiet). */
+  async updateEvent(eventId: string, fields: EventZoomFields): Promise<void> {
+    await this.call(async (connection) => {
+      const result = await connection.sobject('Event').update({ Id: eventId, ...fields });
+      if (!result.success) {
+        const [first] =
+          (result as { errors?: { statusCode?: string; errorCode?: string; message?: string }[] }).errors ?? [];
+        throw Object.assign(new Error(first?.message ?? 'Event update failed'), {
+          errorCode: first?.statusCode ?? first?.errorCode ?? 'UNKNOWN',
+        });
+      }
+    });
+  }
+
+  /** Every record of a SOQL query (all batches). */
+  async query<T>(soql: string): Promise<{ totalSize: number; records: T[] }> {
+    return this.call(async (connection) => {
+      const result = await connection.query<Record<string, unknown>>(soql, { autoFetch: true, maxFetch: 1_000_000 });
+      return {
+        totalSize: result.totalSize,
+        records: result.records.map(({ attributes: _attributes, ...record }) => record as T),
+      };
+    });
+  }
+}
