@@ -92,7 +92,7 @@ export const DEMO_CONTACTS = [
 
 export const DEMO_LEADS = [
   {
-    Id: '00Q000000000001AAA',
+    Id: '00Q000000000001EAA',
     FirstName: 'Rosalind',
     LastName: 'Franklin',
     Email: 'rosalind.franklin@initech.example',
@@ -101,7 +101,7 @@ export const DEMO_LEADS = [
     OwnerId: '005000000000003AAA',
   },
   {
-    Id: '00Q000000000002AAA',
+    Id: '00Q000000000002EAA',
     FirstName: 'Emmy',
     LastName: 'Noether',
     Email: 'emmy.noether@umbrella.example',

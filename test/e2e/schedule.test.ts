@@ -24,6 +24,12 @@ afterAll(async () => {
 
 const ADA = DEMO_USERS[0];
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** Salesforce users pick whole minutes; Zoom keeps whole seconds. */
+function wholeMinute(ms: number): number {
+  return Math.floor(ms / MINUTE) * MINUTE;
+}
 
 interface EventRecord {
   Id: string;
@@ -37,7 +43,7 @@ interface EventRecord {
 const ZOOM_FIELDS = ['Id', 'Zoom_Meeting_Id__c', 'Zoom_Join_URL__c', 'Zoom_Status__c', 'Zoom_Sync_Error__c', 'Zoom_Last_Synced__c'];
 
 function newEvent(overrides: Record<string, unknown> = {}) {
-  const start = Date.now() + 24 * HOUR + Math.floor(Math.random() * 1000) * 60_000;
+  const start = wholeMinute(Date.now() + 24 * HOUR + Math.floor(Math.random() * 1000) * MINUTE);
   return {
     Subject: 'Discovery call with Acme',
     StartDateTime: new Date(start).toISOString(),
@@ -96,7 +102,7 @@ test('moving the Event reschedules the same Zoom meeting; unticking cancels it',
   const scheduled = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
   const meetingId = scheduled.Zoom_Meeting_Id__c!;
 
-  const newStart = Date.now() + 72 * HOUR;
+  const newStart = wholeMinute(Date.now() + 72 * HOUR);
   await sf.sobject('Event').update({
     Id: id,
     StartDateTime: new Date(newStart).toISOString(),

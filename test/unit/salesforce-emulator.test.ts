@@ -227,7 +227,7 @@ describe('sObject REST', () => {
       data: { fields: ['WhoId'] },
     });
     await expect(
-      events.create(newEvent({ WhoId: '00Q000000000001AAA', WhatId: '001000000000001AAA' })),
+      events.create(newEvent({ WhoId: '00Q000000000001EAA', WhatId: '001000000000001AAA' })),
     ).rejects.toMatchObject({
       errorCode: 'FIELD_INTEGRITY_EXCEPTION',
     });

@@ -36,7 +36,7 @@ function buildStore(): SalesforceStore {
       EndDateTime: '2026-11-20T16:00:00.000+0000',
       DurationInMinutes: 60,
       OwnerId: GRACE,
-      WhoId: '00Q000000000001AAA',
+      WhoId: '00Q000000000001EAA',
     }),
     event(3, {
       Subject: 'Pipeline review',
