@@ -57,7 +57,7 @@ function integrationCalls(stack: TestStack, zoomFrom: number, sfFrom: number) {
 }
 
 async function main(): Promise<void> {
-  const stack = await startTestStack({ zoomEmulator: { rateLimits: false } as never });
+  const stack = await startTestStack({ zoomEmulator: { rateLimits: false } });
   try {
     const sf = await stack.sfUser();
     // Warm-up: first token fetches, first workflow task, JIT.
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       const { id } = (await sf.sobject('Event').create(eventFields(i))) as { id: string };
       const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
       const done = await until(() => writeBackAt(stack, id), 30_000);
-      latencies.push(done - callout.sentAt);
+      latencies.push(done - Date.parse(callout.sentAt));
     }
     const singleCalls = integrationCalls(stack, zoomMark, sfMark);
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const bulkSfMark = stack.salesforce.admin.requests.length;
     const calloutsBefore = stack.salesforce.trigger.callouts.length;
     const records = Array.from({ length: BULK }, (_, i) => ({ attributes: { type: 'Event' }, ...eventFields(1000 + i) }));
-    const results = (await sf.sobject('Event').create(records, { allOrNone: true })) as { id: string }[];
+    const results = (await sf.sobject("Event").create(records, { allOrNone: true })) as unknown as { id: string }[];
     const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
     const finishedAt = await until(() => {
       const times = results.map((r) => writeBackAt(stack, r.id));
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       bulk: {
         events: BULK,
         callouts: stack.salesforce.trigger.callouts.length - calloutsBefore,
-        allScheduledMs: finishedAt - callout.sentAt,
+        allScheduledMs: finishedAt - Date.parse(callout.sentAt),
         zoomCallsPerMeeting: bulkCalls.zoom / BULK,
         salesforceCallsPerMeeting: bulkCalls.salesforce / BULK,
       },
