@@ -3,7 +3,7 @@
  * calls the API, the workflow creates the Zoom meeting in the Zoom emulator and writes the join link back.
  */
 import axios from 'axios';
-import { type Connection } from 'jsforce';
+import { type Connection, type SaveResult } from 'jsforce';
 import { calloutHeaders } from '../../domain/callout-signature';
 import { DEMO_CREDENTIALS, DEMO_USERS } from '../../emulators/demo-org';
 import { ZoomApiError } from '../../integrations/zoom/errors';
@@ -151,8 +151,8 @@ test('a bulk insert of 200 Events makes one callout and 200 meetings', async () 
     attributes: { type: 'Event' },
     ...newEvent({ Subject: `Bulk ${i}`, OwnerId: DEMO_USERS[i % 3].salesforceId }),
   }));
-  const results = await sf.sobject('Event').create(records, { allOrNone: true });
-  const ids = results.map((r) => {
+  const results = (await sf.sobject('Event').create(records, { allOrNone: true })) as unknown as SaveResult[];
+  const ids = results.map((r: SaveResult) => {
     if (!r.success) throw new Error(JSON.stringify(r));
     return r.id;
   });

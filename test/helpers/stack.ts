@@ -35,7 +35,9 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(options: { zoomEmulator?: Parameters<typeof createZoomEmulator>[0] } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { zoomEmulator?: Partial<Parameters<typeof createZoomEmulator>[0]> } = {},
+): Promise<TestStack> {
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue('e2e');
 

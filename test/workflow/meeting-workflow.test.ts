@@ -75,7 +75,7 @@ function upsert(event: EventSnapshot): EventCalloutItem {
 }
 
 /** Fake activities that behave like a healthy Zoom account and org, recording every call. */
-function fakeActivities(overrides: Partial<Activities> = {}) {
+function fakeActivities(overrides: Partial<Record<keyof Activities, jest.Mock>> = {}) {
   let meetings = 0;
   const activities = {
     findHostEmail: jest.fn(async (_ownerId: string) => 'ada.lovelace@demo-sales.example'),
