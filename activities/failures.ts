@@ -12,6 +12,7 @@ export const FailureTypes = {
   salesforceValidation: 'SalesforceValidationError',
   salesforceEventGone: 'SalesforceEventNotFound',
   rateLimited: 'RateLimited',
+  mailNotConfigured: 'MailNotConfigured',
 } as const;
 
 export const NON_RETRYABLE_FAILURE_TYPES = [
@@ -20,6 +21,7 @@ export const NON_RETRYABLE_FAILURE_TYPES = [
   FailureTypes.zoomMeetingGone,
   FailureTypes.salesforceValidation,
   FailureTypes.salesforceEventGone,
+  FailureTypes.mailNotConfigured,
 ];
 
 /** A daily-limit Retry-After can be hours away; wait at most this long per attempt and ask again. */

@@ -1,13 +1,16 @@
 import { createMeetingActivities, type MeetingActivityDeps } from './meetings';
 import { createOutcomeActivities, type ZoomPastApi } from './meeting-outcome';
+import { createLaunchEmailActivities, type LaunchEmailDeps } from './launch-email';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi;
+  salesforce: MeetingActivityDeps['salesforce'] & LaunchEmailDeps['salesforce'];
+  mailer?: LaunchEmailDeps['mailer'];
 }
 
 /** Every activity the worker registers, built from injected clients so tests can pass fakes. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createMeetingActivities(deps), ...createOutcomeActivities(deps) };
+  return { ...createMeetingActivities(deps), ...createOutcomeActivities(deps), ...createLaunchEmailActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

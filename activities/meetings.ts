@@ -30,6 +30,8 @@ export interface ScheduledMeeting {
   joinUrl: string;
   hostZoomUserId: string;
   usesPmi: boolean;
+  /** The meeting passcode, for the attendees' e-mail. */
+  passcode?: string;
 }
 
 /** Zoom meeting ids for Zoom error codes that mean "no such user" and "no such meeting". */
@@ -118,7 +120,13 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
           }
         }
         const meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan));
-        return { meetingId: String(meeting.id), joinUrl: meeting.join_url, hostZoomUserId: meeting.host_id, usesPmi: plan.usePmi };
+        return {
+          meetingId: String(meeting.id),
+          joinUrl: meeting.join_url,
+          hostZoomUserId: meeting.host_id,
+          usesPmi: plan.usePmi,
+          ...(meeting.password ? { passcode: meeting.password } : {}),
+        };
       } catch (error) {
         if (error instanceof ZoomApiError && (error.code === ZOOM_USER_NOT_FOUND || error.code === ZOOM_USER_NOT_IN_ACCOUNT)) {
           throw permanentFailure(

@@ -43,6 +43,14 @@ const salesforceSchema = z.object({
     .default('62.0'),
 });
 
+const mailSchema = z.object({
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465')
+    .optional(),
+  MAIL_FROM: nonEmpty.default('Zoom for Salesforce <no-reply@zoom-salesforce.invalid>'),
+});
+
 const apiSchema = z.object({
   API_PORT: port.default(3000),
   API_HOST: nonEmpty.default('127.0.0.1'),
@@ -145,8 +153,14 @@ function readAll<T extends Record<string, (env: Env) => unknown>>(
   return out as { [K in keyof T]: ReturnType<T[K]> };
 }
 
+function readMail(env: Env) {
+  const c = parse(mailSchema, env);
+  return c.SMTP_URL ? { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM } : undefined;
+}
+export type MailConfig = NonNullable<ReturnType<typeof readMail>>;
+
 export function loadWorkerConfig(env: Env = readEnv()) {
-  return readAll({ temporal: readTemporal, zoom: readZoom, salesforce: readSalesforce }, env);
+  return readAll({ temporal: readTemporal, zoom: readZoom, salesforce: readSalesforce, mail: readMail }, env);
 }
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 

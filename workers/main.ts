@@ -8,6 +8,7 @@ import { nativeConnectionOptions } from '../common/temporal-connection';
 import { createActivities } from '../activities';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
+import { Mailer } from '../integrations/mail/mailer';
 import { createWorker } from './worker';
 import { ensureSearchAttributes } from './search-attributes';
 
@@ -16,9 +17,11 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'INFO') ?? 'INFO') });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
+  if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
   const activities = createActivities({
     zoom: new ZoomClient(config.zoom),
     salesforce: new SalesforceClient(config.salesforce),
+    ...(config.mail ? { mailer: new Mailer(config.mail) } : {}),
   });
   const worker = await createWorker({
     connection,

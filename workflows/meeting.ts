@@ -46,6 +46,14 @@ const retry: RetryPolicy = {
   nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
 };
 
+/** Sends to each attendee once; heartbeats carry who has been sent to, for a retry after a crash. */
+const { sendLaunchEmail } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry,
+});
+
 const { createZoomMeeting, updateZoomMeeting, deleteZoomMeeting, writeEventFields, writeEventSchedule, fetchMeetingOutcome } =
   proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
@@ -328,6 +336,29 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
       Zoom_Status__c: 'Started',
       ...(state.actualStart ? { Zoom_Actual_Start__c: state.actualStart } : {}),
     });
+    await mailAttendeesOnLaunch();
+  }
+
+  /** Once per meeting, when the host's setting asks for it; a mail problem never fails the meeting. */
+  async function mailAttendeesOnLaunch(): Promise<void> {
+    if (state.launchEmail || !applied || !meeting?.joinUrl || eventDeleted) return;
+    state.launchEmail = 'sending';
+    try {
+      const result = await sendLaunchEmail({
+        eventId: state.eventId,
+        ownerId: applied.plan.ownerId,
+        instanceKey: state.instanceUuid ? state.instanceUuid.replace(/[^A-Za-z0-9]/g, '') : 'first',
+        topic: applied.plan.topic,
+        startTime: state.actualStart ?? applied.plan.startTime,
+        durationMinutes: applied.plan.durationMinutes,
+        joinUrl: meeting.joinUrl,
+        ...(meeting.passcode ? { passcode: meeting.passcode } : {}),
+      });
+      state.launchEmail = result.skipped ? 'skipped' : 'sent';
+    } catch (error) {
+      state.launchEmail = 'failed';
+      log.warn('Launch e-mail failed', { message: messageOf(error) });
+    }
   }
 
   /** Writes an outcome to the Event and moves the lifecycle on. */

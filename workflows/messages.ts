@@ -65,6 +65,8 @@ export interface MeetingState {
   participantCount?: number;
   successful?: boolean;
   recordingUrl?: string;
+  /** The attendees' e-mail when the host starts the meeting (only if the host's setting asks for it). */
+  launchEmail?: 'sending' | 'sent' | 'skipped' | 'failed';
   /** People in the meeting right now, from participant webhooks. */
   liveParticipants?: number;
   /** Fields of the last post-meeting sync, as written to the Event. */

@@ -159,7 +159,8 @@ function customObject(name: string, element: Xml, keyPrefix: string): SObjectDef
             label: 'Location ID',
             type: 'reference',
             length: 18,
-            referenceTo: ['User'],
+            // The organization (its default), a profile or a user: the levels of a hierarchy setting.
+            referenceTo: ['Organization', 'Profile', 'User'],
             relationshipName: 'SetupOwner',
             nillable: true,
             createable: true,

@@ -1,3 +1,4 @@
+import { DEMO_ORG_ID } from '../demo-org';
 import { SalesforceError, SalesforceErrors } from './errors';
 import { type IdGenerator } from './ids';
 import { EVENT_DURATION_MAX_MINUTES, fieldOf, type FieldDef, type SObjectDef } from './schema';
@@ -214,6 +215,8 @@ export class Dml {
   private coerceReference(field: FieldDef, raw: unknown): FieldValue {
     const id = normaliseId(raw);
     if (!id) throw SalesforceErrors.malformedId(field.label, String(raw), field.name);
+    // The org itself is not a stored record; hierarchy settings point at it for their organization default.
+    if (field.referenceTo?.includes('Organization') && id === normaliseId(DEMO_ORG_ID)) return id;
     const targets = (field.referenceTo ?? []).map((name) => this.store.schema.object(name)).filter((o) => o);
     if (!targets.some((o) => o?.keyPrefix === id.slice(0, 3))) {
       throw SalesforceErrors.fieldIntegrity(`${field.label}: id value of incorrect type: ${String(raw)}`, [field.name]);

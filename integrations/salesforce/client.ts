@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import { type EventSnapshot, type EventZoomFields, SNAPSHOT_FIELDS } from '../../domain/event-fields';
+import { type EventScheduleFields, type EventSnapshot, type EventZoomFields, SNAPSHOT_FIELDS } from '../../domain/event-fields';
 import { toSalesforceError } from './errors';
 
 /**
@@ -42,6 +42,36 @@ const EVENT_FIELDS = [
 export function escapeSoqlString(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
 }
+
+const ZOOM_SETTING_FIELDS = [
+  'Send_Email_On_Launch__c',
+  'Use_PMI_By_Default__c',
+  'Join_Before_Host_By_Default__c',
+  'Google_Calendar_Notifications__c',
+] as const;
+
+export interface ZoomSettings {
+  sendEmailOnLaunch: boolean;
+  usePmiByDefault: boolean;
+  joinBeforeHostByDefault: boolean;
+  googleCalendarNotifications: boolean;
+}
+
+export interface MeetingPerson {
+  name: string;
+  email: string;
+}
+
+export interface MeetingPeople {
+  who?: MeetingPerson;
+  owner: MeetingPerson & { timeZone?: string };
+  invitees: MeetingPerson[];
+  additionalEmails?: string;
+  customerTimeZone?: string;
+}
+
+/** Event fields the integration may write besides its own (Zoom-side edits flowing back). */
+export type EventUpdateFields = EventScheduleFields & { Customer_Time_Zone__c?: string | null; Zoom_Last_Synced__c?: string };
 
 export class SalesforceClient {
   private readonly connection: Connection;
@@ -100,8 +130,11 @@ export class SalesforceClient {
     return records[0] ?? null;
   }
 
-  /** Writes the integration's fields to the Event (only Zoom_* output fields, so the org's trigger stays quiet). */
-  async updateEvent(eventId: string, fields: EventZoomFields): Promise<void> {
+  /**
+   * Writes fields of the Event: normally only the integration's Zoom_* output fields (the org's trigger stays
+   * quiet); a Zoom-side edit also writes Subject, times or the checkbox.
+   */
+  async updateEvent(eventId: string, fields: EventZoomFields | EventUpdateFields): Promise<void> {
     await this.call(async (connection) => {
       const result = await connection.sobject('Event').update({ Id: eventId, ...fields });
       if (!result.success) {
@@ -112,6 +145,54 @@ export class SalesforceClient {
         });
       }
     });
+  }
+
+  /**
+   * The user's Zoom settings: their own `Zoom_Settings__c` record over the organization default (a hierarchy
+   * custom setting), over the built-in defaults.
+   */
+  async getZoomSettings(userId: string): Promise<ZoomSettings> {
+    const { records } = await this.query<Record<string, unknown> & { SetupOwnerId: string }>(
+      `SELECT SetupOwnerId, ${ZOOM_SETTING_FIELDS.join(', ')} FROM Zoom_Settings__c`,
+    );
+    const org = records.find((r) => r.SetupOwnerId?.startsWith('00D'));
+    const own = records.find((r) => r.SetupOwnerId === userId || r.SetupOwnerId?.slice(0, 15) === userId.slice(0, 15));
+    const pick = (field: (typeof ZOOM_SETTING_FIELDS)[number]) => Boolean(own?.[field] ?? org?.[field] ?? false);
+    return {
+      sendEmailOnLaunch: pick('Send_Email_On_Launch__c'),
+      usePmiByDefault: pick('Use_PMI_By_Default__c'),
+      joinBeforeHostByDefault: pick('Join_Before_Host_By_Default__c'),
+      googleCalendarNotifications: pick('Google_Calendar_Notifications__c'),
+    };
+  }
+
+  /** Who should hear about the meeting: the Event's contact or lead, its invitees, and its owner. */
+  async getMeetingPeople(eventId: string): Promise<MeetingPeople | null> {
+    const id = escapeSoqlString(eventId);
+    const { records } = await this.query<{
+      Who?: { Name?: string; Email?: string } | null;
+      Owner?: { Name?: string; Email?: string; TimeZoneSidKey?: string } | null;
+      Zoom_Additional_Emails__c?: string | null;
+      Customer_Time_Zone__c?: string | null;
+    }>(
+      `SELECT Who.Name, Who.Email, Owner.Name, Owner.Email, Owner.TimeZoneSidKey, Zoom_Additional_Emails__c, ` +
+        `Customer_Time_Zone__c FROM Event WHERE Id = '${id}' LIMIT 1`,
+    );
+    const [event] = records;
+    if (!event) return null;
+    const invitees = await this.query<{ Relation?: { Name?: string; Email?: string } | null }>(
+      `SELECT Relation.Name, Relation.Email FROM EventRelation WHERE EventId = '${id}'`,
+    );
+    return {
+      who: event.Who?.Email ? { name: event.Who.Name ?? '', email: event.Who.Email } : undefined,
+      owner: { name: event.Owner?.Name ?? '', email: event.Owner?.Email ?? '', timeZone: event.Owner?.TimeZoneSidKey ?? undefined },
+      invitees: invitees.records
+        .map((r) => r.Relation)
+        .filter((r): r is { Name?: string; Email: string } => Boolean(r?.Email))
+        .map((r) => ({ name: r.Name ?? '', email: r.Email })),
+      additionalEmails: event.Zoom_Additional_Emails__c ?? undefined,
+      customerTimeZone: event.Customer_Time_Zone__c ?? undefined,
+    };
   }
 
   /** Every record of a SOQL query (all batches). */
