@@ -387,7 +387,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
       clock.participantRetries += 1;
     } else clock.participantRetryAt = undefined;
     if (!outcome.recording && state.recordingUrl === undefined) {
-      clock.recordingUntil ??= Date.parse(outcome.actualEnd ?? '') + RECORDING_WAIT_MS || Date.now() + RECORDING_WAIT_MS;
+      clock.recordingUntil ??= Math.max(Date.now(), Date.parse(outcome.actualEnd ?? '') || 0) + RECORDING_WAIT_MS;
     } else clock.recordingUntil = undefined;
     return fields;
   }

@@ -1,160 +1,37 @@
 /**
- * The meeting workflow on the Java time-skipping server, with fake activities: what it asks Zoom and
- * Salesforce to do for each sequence of callouts, and what it leaves in its state and search attributes.
+ * The meeting workflow's scheduling part on the Java time-skipping server, with fake activities: what it asks
+ * Zoom and Salesforce to do for each sequence of callouts, and what it leaves in its state and search attributes.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { type TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Activities, ScheduledMeeting } from '../../activities';
 import { FailureTypes } from '../../activities/failures';
-import type { EventCalloutItem, EventSnapshot } from '../../domain/event-fields';
-import type { MeetingPlan } from '../../domain/meeting-plan';
-import type { MeetingOutcome } from '../../domain/meeting-outcome';
+import { eventChangedSignal, meetingStateQuery, MeetingStatusAttribute, ZoomMeetingIdAttribute } from '../../workflows/messages';
+import { RETIRE_GRACE_MS } from '../../workflows/meeting';
 import {
-  eventChangedSignal,
-  meetingStateQuery,
-  meetingWorkflowId,
-  MeetingStatusAttribute,
-  ZoomMeetingIdAttribute,
-  type MeetingState,
-} from '../../workflows/messages';
-import { RETIRE_GRACE_MS, type meetingWorkflow } from '../../workflows/meeting';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+  fakeActivities,
+  HOUR,
+  MeetingWorkflowHarness,
+  nextEventId,
+  snapshot,
+  stamp,
+  upsert,
+  waitForState,
+  type Fakes,
+} from '../helpers/meeting-workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
+let harness: MeetingWorkflowHarness;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger() });
+  harness = await MeetingWorkflowHarness.create();
 });
 
 afterAll(async () => {
-  await env?.teardown();
+  await harness?.teardown();
 });
 
-function quietLogger() {
-  const noop = () => undefined;
-  return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
-}
-
-const HOUR = 60 * 60_000;
-let eventCounter = 0;
-
-function nextEventId(): string {
-  eventCounter += 1;
-  return `00U${String(eventCounter).padStart(12, '0')}AAA`;
-}
-
-function stamp(offsetMs: number): string {
-  return new Date(Date.UTC(2026, 10, 1, 12, 0, 0) + offsetMs).toISOString();
-}
-
-/** A ticked Event starting `startInMs` from now, lasting 30 minutes. */
-function snapshot(id: string, nowMs: number, overrides: Partial<EventSnapshot> = {}): EventSnapshot {
-  const start = nowMs + 2 * HOUR;
-  return {
-    Id: id,
-    Subject: 'Quarterly review',
-    StartDateTime: new Date(start).toISOString(),
-    EndDateTime: new Date(start + 30 * 60_000).toISOString(),
-    OwnerId: '005000000000001AAA',
-    WhoId: '003000000000001AAA',
-    Description: 'Agenda: numbers',
-    SystemModstamp: stamp(0),
-    Make_Zoom_Meeting__c: true,
-    Zoom_Use_PMI__c: false,
-    Zoom_Join_Before_Host__c: false,
-    Customer_Time_Zone__c: 'America/New_York',
-    ...overrides,
-  };
-}
-
-function upsert(event: EventSnapshot): EventCalloutItem {
-  return { operation: 'upsert', event };
-}
-
-/** Fake activities that behave like a healthy Zoom account and org, recording every call. */
-function fakeActivities(overrides: Partial<Record<keyof Activities, jest.Mock>> = {}) {
-  let meetings = 0;
-  const activities = {
-    findHostEmail: jest.fn(async (_ownerId: string) => 'ada.lovelace@demo-sales.example'),
-    createZoomMeeting: jest.fn(
-      async (input: { eventId: string; hostEmail: string; plan: MeetingPlan }): Promise<ScheduledMeeting> => {
-        meetings += 1;
-        const id = String(81000000000 + meetings);
-        return { meetingId: id, joinUrl: `https://zoom.test/j/${id}`, hostZoomUserId: 'zoom-host', usesPmi: input.plan.usePmi };
-      },
-    ),
-    updateZoomMeeting: jest.fn(async (_input: { meetingId: string; plan: MeetingPlan }) => undefined),
-    deleteZoomMeeting: jest.fn(async (_input: { meetingId: string; usesPmi: boolean }) => undefined),
-    writeEventFields: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown> }) => undefined),
-    writeEventSchedule: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown>; timeZone: string | null | undefined }) => undefined),
-    fetchMeetingOutcome: jest.fn(
-      async (_input: { meetingId: string; instanceUuid?: string; notBefore?: string }): Promise<MeetingOutcome> => ({
-        state: 'not-started',
-        attendees: [],
-        participantsComplete: true,
-      }),
-    ),
-    ...overrides,
-  };
-  return activities;
-}
-
-type Fakes = ReturnType<typeof fakeActivities>;
-
-const started = new Set<string>();
-
-/**
- * Runs a test with its own worker and task queue. Workflows left running are terminated afterwards: the
- * time-skipping server cannot skip time while a workflow task waits for a worker that is gone.
- */
-async function withWorker<T>(activities: Fakes, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueTaskQueue('meeting-wf');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: activities as unknown as Activities,
-  });
-  try {
-    return await worker.runUntil(fn(taskQueue));
-  } finally {
-    for (const workflowId of started) {
-      await env.client.workflow
-        .getHandle(workflowId)
-        .terminate('test finished')
-        .catch(() => undefined);
-    }
-    started.clear();
-  }
-}
-
-async function signalWithStart(taskQueue: string, item: EventCalloutItem) {
-  started.add(meetingWorkflowId(item.event.Id));
-  return env.client.workflow.signalWithStart<typeof meetingWorkflow, [EventCalloutItem]>('meetingWorkflow', {
-    workflowId: meetingWorkflowId(item.event.Id),
-    taskQueue,
-    args: [{ eventId: item.event.Id }],
-    signal: eventChangedSignal,
-    signalArgs: [item],
-  });
-}
-
-/** Polls the workflow's state until `predicate` holds (queries do not skip time, so this is real time). */
-async function waitForState(
-  handle: { query: (q: typeof meetingStateQuery) => Promise<MeetingState> },
-  predicate: (s: MeetingState) => boolean,
-): Promise<MeetingState> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const state = await handle.query(meetingStateQuery);
-    if (predicate(state)) return state;
-    if (Date.now() > deadline) throw new Error(`State never matched: ${JSON.stringify(state)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const withWorker = <T>(acts: Fakes, fn: (taskQueue: string) => Promise<T>) => harness.withWorker(acts, fn);
+const signalWithStart = (taskQueue: string, item: Parameters<MeetingWorkflowHarness['signalWithStart']>[1]) =>
+  harness.signalWithStart(taskQueue, item);
+const env = { currentTimeMs: () => harness.env.currentTimeMs(), sleep: (ms: number) => harness.env.sleep(ms) };
 
 describe('meeting workflow', () => {
   test('a ticked Event gets one Zoom meeting and the Event is written back as Scheduled', async () => {

@@ -1,0 +1,189 @@
+/**
+ * Shared by the workflow test files: a time-skipping Temporal environment with one workflow bundle, fake
+ * activities that behave like a healthy Zoom account and org (recording every call), and Event snapshots.
+ */
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities, ScheduledMeeting } from '../../activities';
+import type { EventCalloutItem, EventSnapshot } from '../../domain/event-fields';
+import type { MeetingPlan } from '../../domain/meeting-plan';
+import type { MeetingOutcome } from '../../domain/meeting-outcome';
+import type { ZoomMeetingEvent } from '../../domain/zoom-webhooks';
+import type { LaunchEmailResult } from '../../activities/launch-email';
+import { eventChangedSignal, meetingStateQuery, meetingWorkflowId, type MeetingState } from '../../workflows/messages';
+import { type meetingWorkflow } from '../../workflows/meeting';
+import { createTimeSkippingEnv, uniqueTaskQueue } from './temporal';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+let eventCounter = 0;
+
+export function nextEventId(): string {
+  eventCounter += 1;
+  return `00U${String(eventCounter).padStart(12, '0')}AAA`;
+}
+
+export function stamp(offsetMs: number): string {
+  return new Date(Date.UTC(2026, 10, 1, 12, 0, 0) + offsetMs).toISOString();
+}
+
+/** A ticked Event starting two hours after `nowMs`, lasting 30 minutes. */
+export function snapshot(id: string, nowMs: number, overrides: Partial<EventSnapshot> = {}): EventSnapshot {
+  const start = nowMs + 2 * HOUR;
+  return {
+    Id: id,
+    Subject: 'Quarterly review',
+    StartDateTime: new Date(start).toISOString(),
+    EndDateTime: new Date(start + 30 * MINUTE).toISOString(),
+    OwnerId: '005000000000001AAA',
+    WhoId: '003000000000001AAA',
+    Description: 'Agenda: numbers',
+    SystemModstamp: stamp(0),
+    Make_Zoom_Meeting__c: true,
+    Zoom_Use_PMI__c: false,
+    Zoom_Join_Before_Host__c: false,
+    Customer_Time_Zone__c: 'America/New_York',
+    ...overrides,
+  };
+}
+
+export function upsert(event: EventSnapshot): EventCalloutItem {
+  return { operation: 'upsert', event };
+}
+
+/** A Zoom webhook event for `meetingId`, as the API would signal it. */
+export function zoomEvent(kind: ZoomMeetingEvent['kind'], meetingId: string, extra: Partial<ZoomMeetingEvent> = {}): ZoomMeetingEvent {
+  const eventTs = extra.eventTs ?? Date.now();
+  return { kind, meetingId, eventTs, dedupeKey: `${kind}:${meetingId}:${eventTs}`, ...extra };
+}
+
+/** Fake activities that behave like a healthy Zoom account and org, recording every call. */
+export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.Mock>> = {}) {
+  let meetings = 0;
+  return {
+    findHostEmail: jest.fn(async (_ownerId: string) => 'ada.lovelace@demo-sales.example'),
+    createZoomMeeting: jest.fn(
+      async (input: { eventId: string; hostEmail: string; plan: MeetingPlan }): Promise<ScheduledMeeting> => {
+        meetings += 1;
+        const id = String(81000000000 + meetings);
+        return {
+          meetingId: id,
+          joinUrl: `https://zoom.test/j/${id}`,
+          hostZoomUserId: 'zoom-host',
+          usesPmi: input.plan.usePmi,
+          passcode: 'x7Y2',
+        };
+      },
+    ),
+    updateZoomMeeting: jest.fn(async (_input: { meetingId: string; plan: MeetingPlan }) => undefined),
+    deleteZoomMeeting: jest.fn(async (_input: { meetingId: string; usesPmi: boolean }) => undefined),
+    writeEventFields: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown> }) => undefined),
+    writeEventSchedule: jest.fn(
+      async (_input: { eventId: string; fields: Record<string, unknown>; timeZone: string | null | undefined }) => undefined,
+    ),
+    fetchMeetingOutcome: jest.fn(
+      async (_input: { meetingId: string; instanceUuid?: string; notBefore?: string }): Promise<MeetingOutcome> => ({
+        state: 'not-started',
+        attendees: [],
+        participantsComplete: true,
+      }),
+    ),
+    sendLaunchEmail: jest.fn(async (): Promise<LaunchEmailResult> => ({ sent: 2, invalidAddresses: 0 })),
+    ...overrides,
+  };
+}
+
+export type Fakes = ReturnType<typeof fakeActivities>;
+
+function quietLogger() {
+  const noop = () => undefined;
+  return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+}
+
+/** One time-skipping environment and one bundle per test file; one worker and task queue per test. */
+export class MeetingWorkflowHarness {
+  private readonly started = new Set<string>();
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    private readonly workflowBundle: WorkflowBundleWithSourceMap,
+  ) {}
+
+  static async create(): Promise<MeetingWorkflowHarness> {
+    const env = await createTimeSkippingEnv();
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger() });
+    return new MeetingWorkflowHarness(env, workflowBundle);
+  }
+
+  async newWorker(activities: Fakes, taskQueue: string, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+    return Worker.create({
+      connection: this.env.nativeConnection,
+      taskQueue,
+      workflowBundle: this.workflowBundle,
+      activities: activities as unknown as Activities,
+      ...options,
+    });
+  }
+
+  /**
+   * Runs a test with its own worker and task queue. Workflows left running are terminated afterwards: the
+   * time-skipping server cannot skip time while a workflow task waits for a worker that is gone.
+   */
+  async withWorker<T>(activities: Fakes, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+    const taskQueue = uniqueTaskQueue('meeting-wf');
+    const worker = await this.newWorker(activities, taskQueue);
+    try {
+      return await worker.runUntil(fn(taskQueue));
+    } finally {
+      await this.terminateStarted();
+    }
+  }
+
+  async terminateStarted(): Promise<void> {
+    for (const workflowId of this.started) {
+      await this.env.client.workflow
+        .getHandle(workflowId)
+        .terminate('test finished')
+        .catch(() => undefined);
+    }
+    this.started.clear();
+  }
+
+  async signalWithStart(taskQueue: string, item: EventCalloutItem) {
+    this.started.add(meetingWorkflowId(item.event.Id));
+    return this.env.client.workflow.signalWithStart<typeof meetingWorkflow, [EventCalloutItem]>('meetingWorkflow', {
+      workflowId: meetingWorkflowId(item.event.Id),
+      taskQueue,
+      args: [{ eventId: item.event.Id }],
+      signal: eventChangedSignal,
+      signalArgs: [item],
+    });
+  }
+
+  async teardown(): Promise<void> {
+    await this.env.teardown();
+  }
+}
+
+/** Polls the workflow's state until `predicate` holds (queries do not skip time, so this is real time). */
+export async function waitForState(
+  handle: { query: (q: typeof meetingStateQuery) => Promise<MeetingState> },
+  predicate: (s: MeetingState) => boolean,
+): Promise<MeetingState> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const state = await handle.query(meetingStateQuery);
+    if (predicate(state)) return state;
+    if (Date.now() > deadline) throw new Error(`State never matched: ${JSON.stringify(state)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits (real time) until a fake activity has been called `times` times: state can change before the call. */
+export async function waitForCalls(fn: jest.Mock, times = 1): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (fn.mock.calls.length < times) {
+    if (Date.now() > deadline) throw new Error(`Expected ${times} call(s), saw ${fn.mock.calls.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
