@@ -1,0 +1,205 @@
+/**
+ * Activities over fake clients, in Temporal's mock activity context: how they use Zoom and Salesforce, and how
+ * each client error becomes a retryable or permanent failure.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { FailureTypes, MAX_RETRY_DELAY_MS } from '../../activities/failures';
+import { planMeeting } from '../../domain/meeting-plan';
+import { SalesforceApiError } from '../../integrations/salesforce/errors';
+import { ZoomApiError } from '../../integrations/zoom/errors';
+
+const EVENT_ID = '00U000000000001EAA';
+const plan = planMeeting({
+  Id: EVENT_ID,
+  Subject: 'Demo',
+  StartDateTime: '2026-12-01T10:00:00.000Z',
+  EndDateTime: '2026-12-01T10:30:00.000Z',
+  OwnerId: '005000000000001AAA',
+  SystemModstamp: '2026-11-01T00:00:00.000Z',
+  Make_Zoom_Meeting__c: true,
+});
+
+function fakes() {
+  const zoom = {
+    createMeeting: jest.fn(async () => ({ id: 81234567890, join_url: 'https://z/j/81234567890', host_id: 'h1', password: 'pw' })),
+    updateMeeting: jest.fn(async () => undefined),
+    deleteMeeting: jest.fn(async () => undefined),
+    listUserMeetings: jest.fn(async () => ({ meetings: [] as { id: number; agenda?: string; join_url: string; host_id: string }[], next_page_token: '' })),
+    getMeeting: jest.fn(),
+    getPastMeeting: jest.fn(),
+    listPastMeetingInstances: jest.fn(),
+    listPastMeetingParticipants: jest.fn(),
+    listReportParticipants: jest.fn(),
+    getMeetingRecordings: jest.fn(),
+  };
+  const salesforce = {
+    getUser: jest.fn(async () => ({ Id: '005000000000001AAA', Email: 'ada@x.example', Name: 'Ada', IsActive: true, TimeZoneSidKey: 'Europe/London' })),
+    updateEvent: jest.fn(async () => undefined),
+    getZoomSettings: jest.fn(async () => ({ sendEmailOnLaunch: true, usePmiByDefault: false, joinBeforeHostByDefault: false, googleCalendarNotifications: false })),
+    getMeetingPeople: jest.fn(async () => ({
+      who: { name: 'Marie', email: 'marie@acme.example' },
+      owner: { name: 'Ada', email: 'ada@x.example', timeZone: 'Europe/London' },
+      invitees: [{ name: 'Niels', email: 'NIELS@acme.example' }, { name: 'Ada', email: 'ada@x.example' }],
+      additionalEmails: 'niels@acme.example; bad-address, extra@y.example',
+      customerTimeZone: 'America/New_York',
+    })),
+  };
+  const mailer = { send: jest.fn(async () => undefined) };
+  return { zoom, salesforce, mailer, activities: createActivities({ zoom, salesforce, mailer } as never) };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApplicationFailure) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('createZoomMeeting', () => {
+  test('the first attempt creates the meeting straight away (one Zoom call)', async () => {
+    const { zoom, activities } = fakes();
+    const result = await new MockActivityEnvironment({ attempt: 1 }).run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan });
+    expect(result).toEqual({ meetingId: '81234567890', joinUrl: 'https://z/j/81234567890', hostZoomUserId: 'h1', usesPmi: false, passcode: 'pw' });
+    expect(zoom.listUserMeetings).not.toHaveBeenCalled();
+    expect(zoom.createMeeting).toHaveBeenCalledWith('ada@x.example', expect.objectContaining({ type: 2, start_time: '2026-12-01T10:00:00Z', duration: 30 }));
+  });
+
+  test('a retry finds the meeting an earlier attempt created instead of making a second one', async () => {
+    const { zoom, activities } = fakes();
+    zoom.listUserMeetings.mockResolvedValueOnce({
+      meetings: [
+        { id: 1, agenda: 'other [Salesforce Event 00U000000000002EAA]', join_url: 'x', host_id: 'h1' },
+        { id: 81111111111, agenda: `Demo\n\n[Salesforce Event ${EVENT_ID}]`, join_url: 'https://z/j/81111111111', host_id: 'h1' },
+      ],
+      next_page_token: '',
+    });
+    const result = await new MockActivityEnvironment({ attempt: 2 }).run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan });
+    expect(result.meetingId).toBe('81111111111');
+    expect(zoom.createMeeting).not.toHaveBeenCalled();
+    expect(zoom.updateMeeting).toHaveBeenCalledWith('81111111111', expect.objectContaining({ topic: 'Demo' }));
+  });
+
+  test('an owner who is not a Zoom user is a permanent failure with a message for the user', async () => {
+    const { zoom, activities } = fakes();
+    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 404, code: 1001, message: 'User does not exist: ada@x.example.' }));
+    const failure = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan }));
+    expect(failure.type).toBe(FailureTypes.hostNotFound);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('ada@x.example');
+  });
+
+  test('a 429 retries after Retry-After, bounded; a 500 is rethrown for the retry policy; a 300 is permanent', async () => {
+    const { zoom, activities } = fakes();
+    const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
+    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 429, code: 429, message: 'slow down', retryAfterMs: 3000 }));
+    const limited = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
+    expect(limited).toMatchObject({ type: FailureTypes.rateLimited, nonRetryable: false, nextRetryDelay: 3000 });
+
+    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 429, code: 429, message: 'daily', retryAfterMs: 20 * 3_600_000 }));
+    const daily = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
+    expect(daily.nextRetryDelay).toBe(MAX_RETRY_DELAY_MS);
+
+    const serverError = new ZoomApiError({ httpStatus: 502, message: 'bad gateway' });
+    zoom.createMeeting.mockRejectedValueOnce(serverError);
+    await expect(new MockActivityEnvironment().run(activities.createZoomMeeting, input)).rejects.toBe(serverError);
+
+    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 400, code: 300, message: 'Invalid field.' }));
+    const invalid = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
+    expect(invalid).toMatchObject({ type: FailureTypes.zoomValidation, nonRetryable: true });
+  });
+});
+
+test('deleteZoomMeeting never deletes a PMI and accepts a meeting already gone', async () => {
+  const { zoom, activities } = fakes();
+  await new MockActivityEnvironment().run(activities.deleteZoomMeeting, { meetingId: '3542471135', usesPmi: true });
+  expect(zoom.deleteMeeting).not.toHaveBeenCalled();
+  zoom.deleteMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 404, code: 3001, message: 'gone' }));
+  await expect(new MockActivityEnvironment().run(activities.deleteZoomMeeting, { meetingId: '1', usesPmi: false })).resolves.toBeUndefined();
+});
+
+test('findHostEmail remembers owners briefly (one Salesforce call for many meetings)', async () => {
+  const { salesforce, activities } = fakes();
+  for (let i = 0; i < 3; i += 1) expect(await new MockActivityEnvironment().run(activities.findHostEmail, '005000000000001AAA')).toBe('ada@x.example');
+  expect(salesforce.getUser).toHaveBeenCalledTimes(1);
+  salesforce.getUser.mockResolvedValueOnce(null as never);
+  const failure = await failureOf(new MockActivityEnvironment().run(activities.findHostEmail, '005000000000009AAA'));
+  expect(failure.type).toBe(FailureTypes.hostNotFound);
+});
+
+test('writeEventFields stamps the sync time; a deleted Event and a field error are permanent, a limit waits', async () => {
+  const { salesforce, activities } = fakes();
+  await new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: { Zoom_Status__c: 'Scheduled' } });
+  expect(salesforce.updateEvent).toHaveBeenCalledWith(EVENT_ID, { Zoom_Status__c: 'Scheduled', Zoom_Last_Synced__c: expect.any(String) });
+
+  salesforce.updateEvent.mockRejectedValueOnce(new SalesforceApiError({ errorCode: 'ENTITY_IS_DELETED', message: 'deleted' } as never));
+  expect((await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} }))).type).toBe(
+    FailureTypes.salesforceEventGone,
+  );
+  salesforce.updateEvent.mockRejectedValueOnce(new SalesforceApiError({ errorCode: 'INVALID_FIELD', message: 'No such column' } as never));
+  expect((await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} }))).type).toBe(
+    FailureTypes.salesforceValidation,
+  );
+  salesforce.updateEvent.mockRejectedValueOnce(new SalesforceApiError({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'limit' } as never));
+  expect(await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} }))).toMatchObject({
+    type: FailureTypes.rateLimited,
+    nonRetryable: false,
+  });
+});
+
+describe('sendLaunchEmail', () => {
+  const input = {
+    eventId: EVENT_ID,
+    ownerId: '005000000000001AAA',
+    instanceKey: 'abc',
+    topic: 'Demo',
+    startTime: '2026-12-01T10:00:00.000Z',
+    durationMinutes: 30,
+    joinUrl: 'https://z/j/1',
+    passcode: 'pw',
+  };
+
+  test('mails the contact, invitees and additional addresses once each, never the host, and counts bad ones', async () => {
+    const { mailer, activities } = fakes();
+    const result = await new MockActivityEnvironment().run(activities.sendLaunchEmail, input);
+    expect(result).toEqual({ sent: 3, invalidAddresses: 1 });
+    expect(mailer.send.mock.calls.map((c) => (c as unknown as [{ to: string }])[0].to)).toEqual([
+      'marie@acme.example',
+      'NIELS@acme.example',
+      'extra@y.example',
+    ]);
+    const ids = mailer.send.mock.calls.map((c) => (c as unknown as [{ messageId: string }])[0].messageId);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.join()).not.toContain('@acme.example');
+  });
+
+  test('a retry after a crash skips the recipients its heartbeats recorded', async () => {
+    const first = fakes();
+    const env = new MockActivityEnvironment();
+    let details: unknown;
+    env.on('heartbeat', (d: unknown) => (details = d));
+    first.mailer.send.mockImplementationOnce(async () => undefined).mockRejectedValueOnce(new Error('connection reset'));
+    await expect(env.run(first.activities.sendLaunchEmail, input)).rejects.toThrow('connection reset');
+    const firstMessageId = (first.mailer.send.mock.calls[0] as unknown as [{ messageId: string }])[0].messageId;
+
+    const retry = fakes();
+    await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(retry.activities.sendLaunchEmail, input);
+    const retried = retry.mailer.send.mock.calls.map((c) => (c as unknown as [{ to: string; messageId: string }])[0]);
+    expect(retried.map((m) => m.to)).toEqual(['NIELS@acme.example', 'extra@y.example']);
+    expect(retried.map((m) => m.messageId)).not.toContain(firstMessageId);
+  });
+
+  test('does nothing when the host has the setting off', async () => {
+    const { salesforce, mailer, activities } = fakes();
+    salesforce.getZoomSettings.mockResolvedValueOnce({ sendEmailOnLaunch: false, usePmiByDefault: false, joinBeforeHostByDefault: false, googleCalendarNotifications: false });
+    const result = await new MockActivityEnvironment().run(activities.sendLaunchEmail, input);
+    expect(result.sent).toBe(0);
+    expect(result.skipped).toMatch(/does not send/);
+    expect(mailer.send).not.toHaveBeenCalled();
+    expect(salesforce.getMeetingPeople).not.toHaveBeenCalled();
+  });
+});
