@@ -78,7 +78,7 @@ describe('createZoomMeeting', () => {
       ],
       next_page_token: '',
     });
-    const result = await new MockActivityEnvironment({ attempt: 2 }).run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan });
+    const result: { meetingId: string } = await new MockActivityEnvironment({ attempt: 2 }).run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan });
     expect(result.meetingId).toBe('81111111111');
     expect(zoom.createMeeting).not.toHaveBeenCalled();
     expect(zoom.updateMeeting).toHaveBeenCalledWith('81111111111', expect.objectContaining({ topic: 'Demo' }));
@@ -133,7 +133,7 @@ test('findHostEmail remembers owners briefly (one Salesforce call for many meeti
 
 test('writeEventFields stamps the sync time; a deleted Event and a field error are permanent, a limit waits', async () => {
   const { salesforce, activities } = fakes();
-  await new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: { Zoom_Status__c: 'Scheduled' } });
+  await new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: { Zoom_Status__c: 'Scheduled' as const } });
   expect(salesforce.updateEvent).toHaveBeenCalledWith(EVENT_ID, { Zoom_Status__c: 'Scheduled', Zoom_Last_Synced__c: expect.any(String) });
 
   salesforce.updateEvent.mockRejectedValueOnce(new SalesforceApiError({ errorCode: 'ENTITY_IS_DELETED', message: 'deleted' } as never));
