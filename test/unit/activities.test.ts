@@ -196,7 +196,7 @@ describe('sendLaunchEmail', () => {
   test('does nothing when the host has the setting off', async () => {
     const { salesforce, mailer, activities } = fakes();
     salesforce.getZoomSettings.mockResolvedValueOnce({ sendEmailOnLaunch: false, usePmiByDefault: false, joinBeforeHostByDefault: false, googleCalendarNotifications: false });
-    const result = await new MockActivityEnvironment().run(activities.sendLaunchEmail, input);
+    const result: { sent: number; skipped?: string } = await new MockActivityEnvironment().run(activities.sendLaunchEmail, input);
     expect(result.sent).toBe(0);
     expect(result.skipped).toMatch(/does not send/);
     expect(mailer.send).not.toHaveBeenCalled();
