@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { ConfigError, loadApiConfig, type ApiProcessConfig } from '../common/config';
 import { connectClient } from '../common/temporal-connection';
+import { ZoomClient } from '../integrations/zoom/client';
 import { createApiServer } from './server';
 import { createVisibilityMeetingLookup, createZoomEventSignaller, type ZoomWebhookDeps } from './zoom-webhooks';
 
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
     temporal,
     taskQueue: config.temporal.taskQueue,
     zoomWebhooks: zoomWebhookDeps(zoomWebhookSecretToken, temporal, config.temporal.namespace),
+    // Only for fresh start URLs ("Start Zoom Meeting"); without Zoom credentials that route answers 503.
+    zoom: config.zoom ? new ZoomClient(config.zoom) : undefined,
   });
 
   let shuttingDown = false;
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       zoomWebhooks: zoomWebhookSecretToken !== undefined,
+      zoomApi: config.zoom !== undefined,
     },
     'API listening',
   );

@@ -12,15 +12,17 @@ import Fastify, {
 import type { ConnectionLike, WorkflowSignalWithStartOptions } from '@temporalio/client';
 import type { WithWorkflowArgs } from '@temporalio/common';
 import { parseCalloutBody, type FieldError } from '../domain/callout-validation';
-import { CALLOUT_SIGNATURE_HEADER, CALLOUT_TIMESTAMP_HEADER, verifyCallout } from '../domain/callout-signature';
 import type { EventCalloutItem } from '../domain/event-fields';
+import type { ZoomClient } from '../integrations/zoom/client';
 import {
   eventChangedSignal,
   meetingWorkflowId,
   SalesforceEventIdAttribute,
   type MeetingWorkflowInput,
 } from '../workflows/messages';
+import { registerEventRoutes, type EventTemporalClient } from './event-routes';
 import { forEachInEventOrder } from './per-event-lanes';
+import { describeFailure, requireCalloutSignature } from './request-helpers';
 import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';
 
 /** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
@@ -40,11 +42,15 @@ export type MeetingSignalWithStartOptions = WithWorkflowArgs<
   WorkflowSignalWithStartOptions<[EventCalloutItem]>
 >;
 
-/** The part of a Temporal `Client` the API uses; a real `Client` fits, and tests pass a small fake. */
+/**
+ * The part of a Temporal `Client` the API uses; a real `Client` fits, and tests pass a small fake. `getHandle` and
+ * `execute` serve the Event routes (`client/event-routes.ts`), which are registered only when both are present (a
+ * real `Client` always has them; fakes for the callout tests may leave them out).
+ */
 export interface ApiTemporalClient {
   workflow: {
     signalWithStart(workflowType: string, options: MeetingSignalWithStartOptions): Promise<unknown>;
-  };
+  } & Partial<EventTemporalClient['workflow']>;
   connection: Pick<ConnectionLike, 'withDeadline'> & {
     workflowService: { getSystemInfo(request: object): Promise<unknown> };
   };
@@ -62,6 +68,10 @@ export interface ApiServerDeps {
   temporalTimeoutMs?: number;
   /** Zoom's webhooks (`POST /v1/zoom/webhooks`), registered only when given with a secret token. */
   zoomWebhooks?: ZoomWebhookDeps;
+  /** Zoom's API, for fresh start URLs (`GET /v1/events/{eventId}/start-url` answers 503 without it). */
+  zoom?: Pick<ZoomClient, 'getMeeting'>;
+  /** Budget for one request of the Event routes; default `DEFAULT_EVENT_BUDGET_MS`. */
+  eventBudgetMs?: number;
 }
 
 export interface AcceptedEvent {
@@ -83,16 +93,8 @@ function isLoggerInstance(logger: ApiServerDeps['logger']): logger is FastifyBas
   return typeof logger === 'object' && logger !== null && typeof (logger as FastifyBaseLogger).child === 'function';
 }
 
-function singleHeader(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Name and gRPC code of a Temporal failure: enough to diagnose, free of payloads. */
-function describeFailure(error: unknown): { errorName: string; grpcCode?: unknown } {
-  if (!(error instanceof Error)) return { errorName: typeof error };
-  const code = (error as { code?: unknown }).code;
-  return code === undefined ? { errorName: error.name } : { errorName: error.name, grpcCode: code };
+function hasEventMethods(temporal: ApiTemporalClient): temporal is ApiTemporalClient & EventTemporalClient {
+  return typeof temporal.workflow.getHandle === 'function' && typeof temporal.workflow.execute === 'function';
 }
 
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -100,6 +102,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   const temporalTimeoutMs = deps.temporalTimeoutMs ?? DEFAULT_TEMPORAL_TIMEOUT_MS;
   const openApiSpec = readFileSync(join(__dirname, 'openapi.yaml'), 'utf8');
+  const requireSignature = requireCalloutSignature(calloutSecret, now);
 
   // Fastify's own request lines would log URLs and headers; the onResponse hook writes one line without PII.
   const common = { bodyLimit: MAX_BODY_BYTES, logController: new LogController({ disableRequestLogging: true }) };
@@ -159,22 +162,8 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
 
   app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(openApiSpec));
 
-  app.post(CALLOUT_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(CALLOUT_PATH, { preHandler: requireSignature }, async (request: FastifyRequest, reply: FastifyReply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const signature = verifyCallout(
-      calloutSecret,
-      {
-        timestamp: singleHeader(request, CALLOUT_TIMESTAMP_HEADER),
-        signature: singleHeader(request, CALLOUT_SIGNATURE_HEADER),
-      },
-      rawBody,
-      now(),
-    );
-    if (!signature.ok) {
-      request.log.warn({ reason: signature.reason }, 'callout signature rejected');
-      return reply.code(401).send({ error: signature.reason });
-    }
-
     let json: unknown;
     try {
       json = JSON.parse(rawBody.toString('utf8'));
@@ -225,6 +214,9 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   });
 
   if (deps.zoomWebhooks?.secretToken) registerZoomWebhooks(app, { now, ...deps.zoomWebhooks });
+  if (hasEventMethods(temporal)) {
+    registerEventRoutes(app, { temporal, taskQueue, requireSignature, zoom: deps.zoom, budgetMs: deps.eventBudgetMs });
+  }
 
   return app;
 }

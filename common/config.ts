@@ -164,7 +164,13 @@ export function loadWorkerConfig(env: Env = readEnv()) {
 }
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
+/** The API's Zoom section: undefined without Zoom credentials; with any of them, all of `readZoom` applies. */
+function readOptionalZoom(env: Env) {
+  const credentials = ['ZOOM_ACCOUNT_ID', 'ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET'];
+  return credentials.some((name) => env[name]?.trim()) ? readZoom(env) : undefined;
+}
+
 export function loadApiConfig(env: Env = readEnv()) {
-  return readAll({ temporal: readTemporal, api: readApi }, env);
+  return readAll({ temporal: readTemporal, api: readApi, zoom: readOptionalZoom }, env);
 }
 export type ApiProcessConfig = ReturnType<typeof loadApiConfig>;
