@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { pastInstanceFloor } from '../domain/meeting-plan';
 import {
   WorkflowFailedError,
   WorkflowNotFoundError,
@@ -41,8 +42,6 @@ export const MEETING_SYNC_WORKFLOW_TYPE = 'meetingSyncWorkflow';
 /** Under Apex's 120 s callout limit with room to spare; the button shows our 504 rather than a timeout. */
 export const DEFAULT_EVENT_BUDGET_MS = 25_000;
 /** A PMI's id is shared by all the host's PMI meetings: only instances from this long before the start count. */
-const PMI_INSTANCE_WINDOW_MS = 6 * 60 * 60 * 1000;
-
 type MeetingSyncWorkflow = (input: MeetingSyncInput) => Promise<EventZoomFields>;
 export type MeetingSyncStartOptions = WorkflowStartOptions<MeetingSyncWorkflow>;
 
@@ -147,12 +146,6 @@ function publicState(state: MeetingState): MeetingState {
   return rest as MeetingState;
 }
 
-/** As `pastInstanceFloor` in `workflows/meeting.ts`: for a PMI, ignore instances long before this meeting. */
-function pmiInstanceFloor(state: MeetingState): string | undefined {
-  if (!state.usesPmi || !state.startTime) return undefined;
-  return new Date(Date.parse(state.startTime) - PMI_INSTANCE_WINDOW_MS).toISOString();
-}
-
 export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps): void {
   const { temporal, taskQueue, zoom } = deps;
   const budgetMs = deps.budgetMs ?? DEFAULT_EVENT_BUDGET_MS;
@@ -216,7 +209,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     }
     const state = await closedState(workflowId, runId);
     if (!state.zoomMeetingId) throw new EventRouteError(409, MESSAGES.noMeetingToSync);
-    const notBefore = pmiInstanceFloor(state);
+    const notBefore = pastInstanceFloor(state);
     const input: MeetingSyncInput = {
       eventId,
       zoomMeetingId: state.zoomMeetingId,

@@ -98,3 +98,15 @@ export function planChange(current: MeetingPlan, next: MeetingPlan): PlanChange 
 export function plannedEnd(plan: MeetingPlan): string {
   return new Date(Date.parse(plan.startTime) + plan.durationMinutes * 60_000).toISOString();
 }
+
+/** How far before the scheduled start a PMI instance may have started and still be this meeting's. */
+export const PMI_INSTANCE_WINDOW_MS = 6 * 60 * 60_000;
+
+/**
+ * The earliest start of a past instance that belongs to this meeting. A PMI's id is shared by every meeting the
+ * host holds on it, so only instances near this one count; any instance of an ordinary meeting is its own.
+ */
+export function pastInstanceFloor(meeting: { usesPmi?: boolean; startTime?: string }): string | undefined {
+  if (!meeting.usesPmi || !meeting.startTime) return undefined;
+  return new Date(Date.parse(meeting.startTime) - PMI_INSTANCE_WINDOW_MS).toISOString();
+}

@@ -24,7 +24,14 @@ import type { RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common'
 import type { Activities, ScheduledMeeting } from '../activities';
 import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import type { EventCalloutItem, EventScheduleFields, EventZoomFields, ZoomStatus } from '../domain/event-fields';
-import { planChange, planMeeting, plannedEnd, wantsZoomMeeting, type MeetingPlan } from '../domain/meeting-plan';
+import {
+  pastInstanceFloor,
+  planChange,
+  planMeeting,
+  plannedEnd,
+  wantsZoomMeeting,
+  type MeetingPlan,
+} from '../domain/meeting-plan';
 import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import {
@@ -392,16 +399,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     return fields;
   }
 
-  function pastInstanceFloor(): string | undefined {
-    // A PMI's id is reused by every meeting the host holds on it: only instances near this one count.
-    return state.usesPmi && state.startTime ? new Date(Date.parse(state.startTime) - 6 * HOUR).toISOString() : undefined;
-  }
-
   async function syncFromZoom(instanceUuid?: string): Promise<EventZoomFields> {
     const outcome = await fetchMeetingOutcome({
       meetingId: state.zoomMeetingId!,
       instanceUuid: instanceUuid ?? state.instanceUuid,
-      notBefore: pastInstanceFloor(),
+      notBefore: pastInstanceFloor(state),
     });
     return recordOutcome(outcome);
   }
@@ -488,7 +490,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
       return;
     }
     if (state.phase === 'awaiting-start' || state.phase === 'started') {
-      const outcome = await fetchMeetingOutcome({ meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor() });
+      const outcome = await fetchMeetingOutcome({ meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor(state) });
       await recordOutcome(outcome);
       if (outcome.state === 'ended') return;
       clock.polls += 1;
