@@ -2,12 +2,11 @@
  * Entry point of the HTTP API: `npm run api`. Reads the API configuration, connects to Temporal, listens, and
  * shuts down cleanly on SIGINT/SIGTERM (stop accepting requests, let in-flight ones finish, close the connection).
  */
-import type { Client } from '@temporalio/client';
 import { ConfigError, loadApiConfig, type ApiProcessConfig } from '../common/config';
 import { connectClient } from '../common/temporal-connection';
 import { ZoomClient } from '../integrations/zoom/client';
 import { createApiServer } from './server';
-import { createVisibilityMeetingLookup, createZoomEventSignaller, type ZoomWebhookDeps } from './zoom-webhooks';
+import { createZoomWebhookDeps } from './zoom-webhooks';
 
 function loadConfigOrExit(): ApiProcessConfig {
   try {
@@ -21,17 +20,6 @@ function loadConfigOrExit(): ApiProcessConfig {
   }
 }
 
-/** Zoom's webhooks, when the app's secret token is configured: workflows found by visibility, then signalled. */
-function zoomWebhookDeps(secretToken: string | undefined, temporal: Client, namespace: string) {
-  if (!secretToken) return undefined;
-  const lookup = createVisibilityMeetingLookup(temporal, namespace);
-  return {
-    secretToken,
-    findMeetingWorkflow: lookup,
-    signal: createZoomEventSignaller(temporal, lookup),
-  } satisfies ZoomWebhookDeps;
-}
-
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const temporal = await connectClient(config.temporal);
@@ -40,7 +28,7 @@ async function main(): Promise<void> {
     calloutSecret: config.api.calloutSecret,
     temporal,
     taskQueue: config.temporal.taskQueue,
-    zoomWebhooks: zoomWebhookDeps(zoomWebhookSecretToken, temporal, config.temporal.namespace),
+    zoomWebhooks: createZoomWebhookDeps(zoomWebhookSecretToken, temporal, config.temporal.namespace),
     // Only for fresh start URLs ("Start Zoom Meeting"); without Zoom credentials that route answers 503.
     zoom: config.zoom ? new ZoomClient(config.zoom) : undefined,
   });

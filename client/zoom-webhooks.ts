@@ -298,3 +298,14 @@ export function createZoomEventSignaller(
     }
   };
 }
+
+/** Zoom's webhooks, when the app's secret token is configured: workflows found by visibility, then signalled. */
+export function createZoomWebhookDeps(secretToken: string | undefined, temporal: Client, namespace: string) {
+  if (!secretToken) return undefined;
+  const lookup = createVisibilityMeetingLookup(temporal, namespace);
+  return {
+    secretToken,
+    findMeetingWorkflow: lookup,
+    signal: createZoomEventSignaller(temporal, lookup),
+  } satisfies ZoomWebhookDeps;
+}

@@ -9,6 +9,9 @@ import { type FastifyInstance } from 'fastify';
 import { Connection as SalesforceConnection } from 'jsforce';
 import { createActivities } from '../../activities';
 import { createApiServer } from '../../client/server';
+import { createZoomWebhookDeps } from '../../client/zoom-webhooks';
+import { createMailSink, type MailSink } from '../../emulators/mail/server';
+import { Mailer } from '../../integrations/mail/mailer';
 import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
 import { createSalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator } from '../../emulators/zoom/server';
@@ -18,6 +21,7 @@ import { createWorker } from '../../workers/worker';
 import { createDevServerEnv, uniqueTaskQueue } from './temporal';
 
 export const API_VERSION = '62.0';
+export const ZOOM_WEBHOOK_SECRET = 'test-zoom-webhook-secret-token';
 
 export interface TestStack {
   env: TestWorkflowEnvironment;
@@ -30,6 +34,7 @@ export interface TestStack {
   taskQueue: string;
   worker: Worker;
   zoomClient: ZoomClient;
+  mail: MailSink;
   /** A jsforce connection playing a Salesforce user of the org (client-credentials flow against the emulator). */
   sfUser: () => Promise<SalesforceConnection>;
   stop(): Promise<void>;
@@ -41,16 +46,30 @@ export async function startTestStack(
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue('e2e');
 
-  const zoom = createZoomEmulator({ credentials: DEMO_CREDENTIALS.zoom, ...options.zoomEmulator });
-  const zoomUrl = await zoom.listen(0, '127.0.0.1');
+  const mail = createMailSink({ smtpPort: 0, webPort: 0 });
+  const { smtpUrl } = await mail.listen();
 
+  // The API listens first: both emulators call it (the org's trigger, Zoom's webhooks).
+  let zoomUrl = '';
+  const zoomConfig = () => ({ ...DEMO_CREDENTIALS.zoom, apiBaseUrl: `${zoomUrl}/v2`, oauthUrl: `${zoomUrl}/oauth/token` });
+  let apiZoomClient: ZoomClient | undefined;
+  const lazyZoom = { getMeeting: (id: string | number) => (apiZoomClient ??= new ZoomClient(zoomConfig())).getMeeting(id) };
   const api = createApiServer({
     calloutSecret: DEMO_CREDENTIALS.calloutSecret,
     temporal: env.client,
     taskQueue,
     logger: false,
-  } as Parameters<typeof createApiServer>[0]);
+    zoom: lazyZoom,
+    zoomWebhooks: createZoomWebhookDeps(ZOOM_WEBHOOK_SECRET, env.client, 'default'),
+  });
   const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
+
+  const zoom = createZoomEmulator({
+    credentials: DEMO_CREDENTIALS.zoom,
+    webhooks: { url: `${apiUrl}/v1/zoom/webhooks`, secretToken: ZOOM_WEBHOOK_SECRET },
+    ...options.zoomEmulator,
+  });
+  zoomUrl = await zoom.listen(0, '127.0.0.1');
 
   const salesforce = createSalesforceEmulator({
     clientId: DEMO_CREDENTIALS.salesforce.clientId,
@@ -59,11 +78,6 @@ export async function startTestStack(
   } as Parameters<typeof createSalesforceEmulator>[0]);
   const salesforceUrl = await salesforce.listen(0, '127.0.0.1');
 
-  const zoomConfig = {
-    ...DEMO_CREDENTIALS.zoom,
-    apiBaseUrl: `${zoomUrl}/v2`,
-    oauthUrl: `${zoomUrl}/oauth/token`,
-  };
   const salesforceConfig = {
     loginUrl: salesforceUrl,
     clientId: DEMO_CREDENTIALS.salesforce.clientId,
@@ -79,7 +93,11 @@ export async function startTestStack(
     namespace: 'default',
     taskQueue,
     workflowBundle,
-    activities: createActivities({ zoom: new ZoomClient(zoomConfig), salesforce: new SalesforceClient(salesforceConfig) }),
+    activities: createActivities({
+      zoom: new ZoomClient(zoomConfig()),
+      salesforce: new SalesforceClient(salesforceConfig),
+      mailer: new Mailer({ smtpUrl, from: 'Zoom for Salesforce <no-reply@zoom-salesforce.invalid>' }),
+    }),
   });
   const workerRun = worker.run();
 
@@ -102,7 +120,8 @@ export async function startTestStack(
     salesforceUrl,
     taskQueue,
     worker,
-    zoomClient: new ZoomClient(zoomConfig),
+    zoomClient: new ZoomClient(zoomConfig()),
+    mail,
     sfUser,
     async stop() {
       worker.shutdown();
@@ -110,6 +129,7 @@ export async function startTestStack(
       await api.close();
       await salesforce.close();
       await zoom.close();
+      await mail.close();
       await env.teardown();
     },
   };

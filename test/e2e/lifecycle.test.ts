@@ -1,0 +1,192 @@
+/**
+ * End to end on a Temporal dev server: a scheduled meeting is started, attended and ended through the Zoom
+ * emulator's simulation API; its signed webhooks drive the workflow, which writes the outcome to the Event,
+ * mails attendees on launch and answers the Salesforce buttons.
+ */
+import axios from 'axios';
+import { type Connection } from 'jsforce';
+import { calloutHeaders } from '../../domain/callout-signature';
+import { zoomWebhookHeaders } from '../../domain/zoom-webhooks';
+import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_USERS } from '../../emulators/demo-org';
+import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
+import { eventually, startTestStack, ZOOM_WEBHOOK_SECRET, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+let sf: Connection;
+
+const ADA = DEMO_USERS[0];
+const MINUTE = 60_000;
+const CONTACT = { id: '003000000000001AAA', email: 'marie.curie@acme.example' };
+const LEAD = { id: '00Q000000000001EAA', email: 'rosalind.franklin@initech.example' };
+
+beforeAll(async () => {
+  stack = await startTestStack({ zoomEmulator: { recordingDelayMs: 300 } });
+  sf = await stack.sfUser();
+  // The org default: mail attendees when the host starts the meeting.
+  await sf.sobject('Zoom_Settings__c').create({ SetupOwnerId: DEMO_ORG_ID, Send_Email_On_Launch__c: true });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+type EventRecord = Record<string, string | number | boolean | null>;
+const OUTCOME_FIELDS = [
+  'Zoom_Status__c',
+  'Zoom_Meeting_Id__c',
+  'Zoom_Actual_Start__c',
+  'Zoom_Actual_End__c',
+  'Zoom_Duration_Minutes__c',
+  'Zoom_Participant_Count__c',
+  'Zoom_Participants__c',
+  'Zoom_Successful__c',
+  'Zoom_Recording_URL__c',
+  'Zoom_Recording_Summary__c',
+  'Zoom_Last_Synced__c',
+];
+
+async function readEvent(id: string): Promise<EventRecord> {
+  return (await sf.sobject('Event').retrieve(id, { fields: OUTCOME_FIELDS } as never)) as unknown as EventRecord;
+}
+
+async function waitForEvent(id: string, predicate: (e: EventRecord) => boolean, what: string): Promise<EventRecord> {
+  return eventually(async () => {
+    const event = await readEvent(id);
+    return predicate(event) ? event : undefined;
+  }, 30_000, what);
+}
+
+/** A Zoom meeting scheduled to start now, with the Lead invited. */
+async function scheduledMeeting(subject: string): Promise<{ eventId: string; meetingId: string }> {
+  const start = Math.floor(Date.now() / MINUTE) * MINUTE + 5 * MINUTE;
+  const created = await sf.sobject('Event').create({
+    Subject: subject,
+    StartDateTime: new Date(start).toISOString(),
+    EndDateTime: new Date(start + 30 * MINUTE).toISOString(),
+    OwnerId: ADA.salesforceId,
+    WhoId: CONTACT.id,
+    Make_Zoom_Meeting__c: true,
+    Customer_Time_Zone__c: 'America/New_York',
+  });
+  if (!created.success) throw new Error(JSON.stringify(created));
+  await sf.sobject('EventRelation').create({ EventId: created.id, RelationId: LEAD.id });
+  const event = await waitForEvent(created.id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
+  return { eventId: created.id, meetingId: String(event.Zoom_Meeting_Id__c) };
+}
+
+const simulate = (meetingId: string, action: string, body: unknown = {}) =>
+  axios.post(`${stack.zoomUrl}/_emulator/meetings/${meetingId}/${action}`, body);
+
+/** The Salesforce buttons' requests: signed like the callouts, over an empty body. */
+function signedGet(path: string) {
+  return axios.get(`${stack.apiUrl}${path}`, { headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, ''), validateStatus: () => true });
+}
+function signedPost(path: string) {
+  return axios.post(`${stack.apiUrl}${path}`, '', {
+    headers: { ...calloutHeaders(DEMO_CREDENTIALS.calloutSecret, ''), 'content-type': 'application/json' },
+    validateStatus: () => true,
+  });
+}
+
+test('a meeting held in Zoom ends up on the Event: status, times, people, success and recording', async () => {
+  const { eventId, meetingId } = await scheduledMeeting('Lifecycle: pilot review');
+
+  // "Start Zoom Meeting" button: a fresh start URL, never stored on the Event.
+  const startUrl = await signedGet(`/v1/events/${eventId}/start-url`);
+  expect(startUrl.status).toBe(200);
+  expect(startUrl.data.startUrl).toMatch(/\/s\/\d+\?zak=/);
+  expect(JSON.stringify(await readEvent(eventId))).not.toContain('zak=');
+
+  const t0 = Date.now();
+  const iso = (offsetMinutes: number) => new Date(t0 + offsetMinutes * MINUTE).toISOString();
+  await simulate(meetingId, 'start', { at: iso(0) });
+  const started = await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Started', 'started');
+  expect(Date.parse(String(started.Zoom_Actual_Start__c))).toBe(Math.floor(t0 / 1000) * 1000);
+
+  // The launch e-mail: once to the contact and once to the invited lead, never to the host.
+  const launchMails = await eventually(async () => {
+    const mails = stack.mail.messages().filter((m) => m.subject === 'Starting now: Lifecycle: pilot review');
+    return mails.length >= 2 ? mails : undefined;
+  }, 20_000, 'the launch e-mails');
+  expect(launchMails.flatMap((m) => m.to.map((t) => t.address)).sort()).toEqual([CONTACT.email, LEAD.email].sort());
+  expect(launchMails[0].text).toContain('(EST, America/New_York)');
+  expect(launchMails[0].text).toMatch(/Join: https:\/\/\S+\/j\/\d+/);
+
+  await simulate(meetingId, 'participants', [
+    { name: 'Ada Lovelace', email: ADA.email, joinTime: iso(0), leaveTime: iso(10) },
+    { name: 'Ada Lovelace', email: ADA.email, joinTime: iso(12), leaveTime: iso(40) },
+    { name: 'Marie Curie', email: CONTACT.email, joinTime: iso(2), leaveTime: iso(40) },
+    { name: 'Dial-in guest', joinTime: iso(5), leaveTime: iso(15) },
+  ]);
+  await simulate(meetingId, 'end', { at: iso(40), recording: true });
+
+  const ended = await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Ended' && Boolean(e.Zoom_Recording_URL__c), 'ended with recording');
+  expect(ended.Zoom_Participant_Count__c).toBe(3);
+  expect(ended.Zoom_Successful__c).toBe(true);
+  expect(ended.Zoom_Duration_Minutes__c).toBe(40);
+  expect(Date.parse(String(ended.Zoom_Actual_End__c)) - Date.parse(String(ended.Zoom_Actual_Start__c))).toBe(40 * MINUTE);
+  expect(String(ended.Zoom_Participants__c).split('\n')).toEqual([
+    // Most minutes first, then by name; Ada's two segments are one person.
+    `Ada Lovelace <${ADA.email}>: 38 min`,
+    `Marie Curie <${CONTACT.email}>: 38 min`,
+    'Dial-in guest: 10 min',
+  ]);
+  expect(ended.Zoom_Recording_Summary__c).toMatch(/MP4/);
+
+  // The workflow is done; "Sync Meeting Details" still works and answers with what it wrote.
+  const handle = stack.env.client.workflow.getHandle(meetingWorkflowId(eventId));
+  await handle.result();
+  const sync = await signedPost(`/v1/events/${eventId}/sync`);
+  expect(sync.status).toBe(200);
+  expect(sync.data.written).toMatchObject({ Zoom_Status__c: 'Ended', Zoom_Participant_Count__c: 3, Zoom_Successful__c: true });
+  const state = await signedGet(`/v1/events/${eventId}`);
+  expect(state.data).toMatchObject({ running: false, state: { phase: 'ended', participantCount: 3 } });
+  expect(stack.mail.messages().filter((m) => m.subject === 'Starting now: Lifecycle: pilot review')).toHaveLength(2);
+});
+
+test('a one-person meeting is not successful (Zoom lists nobody; the report has the one person)', async () => {
+  const { eventId, meetingId } = await scheduledMeeting('Lifecycle: nobody came');
+  const t0 = Date.now();
+  await simulate(meetingId, 'start', { at: new Date(t0).toISOString() });
+  await simulate(meetingId, 'participants', [{ name: 'Ada Lovelace', email: ADA.email, joinTime: new Date(t0).toISOString() }]);
+  await simulate(meetingId, 'end', { at: new Date(t0 + 9 * MINUTE).toISOString(), recording: false });
+  const ended = await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Ended', 'ended');
+  expect(ended.Zoom_Participant_Count__c).toBe(1);
+  expect(ended.Zoom_Successful__c).toBe(false);
+});
+
+test('a forged Zoom webhook changes nothing', async () => {
+  const { eventId, meetingId } = await scheduledMeeting('Lifecycle: forged');
+  const body = JSON.stringify({
+    event: 'meeting.ended',
+    event_ts: Date.now(),
+    payload: { account_id: 'x', object: { id: meetingId, uuid: 'forged==', host_id: 'h', topic: 't', type: 2, start_time: new Date().toISOString(), end_time: new Date().toISOString() } },
+  });
+  const forged = await axios.post(`${stack.apiUrl}/v1/zoom/webhooks`, body, {
+    headers: zoomWebhookHeaders('not-the-secret', body),
+    validateStatus: () => true,
+  });
+  expect(forged.status).toBe(401);
+  const genuine = zoomWebhookHeaders(ZOOM_WEBHOOK_SECRET, body, Date.now() - 10 * MINUTE);
+  const stale = await axios.post(`${stack.apiUrl}/v1/zoom/webhooks`, body, { headers: genuine, validateStatus: () => true });
+  expect(stale.status).toBe(401);
+  const state = await stack.env.client.workflow.getHandle(meetingWorkflowId(eventId)).query(meetingStateQuery);
+  expect(state.phase).toBe('scheduled');
+  expect((await readEvent(eventId)).Zoom_Status__c).toBe('Scheduled');
+});
+
+test('a Zoom-side edit flows back to the Event without an echo back to Zoom', async () => {
+  const { eventId, meetingId } = await scheduledMeeting('Lifecycle: renamed later');
+  const patchesBefore = stack.zoom.admin.requests.filter((r) => r.method === 'PATCH').length;
+  await simulate(meetingId, 'portal-edit', { topic: 'Renamed in the Zoom portal', duration: 50 });
+  const event = await eventually(async () => {
+    const [record] = (await sf.query<{ Subject: string; StartDateTime: string; EndDateTime: string }>(
+      `SELECT Subject, StartDateTime, EndDateTime FROM Event WHERE Id = '${eventId}'`,
+    )).records;
+    return record.Subject === 'Renamed in the Zoom portal' ? record : undefined;
+  }, 20_000, 'the new subject');
+  expect(Date.parse(event.EndDateTime) - Date.parse(event.StartDateTime)).toBe(50 * MINUTE);
+  // The org's callout for that write reaches the workflow, which finds nothing to change in Zoom.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(stack.zoom.admin.requests.filter((r) => r.method === 'PATCH').length).toBe(patchesBefore);
+});
