@@ -81,9 +81,10 @@ const simulate = (meetingId: string, action: string, body: unknown = {}) =>
 function signedGet(path: string) {
   return axios.get(`${stack.apiUrl}${path}`, { headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, ''), validateStatus: () => true });
 }
-function signedPost(path: string) {
-  return axios.post(`${stack.apiUrl}${path}`, '', {
-    headers: { ...calloutHeaders(DEMO_CREDENTIALS.calloutSecret, ''), 'content-type': 'application/json' },
+function signedPost(path: string, body = '{}') {
+  return axios.post(`${stack.apiUrl}${path}`, body, {
+    headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, body),
+    transformRequest: [(data: string) => data],
     validateStatus: () => true,
   });
 }
