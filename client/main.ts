@@ -28,6 +28,10 @@ async function main(): Promise<void> {
     calloutSecret: config.api.calloutSecret,
     temporal,
     taskQueue: config.temporal.taskQueue,
+    logger: {
+      level: config.logging.level,
+      ...(config.logging.pretty ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}),
+    },
     zoomWebhooks: createZoomWebhookDeps(zoomWebhookSecretToken, temporal, config.temporal.namespace),
     // Only for fresh start URLs ("Start Zoom Meeting"); without Zoom credentials that route answers 503.
     zoom: config.zoom ? new ZoomClient(config.zoom) : undefined,

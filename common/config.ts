@@ -43,6 +43,15 @@ const salesforceSchema = z.object({
     .default('62.0'),
 });
 
+const loggingSchema = z.object({
+  LOG_LEVEL: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error']))
+    .default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+});
+
 const mailSchema = z.object({
   SMTP_URL: z
     .string()
@@ -153,6 +162,12 @@ function readAll<T extends Record<string, (env: Env) => unknown>>(
   return out as { [K in keyof T]: ReturnType<T[K]> };
 }
 
+function readLogging(env: Env) {
+  const c = parse(loggingSchema, env);
+  return { level: c.LOG_LEVEL, pretty: c.LOG_FORMAT === 'pretty' };
+}
+export type LoggingConfig = ReturnType<typeof readLogging>;
+
 function readMail(env: Env) {
   const c = parse(mailSchema, env);
   return c.SMTP_URL ? { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM } : undefined;
@@ -160,7 +175,10 @@ function readMail(env: Env) {
 export type MailConfig = NonNullable<ReturnType<typeof readMail>>;
 
 export function loadWorkerConfig(env: Env = readEnv()) {
-  return readAll({ temporal: readTemporal, zoom: readZoom, salesforce: readSalesforce, mail: readMail }, env);
+  return readAll(
+    { temporal: readTemporal, zoom: readZoom, salesforce: readSalesforce, mail: readMail, logging: readLogging },
+    env,
+  );
 }
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
@@ -171,6 +189,6 @@ function readOptionalZoom(env: Env) {
 }
 
 export function loadApiConfig(env: Env = readEnv()) {
-  return readAll({ temporal: readTemporal, api: readApi, zoom: readOptionalZoom }, env);
+  return readAll({ temporal: readTemporal, api: readApi, zoom: readOptionalZoom, logging: readLogging }, env);
 }
 export type ApiProcessConfig = ReturnType<typeof loadApiConfig>;

@@ -127,4 +127,5 @@ export const DEMO_CREDENTIALS = {
   zoom: { accountId: 'demo-account', clientId: 'demo-zoom-client', clientSecret: 'demo-zoom-secret' },
   salesforce: { clientId: 'demo-sf-client', clientSecret: 'demo-sf-secret', username: 'integration@demo-sales.example', password: 'demo-password' },
   calloutSecret: 'demo-callout-secret-change-me',
+  zoomWebhookSecretToken: 'demo-zoom-webhook-secret-token',
 };

@@ -3,7 +3,7 @@
  * runs the meeting workflows and their activities until SIGINT/SIGTERM.
  */
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { ConfigError, loadWorkerConfig } from '../common/config';
+import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
 import { nativeConnectionOptions } from '../common/temporal-connection';
 import { createActivities } from '../activities';
 import { ZoomClient } from '../integrations/zoom/client';
@@ -14,7 +14,7 @@ import { ensureSearchAttributes } from './search-attributes';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'INFO') ?? 'INFO') });
+  Runtime.install({ logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>) });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
