@@ -37,6 +37,8 @@ export function rateLimitedFailure(message: string, retryAfterMs: number | undef
     message,
     nonRetryable: false,
     category: ApplicationFailureCategory.BENIGN,
-    ...(retryAfterMs !== undefined ? { nextRetryDelay: Math.min(Math.max(retryAfterMs, 1000), MAX_RETRY_DELAY_MS) } : {}),
+    ...(retryAfterMs !== undefined
+      ? { nextRetryDelay: Math.min(Math.max(retryAfterMs, 1000), MAX_RETRY_DELAY_MS) }
+      : {}),
   });
 }

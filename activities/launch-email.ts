@@ -56,8 +56,10 @@ export function createLaunchEmailActivities({ salesforce, mailer, settingsTtlMs 
   return {
     async sendLaunchEmail(input: LaunchEmailInput): Promise<LaunchEmailResult> {
       const settings = await settingsOf(input.ownerId);
-      if (!settings.sendEmailOnLaunch) return { sent: 0, invalidAddresses: 0, skipped: 'the host does not send e-mail on launch' };
-      if (!mailer) throw permanentFailure(FailureTypes.mailNotConfigured, 'E-mail is not configured (SMTP_URL) on the worker');
+      if (!settings.sendEmailOnLaunch)
+        return { sent: 0, invalidAddresses: 0, skipped: 'the host does not send e-mail on launch' };
+      if (!mailer)
+        throw permanentFailure(FailureTypes.mailNotConfigured, 'E-mail is not configured (SMTP_URL) on the worker');
       const people = await salesforce.getMeetingPeople(input.eventId);
       if (!people) return { sent: 0, invalidAddresses: 0, skipped: 'the Event no longer exists' };
       const { valid, invalid } = recipientsFrom([
@@ -90,7 +92,11 @@ export function createLaunchEmailActivities({ salesforce, mailer, settingsTtlMs 
         done.add(key);
         heartbeat({ sent: [...done] });
       }
-      log.info('Launch e-mail sent', { eventId: input.eventId, recipients: recipients.length, invalid: invalid.length });
+      log.info('Launch e-mail sent', {
+        eventId: input.eventId,
+        recipients: recipients.length,
+        invalid: invalid.length,
+      });
       return { sent: recipients.length, invalidAddresses: invalid.length };
     },
   };

@@ -16,9 +16,13 @@ import { zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
 
 export type ZoomPastApi = Pick<
   ZoomClient,
-  'getMeeting' | 'getPastMeeting' | 'listPastMeetingInstances' | 'listPastMeetingParticipants' | 'listReportParticipants' | 'getMeetingRecordings'
+  | 'getMeeting'
+  | 'getPastMeeting'
+  | 'listPastMeetingInstances'
+  | 'listPastMeetingParticipants'
+  | 'listReportParticipants'
+  | 'getMeetingRecordings'
 >;
-
 
 function recordingInfo(recordings: MeetingRecordings | undefined): MeetingRecordingInfo | undefined {
   if (!recordings || recordings.recording_files.length === 0) return undefined;
@@ -49,7 +53,11 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
      * (past meeting, participants, recordings); without it, Zoom is asked whether the meeting is live and which
      * instance ended last. `notBefore` keeps an older use of a reused meeting id (a PMI) out.
      */
-    async fetchMeetingOutcome(input: { meetingId: string; instanceUuid?: string; notBefore?: string }): Promise<MeetingOutcome> {
+    async fetchMeetingOutcome(input: {
+      meetingId: string;
+      instanceUuid?: string;
+      notBefore?: string;
+    }): Promise<MeetingOutcome> {
       try {
         let uuid = input.instanceUuid;
         if (!uuid) {
@@ -67,7 +75,13 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
         // Zoom lists nobody for a meeting with a single participant; the report endpoint does.
         if (segments.length === 0 && past.participants_count > 0) segments = await zoom.listReportParticipants(uuid);
         const attendees = summarizeAttendance(
-          segments.map((s) => ({ id: s.id, name: s.name, email: s.user_email, joinTime: s.join_time, leaveTime: s.leave_time })),
+          segments.map((s) => ({
+            id: s.id,
+            name: s.name,
+            email: s.user_email,
+            joinTime: s.join_time,
+            leaveTime: s.leave_time,
+          })),
           past.end_time,
         );
         const recording = recordingInfo(await zoom.getMeetingRecordings(uuid));

@@ -53,7 +53,6 @@ export function toZoomMeetingRequest(plan: MeetingPlan): CreateMeetingRequest {
   };
 }
 
-
 function salesforceFailure(error: unknown, what: string): unknown {
   if (!(error instanceof SalesforceApiError)) return error;
   if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
@@ -93,17 +92,27 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
         throw salesforceFailure(error, 'read the Event owner');
       }
       if (!user || !user.Email) {
-        throw permanentFailure(FailureTypes.hostNotFound, `The Event owner (${ownerId}) is not a Salesforce user with an e-mail address`);
+        throw permanentFailure(
+          FailureTypes.hostNotFound,
+          `The Event owner (${ownerId}) is not a Salesforce user with an e-mail address`,
+        );
       }
       if (user.IsActive === false) {
-        throw permanentFailure(FailureTypes.hostNotFound, `The Event owner (${user.Name ?? ownerId}) is an inactive Salesforce user`);
+        throw permanentFailure(
+          FailureTypes.hostNotFound,
+          `The Event owner (${user.Name ?? ownerId}) is an inactive Salesforce user`,
+        );
       }
       hostEmails.set(ownerId, user.Email);
       return user.Email;
     },
 
     /** Creates the meeting, or on a retry returns the one a previous attempt already created. */
-    async createZoomMeeting(input: { eventId: string; hostEmail: string; plan: MeetingPlan }): Promise<ScheduledMeeting> {
+    async createZoomMeeting(input: {
+      eventId: string;
+      hostEmail: string;
+      plan: MeetingPlan;
+    }): Promise<ScheduledMeeting> {
       const { eventId, hostEmail, plan } = input;
       try {
         if (activityInfo().attempt > 1) {
@@ -128,7 +137,10 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
           ...(meeting.password ? { passcode: meeting.password } : {}),
         };
       } catch (error) {
-        if (error instanceof ZoomApiError && (error.code === ZOOM_USER_NOT_FOUND || error.code === ZOOM_USER_NOT_IN_ACCOUNT)) {
+        if (
+          error instanceof ZoomApiError &&
+          (error.code === ZOOM_USER_NOT_FOUND || error.code === ZOOM_USER_NOT_IN_ACCOUNT)
+        ) {
           throw permanentFailure(
             FailureTypes.hostNotFound,
             `The Event owner's e-mail (${hostEmail}) is not a user of this Zoom account. Ask your Zoom admin to add them, or use the same e-mail in Salesforce and Zoom.`,
@@ -152,7 +164,11 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       try {
         await zoom.deleteMeeting(input.meetingId);
       } catch (error) {
-        if (error instanceof ZoomApiError && (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)) return;
+        if (
+          error instanceof ZoomApiError &&
+          (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)
+        )
+          return;
         throw zoomFailure(error, 'delete the meeting');
       }
     },
@@ -161,7 +177,11 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
      * Writes a Zoom-side edit (new topic or time, or the meeting deleted in Zoom) back to the Event's own
      * fields. The org's trigger sends a callout for it, which the workflow recognises as nothing new.
      */
-    async writeEventSchedule(input: { eventId: string; fields: EventScheduleFields; timeZone: string | null | undefined }): Promise<void> {
+    async writeEventSchedule(input: {
+      eventId: string;
+      fields: EventScheduleFields;
+      timeZone: string | null | undefined;
+    }): Promise<void> {
       try {
         await salesforce.updateEvent(input.eventId, {
           ...input.fields,

@@ -46,7 +46,11 @@ async function main(): Promise<void> {
         OwnerId: DEMO_USERS[i % 3].salesforceId,
         Make_Zoom_Meeting__c: true,
       })) as { id: string };
-      const meetingId = await until(() => eventField(stack, id, 'Zoom_Meeting_Id__c') as string | undefined ?? undefined, 30_000, 'scheduled');
+      const meetingId = await until(
+        () => (eventField(stack, id, 'Zoom_Meeting_Id__c') as string | undefined) ?? undefined,
+        30_000,
+        'scheduled',
+      );
       const t0 = Date.now();
       const at = (m: number) => new Date(t0 + m * MINUTE).toISOString();
       await simulate(meetingId, 'start', { at: at(0) });
@@ -57,7 +61,11 @@ async function main(): Promise<void> {
       ]);
       const endedAt = Date.now();
       await simulate(meetingId, 'end', { at: at(30), recording: false });
-      await until(() => (eventField(stack, id, 'Zoom_Participant_Count__c') === 2 ? true : undefined), 30_000, 'synced');
+      await until(
+        () => (eventField(stack, id, 'Zoom_Participant_Count__c') === 2 ? true : undefined),
+        30_000,
+        'synced',
+      );
       return Date.now() - endedAt;
     }
 
@@ -78,8 +86,12 @@ async function main(): Promise<void> {
       endedToParticipantsMs: summarize(latencies),
       zoomCallsPerLifecycle: zoomCalls.length / MEETINGS,
       salesforceCallsPerLifecycle: sfCalls.length / MEETINGS,
-      zoomCallsByEndpoint: countBy(zoomCalls.map((r) => `${r.method} ${r.path.replace(/\/[^/]*(\d{5,}|%|@)[^/]*/g, '/{id}')}`)),
-      salesforceCallsByEndpoint: countBy(sfCalls.map((r) => `${r.method} ${r.path.replace(/v\d+\.\d+/, 'vXX').replace(/\/00U\w+/, '/{id}')}`)),
+      zoomCallsByEndpoint: countBy(
+        zoomCalls.map((r) => `${r.method} ${r.path.replace(/\/[^/]*(\d{5,}|%|@)[^/]*/g, '/{id}')}`),
+      ),
+      salesforceCallsByEndpoint: countBy(
+        sfCalls.map((r) => `${r.method} ${r.path.replace(/v\d+\.\d+/, 'vXX').replace(/\/00U\w+/, '/{id}')}`),
+      ),
       targets: { p50Ms: 1000, p99Ms: 3000, zoomCallsPerLifecycle: 4, salesforceCallsPerLifecycle: 3 },
     };
     const met =

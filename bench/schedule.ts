@@ -81,8 +81,11 @@ async function main(): Promise<void> {
     const bulkZoomMark = stack.zoom.admin.requests.length;
     const bulkSfMark = stack.salesforce.admin.requests.length;
     const calloutsBefore = stack.salesforce.trigger.callouts.length;
-    const records = Array.from({ length: BULK }, (_, i) => ({ attributes: { type: 'Event' }, ...eventFields(1000 + i) }));
-    const results = (await sf.sobject("Event").create(records, { allOrNone: true })) as unknown as { id: string }[];
+    const records = Array.from({ length: BULK }, (_, i) => ({
+      attributes: { type: 'Event' },
+      ...eventFields(1000 + i),
+    }));
+    const results = (await sf.sobject('Event').create(records, { allOrNone: true })) as unknown as { id: string }[];
     const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
     const finishedAt = await until(() => {
       const times = results.map((r) => writeBackAt(stack, r.id));

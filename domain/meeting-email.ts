@@ -58,7 +58,11 @@ export function zonesToShow(customer?: string | null, host?: string | null): str
 export function renderMeetingEmail(input: MeetingEmailInput): RenderedEmail {
   const zones = zonesToShow(input.customerTimeZone, input.hostTimeZone);
   const labels = zones.map((zone, i) =>
-    zones.length === 1 ? 'When' : i === 0 && input.customerTimeZone ? 'Your time' : `${input.hostName ?? 'Host'}'s time`,
+    zones.length === 1
+      ? 'When'
+      : i === 0 && input.customerTimeZone
+        ? 'Your time'
+        : `${input.hostName ?? 'Host'}'s time`,
   );
   const times = zones.map((zone) => formatInZone(input.startTime, zone));
   const lead =

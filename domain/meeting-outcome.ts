@@ -145,7 +145,8 @@ export function recordingSummary(files: RecordingFile[]): string {
   const types = [...new Set(files.map((f) => f.fileType.toUpperCase()))].join(', ');
   const starts = files.map((f) => Date.parse(f.recordingStart ?? '')).filter(Number.isFinite);
   const ends = files.map((f) => Date.parse(f.recordingEnd ?? '')).filter(Number.isFinite);
-  const minutes = starts.length && ends.length ? Math.round((Math.max(...ends) - Math.min(...starts)) / 60_000) : undefined;
+  const minutes =
+    starts.length && ends.length ? Math.round((Math.max(...ends) - Math.min(...starts)) / 60_000) : undefined;
   const size = files.reduce((sum, f) => sum + (f.fileSize ?? 0), 0);
   return [
     `${files.length} file${files.length === 1 ? '' : 's'} (${types})`,
@@ -187,9 +188,11 @@ export function outcomeFields(outcome: MeetingOutcome): EventZoomFields {
     Zoom_Participants__c: participantLines(outcome.attendees) || null,
     Zoom_Successful__c: isSuccessful(outcome.attendees),
     ...(outcome.recording
-      ? { Zoom_Recording_URL__c: outcome.recording.shareUrl ?? null, Zoom_Recording_Summary__c: outcome.recording.summary }
+      ? {
+          Zoom_Recording_URL__c: outcome.recording.shareUrl ?? null,
+          Zoom_Recording_Summary__c: outcome.recording.summary,
+        }
       : {}),
     Zoom_Sync_Error__c: null,
   };
 }
-

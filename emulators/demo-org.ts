@@ -125,7 +125,12 @@ export const DEMO_OPPORTUNITIES = [
 /** Credentials of the emulated connected apps (only ever valid against the emulators). */
 export const DEMO_CREDENTIALS = {
   zoom: { accountId: 'demo-account', clientId: 'demo-zoom-client', clientSecret: 'demo-zoom-secret' },
-  salesforce: { clientId: 'demo-sf-client', clientSecret: 'demo-sf-secret', username: 'integration@demo-sales.example', password: 'demo-password' },
+  salesforce: {
+    clientId: 'demo-sf-client',
+    clientSecret: 'demo-sf-secret',
+    username: 'integration@demo-sales.example',
+    password: 'demo-password',
+  },
   calloutSecret: 'demo-callout-secret-change-me',
   zoomWebhookSecretToken: 'demo-zoom-webhook-secret-token',
 };

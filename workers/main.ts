@@ -14,7 +14,9 @@ import { ensureSearchAttributes } from './search-attributes';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  Runtime.install({ logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>) });
+  Runtime.install({
+    logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>),
+  });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');

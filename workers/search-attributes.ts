@@ -33,7 +33,8 @@ export async function ensureSearchAttributes(
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const known = new Set(Object.keys(existing.customAttributes ?? {}));
     const missing = Object.fromEntries(Object.entries(indexedValueTypes()).filter(([name]) => !known.has(name)));
-    if (Object.keys(missing).length > 0) await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+    if (Object.keys(missing).length > 0)
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
   } catch (error) {
     warn(
       `Could not check or register search attributes (${(error as Error).message}). ` +

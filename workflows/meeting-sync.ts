@@ -10,7 +10,11 @@ import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import type { EventZoomFields } from '../domain/event-fields';
 import { outcomeFields } from '../domain/meeting-outcome';
 
-const retry: RetryPolicy = { initialInterval: '1 second', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES };
+const retry: RetryPolicy = {
+  initialInterval: '1 second',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+};
 
 /** The button waits for this, so retries are bounded to well under the Apex callout limit. */
 const { fetchMeetingOutcome, writeEventFields } = proxyActivities<Activities>({

@@ -61,13 +61,19 @@ const { sendLaunchEmail } = proxyActivities<Activities>({
   retry,
 });
 
-const { createZoomMeeting, updateZoomMeeting, deleteZoomMeeting, writeEventFields, writeEventSchedule, fetchMeetingOutcome } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    // Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever.
-    scheduleToCloseTimeout: '1 day',
-    retry,
-  });
+const {
+  createZoomMeeting,
+  updateZoomMeeting,
+  deleteZoomMeeting,
+  writeEventFields,
+  writeEventSchedule,
+  fetchMeetingOutcome,
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever.
+  scheduleToCloseTimeout: '1 day',
+  retry,
+});
 
 /** A cheap read; run in the workflow task's worker to save a round trip on the hot path. */
 const { findHostEmail } = proxyLocalActivities<Activities>({
@@ -136,7 +142,10 @@ function messageOf(error: unknown): string {
   return failureOf(error)?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
-export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: MeetingWorkflowCarry): Promise<MeetingState> {
+export async function meetingWorkflow(
+  input: MeetingWorkflowInput,
+  carry?: MeetingWorkflowCarry,
+): Promise<MeetingState> {
   const state: MeetingState = carry?.state ?? {
     eventId: input.eventId,
     phase: 'pending',
@@ -245,7 +254,12 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     if (had || state.status === 'Error') {
       state.phase = 'cancelled';
       publish('Cancelled');
-      await writeEvent({ Zoom_Status__c: 'Cancelled', Zoom_Join_URL__c: null, Zoom_Meeting_Id__c: null, Zoom_Sync_Error__c: null });
+      await writeEvent({
+        Zoom_Status__c: 'Cancelled',
+        Zoom_Join_URL__c: null,
+        Zoom_Meeting_Id__c: null,
+        Zoom_Sync_Error__c: null,
+      });
     } else {
       state.phase = 'closed';
     }
@@ -437,7 +451,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     const beforeEnd = state.phase === 'scheduled' || state.phase === 'awaiting-start' || state.phase === 'started';
     switch (event.kind) {
       case 'started':
-        if (state.phase === 'scheduled' || state.phase === 'awaiting-start') await markStarted(event.startTime, event.meetingUuid);
+        if (state.phase === 'scheduled' || state.phase === 'awaiting-start')
+          await markStarted(event.startTime, event.meetingUuid);
         return;
       case 'participant_joined':
         state.liveParticipants = (state.liveParticipants ?? 0) + 1;
@@ -461,7 +476,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
         if (state.phase === 'scheduled' || state.phase === 'awaiting-start') {
           await cancelMeeting(false);
           // Untick the box too, so the Event says what Zoom says; the callout that follows finds nothing to do.
-          await writeEventSchedule({ eventId: state.eventId, fields: { Make_Zoom_Meeting__c: false }, timeZone: undefined });
+          await writeEventSchedule({
+            eventId: state.eventId,
+            fields: { Make_Zoom_Meeting__c: false },
+            timeZone: undefined,
+          });
         }
         return;
     }
@@ -472,7 +491,12 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
     const fields: EventZoomFields = {
       Zoom_Recording_URL__c: event.recording!.shareUrl ?? null,
       Zoom_Recording_Summary__c: recordingSummary(
-        files.map((f) => ({ fileType: f.fileType, fileSize: f.fileSize, recordingStart: f.recordingStart, recordingEnd: f.recordingEnd })),
+        files.map((f) => ({
+          fileType: f.fileType,
+          fileSize: f.fileSize,
+          recordingStart: f.recordingStart,
+          recordingEnd: f.recordingEnd,
+        })),
       ),
     };
     state.recordingUrl = fields.Zoom_Recording_URL__c ?? undefined;
@@ -490,7 +514,10 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
       return;
     }
     if (state.phase === 'awaiting-start' || state.phase === 'started') {
-      const outcome = await fetchMeetingOutcome({ meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor(state) });
+      const outcome = await fetchMeetingOutcome({
+        meetingId: state.zoomMeetingId!,
+        notBefore: pastInstanceFloor(state),
+      });
       await recordOutcome(outcome);
       if (outcome.state === 'ended') return;
       clock.polls += 1;
@@ -537,7 +564,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput, carry?: Meeti
 
   function finished(): boolean {
     if (state.phase === 'ended') return clock.participantRetryAt === undefined && clock.recordingUntil === undefined;
-    return nextDeadline() !== undefined && Date.now() >= nextDeadline()! && !['scheduled', 'awaiting-start', 'started'].includes(state.phase);
+    return (
+      nextDeadline() !== undefined &&
+      Date.now() >= nextDeadline()! &&
+      !['scheduled', 'awaiting-start', 'started'].includes(state.phase)
+    );
   }
 
   /** Applies the newest pending callout (older or duplicate ones are counted and dropped), then Zoom events. */

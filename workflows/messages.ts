@@ -30,15 +30,7 @@ export const eventChangedSignal = defineSignal<[EventCalloutItem]>('eventChanged
  * workflow with nothing (more) to do.
  */
 export type MeetingPhase =
-  | 'pending'
-  | 'scheduled'
-  | 'awaiting-start'
-  | 'started'
-  | 'ended'
-  | 'not-started'
-  | 'cancelled'
-  | 'failed'
-  | 'closed';
+  'pending' | 'scheduled' | 'awaiting-start' | 'started' | 'ended' | 'not-started' | 'cancelled' | 'failed' | 'closed';
 
 export interface MeetingState {
   eventId: string;

@@ -76,7 +76,8 @@ export class EmulatorAdmin {
   /** Takes the first fault matching this call, if any, and uses up one of its repetitions. */
   takeFault(method: string, path: string): FaultSpec | undefined {
     const fault = this.faults.find(
-      (f) => f.remaining > 0 && (!f.method || f.method === '*' || f.method.toUpperCase() === method) && f.pattern.test(path),
+      (f) =>
+        f.remaining > 0 && (!f.method || f.method === '*' || f.method.toUpperCase() === method) && f.pattern.test(path),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;

@@ -1,5 +1,10 @@
 import { Connection } from 'jsforce';
-import { type EventScheduleFields, type EventSnapshot, type EventZoomFields, SNAPSHOT_FIELDS } from '../../domain/event-fields';
+import {
+  type EventScheduleFields,
+  type EventSnapshot,
+  type EventZoomFields,
+  SNAPSHOT_FIELDS,
+} from '../../domain/event-fields';
 import { toSalesforceError } from './errors';
 
 /**
@@ -71,7 +76,10 @@ export interface MeetingPeople {
 }
 
 /** Event fields the integration may write besides its own (Zoom-side edits flowing back). */
-export type EventUpdateFields = EventScheduleFields & { Customer_Time_Zone__c?: string | null; Zoom_Last_Synced__c?: string };
+export type EventUpdateFields = EventScheduleFields & {
+  Customer_Time_Zone__c?: string | null;
+  Zoom_Last_Synced__c?: string;
+};
 
 export class SalesforceClient {
   private readonly connection: Connection;
@@ -185,7 +193,11 @@ export class SalesforceClient {
     );
     return {
       who: event.Who?.Email ? { name: event.Who.Name ?? '', email: event.Who.Email } : undefined,
-      owner: { name: event.Owner?.Name ?? '', email: event.Owner?.Email ?? '', timeZone: event.Owner?.TimeZoneSidKey ?? undefined },
+      owner: {
+        name: event.Owner?.Name ?? '',
+        email: event.Owner?.Email ?? '',
+        timeZone: event.Owner?.TimeZoneSidKey ?? undefined,
+      },
       invitees: invitees.records
         .map((r) => r.Relation)
         .filter((r): r is { Name?: string; Email: string } => Boolean(r?.Email))

@@ -50,10 +50,14 @@ async function readEvent(id: string): Promise<EventRecord> {
 }
 
 async function waitForEvent(id: string, predicate: (e: EventRecord) => boolean, what: string): Promise<EventRecord> {
-  return eventually(async () => {
-    const event = await readEvent(id);
-    return predicate(event) ? event : undefined;
-  }, 30_000, what);
+  return eventually(
+    async () => {
+      const event = await readEvent(id);
+      return predicate(event) ? event : undefined;
+    },
+    30_000,
+    what,
+  );
 }
 
 /** A Zoom meeting scheduled to start now, with the Lead invited. */
@@ -79,7 +83,10 @@ const simulate = (meetingId: string, action: string, body: unknown = {}) =>
 
 /** The Salesforce buttons' requests: signed like the callouts, over an empty body. */
 function signedGet(path: string) {
-  return axios.get(`${stack.apiUrl}${path}`, { headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, ''), validateStatus: () => true });
+  return axios.get(`${stack.apiUrl}${path}`, {
+    headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, ''),
+    validateStatus: () => true,
+  });
 }
 function signedPost(path: string, body = '{}') {
   return axios.post(`${stack.apiUrl}${path}`, body, {
@@ -105,10 +112,14 @@ test('a meeting held in Zoom ends up on the Event: status, times, people, succes
   expect(Date.parse(String(started.Zoom_Actual_Start__c))).toBe(Math.floor(t0 / 1000) * 1000);
 
   // The launch e-mail: once to the contact and once to the invited lead, never to the host.
-  const launchMails = await eventually(async () => {
-    const mails = stack.mail.messages().filter((m) => m.subject === 'Starting now: Lifecycle: pilot review');
-    return mails.length >= 2 ? mails : undefined;
-  }, 20_000, 'the launch e-mails');
+  const launchMails = await eventually(
+    async () => {
+      const mails = stack.mail.messages().filter((m) => m.subject === 'Starting now: Lifecycle: pilot review');
+      return mails.length >= 2 ? mails : undefined;
+    },
+    20_000,
+    'the launch e-mails',
+  );
   expect(launchMails.flatMap((m) => m.to.map((t) => t.address)).sort()).toEqual([CONTACT.email, LEAD.email].sort());
   expect(launchMails[0].text).toContain('(EST, America/New_York)');
   expect(launchMails[0].text).toMatch(/Join: https:\/\/\S+\/j\/\d+/);
@@ -121,11 +132,17 @@ test('a meeting held in Zoom ends up on the Event: status, times, people, succes
   ]);
   await simulate(meetingId, 'end', { at: iso(40), recording: true });
 
-  const ended = await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Ended' && Boolean(e.Zoom_Recording_URL__c), 'ended with recording');
+  const ended = await waitForEvent(
+    eventId,
+    (e) => e.Zoom_Status__c === 'Ended' && Boolean(e.Zoom_Recording_URL__c),
+    'ended with recording',
+  );
   expect(ended.Zoom_Participant_Count__c).toBe(3);
   expect(ended.Zoom_Successful__c).toBe(true);
   expect(ended.Zoom_Duration_Minutes__c).toBe(40);
-  expect(Date.parse(String(ended.Zoom_Actual_End__c)) - Date.parse(String(ended.Zoom_Actual_Start__c))).toBe(40 * MINUTE);
+  expect(Date.parse(String(ended.Zoom_Actual_End__c)) - Date.parse(String(ended.Zoom_Actual_Start__c))).toBe(
+    40 * MINUTE,
+  );
   expect(String(ended.Zoom_Participants__c).split('\n')).toEqual([
     // Most minutes first, then by name; Ada's two segments are one person.
     `Ada Lovelace <${ADA.email}>: 38 min`,
@@ -139,7 +156,11 @@ test('a meeting held in Zoom ends up on the Event: status, times, people, succes
   await handle.result();
   const sync = await signedPost(`/v1/events/${eventId}/sync`);
   expect(sync.status).toBe(200);
-  expect(sync.data.written).toMatchObject({ Zoom_Status__c: 'Ended', Zoom_Participant_Count__c: 3, Zoom_Successful__c: true });
+  expect(sync.data.written).toMatchObject({
+    Zoom_Status__c: 'Ended',
+    Zoom_Participant_Count__c: 3,
+    Zoom_Successful__c: true,
+  });
   const state = await signedGet(`/v1/events/${eventId}`);
   expect(state.data).toMatchObject({ running: false, state: { phase: 'ended', participantCount: 3 } });
   expect(stack.mail.messages().filter((m) => m.subject === 'Starting now: Lifecycle: pilot review')).toHaveLength(2);
@@ -149,7 +170,9 @@ test('a one-person meeting is not successful (Zoom lists nobody; the report has 
   const { eventId, meetingId } = await scheduledMeeting('Lifecycle: nobody came');
   const t0 = Date.now();
   await simulate(meetingId, 'start', { at: new Date(t0).toISOString() });
-  await simulate(meetingId, 'participants', [{ name: 'Ada Lovelace', email: ADA.email, joinTime: new Date(t0).toISOString() }]);
+  await simulate(meetingId, 'participants', [
+    { name: 'Ada Lovelace', email: ADA.email, joinTime: new Date(t0).toISOString() },
+  ]);
   await simulate(meetingId, 'end', { at: new Date(t0 + 9 * MINUTE).toISOString(), recording: false });
   const ended = await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Ended', 'ended');
   expect(ended.Zoom_Participant_Count__c).toBe(1);
@@ -161,7 +184,18 @@ test('a forged Zoom webhook changes nothing', async () => {
   const body = JSON.stringify({
     event: 'meeting.ended',
     event_ts: Date.now(),
-    payload: { account_id: 'x', object: { id: meetingId, uuid: 'forged==', host_id: 'h', topic: 't', type: 2, start_time: new Date().toISOString(), end_time: new Date().toISOString() } },
+    payload: {
+      account_id: 'x',
+      object: {
+        id: meetingId,
+        uuid: 'forged==',
+        host_id: 'h',
+        topic: 't',
+        type: 2,
+        start_time: new Date().toISOString(),
+        end_time: new Date().toISOString(),
+      },
+    },
   });
   const forged = await axios.post(`${stack.apiUrl}/v1/zoom/webhooks`, body, {
     headers: zoomWebhookHeaders('not-the-secret', body),
@@ -169,7 +203,10 @@ test('a forged Zoom webhook changes nothing', async () => {
   });
   expect(forged.status).toBe(401);
   const genuine = zoomWebhookHeaders(ZOOM_WEBHOOK_SECRET, body, Date.now() - 10 * MINUTE);
-  const stale = await axios.post(`${stack.apiUrl}/v1/zoom/webhooks`, body, { headers: genuine, validateStatus: () => true });
+  const stale = await axios.post(`${stack.apiUrl}/v1/zoom/webhooks`, body, {
+    headers: genuine,
+    validateStatus: () => true,
+  });
   expect(stale.status).toBe(401);
   const state = await stack.env.client.workflow.getHandle(meetingWorkflowId(eventId)).query(meetingStateQuery);
   expect(state.phase).toBe('scheduled');
@@ -180,12 +217,18 @@ test('a Zoom-side edit flows back to the Event without an echo back to Zoom', as
   const { eventId, meetingId } = await scheduledMeeting('Lifecycle: renamed later');
   const patchesBefore = stack.zoom.admin.requests.filter((r) => r.method === 'PATCH').length;
   await simulate(meetingId, 'portal-edit', { topic: 'Renamed in the Zoom portal', duration: 50 });
-  const event = await eventually(async () => {
-    const [record] = (await sf.query<{ Subject: string; StartDateTime: string; EndDateTime: string }>(
-      `SELECT Subject, StartDateTime, EndDateTime FROM Event WHERE Id = '${eventId}'`,
-    )).records;
-    return record.Subject === 'Renamed in the Zoom portal' ? record : undefined;
-  }, 20_000, 'the new subject');
+  const event = await eventually(
+    async () => {
+      const [record] = (
+        await sf.query<{ Subject: string; StartDateTime: string; EndDateTime: string }>(
+          `SELECT Subject, StartDateTime, EndDateTime FROM Event WHERE Id = '${eventId}'`,
+        )
+      ).records;
+      return record.Subject === 'Renamed in the Zoom portal' ? record : undefined;
+    },
+    20_000,
+    'the new subject',
+  );
   expect(Date.parse(event.EndDateTime) - Date.parse(event.StartDateTime)).toBe(50 * MINUTE);
   // The org's callout for that write reaches the workflow, which finds nothing to change in Zoom.
   await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -5,7 +5,7 @@
 import axios from 'axios';
 import { type Connection, type SaveResult } from 'jsforce';
 import { calloutHeaders } from '../../domain/callout-signature';
-import { DEMO_CREDENTIALS, DEMO_USERS } from '../../emulators/demo-org';
+import { DEMO_USERS } from '../../emulators/demo-org';
 import { ZoomApiError } from '../../integrations/zoom/errors';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
 import { eventually, startTestStack, type TestStack } from '../helpers/stack';
@@ -40,7 +40,14 @@ interface EventRecord {
   Zoom_Last_Synced__c: string | null;
 }
 
-const ZOOM_FIELDS = ['Id', 'Zoom_Meeting_Id__c', 'Zoom_Join_URL__c', 'Zoom_Status__c', 'Zoom_Sync_Error__c', 'Zoom_Last_Synced__c'];
+const ZOOM_FIELDS = [
+  'Id',
+  'Zoom_Meeting_Id__c',
+  'Zoom_Join_URL__c',
+  'Zoom_Status__c',
+  'Zoom_Sync_Error__c',
+  'Zoom_Last_Synced__c',
+];
 
 function newEvent(overrides: Record<string, unknown> = {}) {
   const start = wholeMinute(Date.now() + 24 * HOUR + Math.floor(Math.random() * 1000) * MINUTE);
@@ -62,10 +69,14 @@ async function readEvent(id: string): Promise<EventRecord> {
 }
 
 async function waitForEvent(id: string, predicate: (e: EventRecord) => boolean, what: string): Promise<EventRecord> {
-  return eventually(async () => {
-    const event = await readEvent(id);
-    return predicate(event) ? event : undefined;
-  }, 30_000, what);
+  return eventually(
+    async () => {
+      const event = await readEvent(id);
+      return predicate(event) ? event : undefined;
+    },
+    30_000,
+    what,
+  );
 }
 
 async function createEvent(fields: Record<string, unknown>): Promise<string> {
@@ -75,8 +86,9 @@ async function createEvent(fields: Record<string, unknown>): Promise<string> {
 }
 
 function meetingCreates(): number {
-  return stack.zoom.admin.requests.filter((r) => r.method === 'POST' && /\/v2\/users\/[^/]+\/meetings$/.test(r.path) && r.status === 201)
-    .length;
+  return stack.zoom.admin.requests.filter(
+    (r) => r.method === 'POST' && /\/v2\/users\/[^/]+\/meetings$/.test(r.path) && r.status === 201,
+  ).length;
 }
 
 test('saving a ticked Event gives it a working Zoom join link', async () => {
@@ -108,10 +120,14 @@ test('moving the Event reschedules the same Zoom meeting; unticking cancels it',
     StartDateTime: new Date(newStart).toISOString(),
     EndDateTime: new Date(newStart + 90 * 60_000).toISOString(),
   });
-  const moved = await eventually(async () => {
-    const meeting = await stack.zoomClient.getMeeting(meetingId);
-    return Date.parse(meeting.start_time!) === newStart ? meeting : undefined;
-  }, 30_000, 'the Zoom meeting to move');
+  const moved = await eventually(
+    async () => {
+      const meeting = await stack.zoomClient.getMeeting(meetingId);
+      return Date.parse(meeting.start_time!) === newStart ? meeting : undefined;
+    },
+    30_000,
+    'the Zoom meeting to move',
+  );
   expect(moved.duration).toBe(90);
   expect((await readEvent(id)).Zoom_Meeting_Id__c).toBe(meetingId);
 
@@ -123,16 +139,24 @@ test('moving the Event reschedules the same Zoom meeting; unticking cancels it',
 
 test('deleting the Event deletes its Zoom meeting', async () => {
   const id = await createEvent(newEvent());
-  const { Zoom_Meeting_Id__c: meetingId } = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
+  const { Zoom_Meeting_Id__c: meetingId } = await waitForEvent(
+    id,
+    (e) => e.Zoom_Status__c === 'Scheduled',
+    'scheduled',
+  );
   await sf.sobject('Event').destroy(id);
-  await eventually(async () => {
-    try {
-      await stack.zoomClient.getMeeting(meetingId!);
-      return undefined;
-    } catch (error) {
-      return error instanceof ZoomApiError && error.code === 3001 ? true : undefined;
-    }
-  }, 30_000, 'the meeting to be deleted');
+  await eventually(
+    async () => {
+      try {
+        await stack.zoomClient.getMeeting(meetingId!);
+        return undefined;
+      } catch (error) {
+        return error instanceof ZoomApiError && error.code === 3001 ? true : undefined;
+      }
+    },
+    30_000,
+    'the meeting to be deleted',
+  );
 });
 
 test('an owner without a Zoom account gets a clear error on the Event', async () => {
@@ -156,12 +180,16 @@ test('a bulk insert of 200 Events makes one callout and 200 meetings', async () 
     if (!r.success) throw new Error(JSON.stringify(r));
     return r.id;
   });
-  await eventually(async () => {
-    const { records: done } = await sf.query<{ Id: string }>(
-      `SELECT Id FROM Event WHERE Zoom_Status__c = 'Scheduled' AND Subject LIKE 'Bulk %'`,
-    );
-    return done.length === 200 ? done : undefined;
-  }, 60_000, 'all 200 Events to be scheduled');
+  await eventually(
+    async () => {
+      const { records: done } = await sf.query<{ Id: string }>(
+        `SELECT Id FROM Event WHERE Zoom_Status__c = 'Scheduled' AND Subject LIKE 'Bulk %'`,
+      );
+      return done.length === 200 ? done : undefined;
+    },
+    60_000,
+    'all 200 Events to be scheduled',
+  );
   expect(meetingCreates() - before).toBe(200);
   const callouts = stack.salesforce.trigger.callouts.slice(calloutsBefore);
   expect(callouts).toHaveLength(1);
@@ -171,14 +199,26 @@ test('a bulk insert of 200 Events makes one callout and 200 meetings', async () 
 });
 
 test('a forged callout is refused and starts nothing', async () => {
-  const fake = { events: [{ operation: 'upsert', event: { ...newEvent(), Id: '00U000000000999AAA', SystemModstamp: new Date().toISOString() } }] };
+  const fake = {
+    events: [
+      {
+        operation: 'upsert',
+        event: { ...newEvent(), Id: '00U000000000999AAA', SystemModstamp: new Date().toISOString() },
+      },
+    ],
+  };
   const body = JSON.stringify(fake);
   const headers = calloutHeaders('not-the-secret-at-all', body);
-  const response = await axios.post(`${stack.apiUrl}/v1/salesforce/events`, body, { headers, validateStatus: () => true });
+  const response = await axios.post(`${stack.apiUrl}/v1/salesforce/events`, body, {
+    headers,
+    validateStatus: () => true,
+  });
   expect(response.status).toBe(401);
   const unsigned = await axios.post(`${stack.apiUrl}/v1/salesforce/events`, fake, { validateStatus: () => true });
   expect(unsigned.status).toBe(401);
-  await expect(stack.env.client.workflow.getHandle(meetingWorkflowId('00U000000000999AAA')).describe()).rejects.toThrow();
+  await expect(
+    stack.env.client.workflow.getHandle(meetingWorkflowId('00U000000000999AAA')).describe(),
+  ).rejects.toThrow();
 });
 
 test('Zoom 429s and a lost 500 answer still end with exactly one meeting', async () => {
@@ -191,11 +231,21 @@ test('Zoom 429s and a lost 500 answer still end with exactly one meeting', async
         times: 3,
         status: 429,
         retryAfter: '1',
-        body: { code: 429, message: 'You have reached the maximum per-second rate limit for this API. Try again later.' },
+        body: {
+          code: 429,
+          message: 'You have reached the maximum per-second rate limit for this API. Try again later.',
+        },
         headers: { 'x-ratelimit-category': 'Medium', 'x-ratelimit-type': 'QPS' },
       },
       // Zoom creates the meeting, then the answer is lost: the retry must find it, not create another.
-      { method: 'POST', path: meetingsPath, times: 1, status: 500, when: 'after', body: { code: 500, message: 'Internal error' } },
+      {
+        method: 'POST',
+        path: meetingsPath,
+        times: 1,
+        status: 500,
+        when: 'after',
+        body: { code: 500, message: 'Internal error' },
+      },
     ],
   });
   const before = meetingCreates();

@@ -52,7 +52,11 @@ export function upsert(event: EventSnapshot): EventCalloutItem {
 }
 
 /** A Zoom webhook event for `meetingId`, as the API would signal it. */
-export function zoomEvent(kind: ZoomMeetingEvent['kind'], meetingId: string, extra: Partial<ZoomMeetingEvent> = {}): ZoomMeetingEvent {
+export function zoomEvent(
+  kind: ZoomMeetingEvent['kind'],
+  meetingId: string,
+  extra: Partial<ZoomMeetingEvent> = {},
+): ZoomMeetingEvent {
   const eventTs = extra.eventTs ?? Date.now();
   return { kind, meetingId, eventTs, dedupeKey: `${kind}:${meetingId}:${eventTs}`, ...extra };
 }
@@ -79,7 +83,8 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
     deleteZoomMeeting: jest.fn(async (_input: { meetingId: string; usesPmi: boolean }) => undefined),
     writeEventFields: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown> }) => undefined),
     writeEventSchedule: jest.fn(
-      async (_input: { eventId: string; fields: Record<string, unknown>; timeZone: string | null | undefined }) => undefined,
+      async (_input: { eventId: string; fields: Record<string, unknown>; timeZone: string | null | undefined }) =>
+        undefined,
     ),
     fetchMeetingOutcome: jest.fn(
       async (_input: { meetingId: string; instanceUuid?: string; notBefore?: string }): Promise<MeetingOutcome> => ({
@@ -111,7 +116,10 @@ export class MeetingWorkflowHarness {
 
   static async create(): Promise<MeetingWorkflowHarness> {
     const env = await createTimeSkippingEnv();
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger() });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: quietLogger(),
+    });
     return new MeetingWorkflowHarness(env, workflowBundle);
   }
 

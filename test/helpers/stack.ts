@@ -51,9 +51,15 @@ export async function startTestStack(
 
   // The API listens first: both emulators call it (the org's trigger, Zoom's webhooks).
   let zoomUrl = '';
-  const zoomConfig = () => ({ ...DEMO_CREDENTIALS.zoom, apiBaseUrl: `${zoomUrl}/v2`, oauthUrl: `${zoomUrl}/oauth/token` });
+  const zoomConfig = () => ({
+    ...DEMO_CREDENTIALS.zoom,
+    apiBaseUrl: `${zoomUrl}/v2`,
+    oauthUrl: `${zoomUrl}/oauth/token`,
+  });
   let apiZoomClient: ZoomClient | undefined;
-  const lazyZoom = { getMeeting: (id: string | number) => (apiZoomClient ??= new ZoomClient(zoomConfig())).getMeeting(id) };
+  const lazyZoom = {
+    getMeeting: (id: string | number) => (apiZoomClient ??= new ZoomClient(zoomConfig())).getMeeting(id),
+  };
   const api = createApiServer({
     calloutSecret: DEMO_CREDENTIALS.calloutSecret,
     temporal: env.client,
@@ -103,7 +109,11 @@ export async function startTestStack(
 
   const sfUser = async () => {
     const conn = new SalesforceConnection({
-      oauth2: { loginUrl: salesforceUrl, clientId: salesforceConfig.clientId, clientSecret: salesforceConfig.clientSecret },
+      oauth2: {
+        loginUrl: salesforceUrl,
+        clientId: salesforceConfig.clientId,
+        clientSecret: salesforceConfig.clientSecret,
+      },
       version: API_VERSION,
     });
     await conn.authorize({ grant_type: 'client_credentials' });
@@ -136,7 +146,11 @@ export async function startTestStack(
 }
 
 /** Polls until `probe` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

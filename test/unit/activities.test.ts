@@ -23,10 +23,18 @@ const plan = planMeeting({
 
 function fakes() {
   const zoom = {
-    createMeeting: jest.fn(async () => ({ id: 81234567890, join_url: 'https://z/j/81234567890', host_id: 'h1', password: 'pw' })),
+    createMeeting: jest.fn(async () => ({
+      id: 81234567890,
+      join_url: 'https://z/j/81234567890',
+      host_id: 'h1',
+      password: 'pw',
+    })),
     updateMeeting: jest.fn(async () => undefined),
     deleteMeeting: jest.fn(async () => undefined),
-    listUserMeetings: jest.fn(async () => ({ meetings: [] as { id: number; agenda?: string; join_url: string; host_id: string }[], next_page_token: '' })),
+    listUserMeetings: jest.fn(async () => ({
+      meetings: [] as { id: number; agenda?: string; join_url: string; host_id: string }[],
+      next_page_token: '',
+    })),
     getMeeting: jest.fn(),
     getPastMeeting: jest.fn(),
     listPastMeetingInstances: jest.fn(),
@@ -35,13 +43,27 @@ function fakes() {
     getMeetingRecordings: jest.fn(),
   };
   const salesforce = {
-    getUser: jest.fn(async () => ({ Id: '005000000000001AAA', Email: 'ada@x.example', Name: 'Ada', IsActive: true, TimeZoneSidKey: 'Europe/London' })),
+    getUser: jest.fn(async () => ({
+      Id: '005000000000001AAA',
+      Email: 'ada@x.example',
+      Name: 'Ada',
+      IsActive: true,
+      TimeZoneSidKey: 'Europe/London',
+    })),
     updateEvent: jest.fn(async () => undefined),
-    getZoomSettings: jest.fn(async () => ({ sendEmailOnLaunch: true, usePmiByDefault: false, joinBeforeHostByDefault: false, googleCalendarNotifications: false })),
+    getZoomSettings: jest.fn(async () => ({
+      sendEmailOnLaunch: true,
+      usePmiByDefault: false,
+      joinBeforeHostByDefault: false,
+      googleCalendarNotifications: false,
+    })),
     getMeetingPeople: jest.fn(async () => ({
       who: { name: 'Marie', email: 'marie@acme.example' },
       owner: { name: 'Ada', email: 'ada@x.example', timeZone: 'Europe/London' },
-      invitees: [{ name: 'Niels', email: 'NIELS@acme.example' }, { name: 'Ada', email: 'ada@x.example' }],
+      invitees: [
+        { name: 'Niels', email: 'NIELS@acme.example' },
+        { name: 'Ada', email: 'ada@x.example' },
+      ],
       additionalEmails: 'niels@acme.example; bad-address, extra@y.example',
       customerTimeZone: 'America/New_York',
     })),
@@ -63,10 +85,23 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 describe('createZoomMeeting', () => {
   test('the first attempt creates the meeting straight away (one Zoom call)', async () => {
     const { zoom, activities } = fakes();
-    const result = await new MockActivityEnvironment({ attempt: 1 }).run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan });
-    expect(result).toEqual({ meetingId: '81234567890', joinUrl: 'https://z/j/81234567890', hostZoomUserId: 'h1', usesPmi: false, passcode: 'pw' });
+    const result = await new MockActivityEnvironment({ attempt: 1 }).run(activities.createZoomMeeting, {
+      eventId: EVENT_ID,
+      hostEmail: 'ada@x.example',
+      plan,
+    });
+    expect(result).toEqual({
+      meetingId: '81234567890',
+      joinUrl: 'https://z/j/81234567890',
+      hostZoomUserId: 'h1',
+      usesPmi: false,
+      passcode: 'pw',
+    });
     expect(zoom.listUserMeetings).not.toHaveBeenCalled();
-    expect(zoom.createMeeting).toHaveBeenCalledWith('ada@x.example', expect.objectContaining({ type: 2, start_time: '2026-12-01T10:00:00Z', duration: 30 }));
+    expect(zoom.createMeeting).toHaveBeenCalledWith(
+      'ada@x.example',
+      expect.objectContaining({ type: 2, start_time: '2026-12-01T10:00:00Z', duration: 30 }),
+    );
   });
 
   test('a retry finds the meeting an earlier attempt created instead of making a second one', async () => {
@@ -74,11 +109,19 @@ describe('createZoomMeeting', () => {
     zoom.listUserMeetings.mockResolvedValueOnce({
       meetings: [
         { id: 1, agenda: 'other [Salesforce Event 00U000000000002EAA]', join_url: 'x', host_id: 'h1' },
-        { id: 81111111111, agenda: `Demo\n\n[Salesforce Event ${EVENT_ID}]`, join_url: 'https://z/j/81111111111', host_id: 'h1' },
+        {
+          id: 81111111111,
+          agenda: `Demo\n\n[Salesforce Event ${EVENT_ID}]`,
+          join_url: 'https://z/j/81111111111',
+          host_id: 'h1',
+        },
       ],
       next_page_token: '',
     });
-    const result: { meetingId: string } = await new MockActivityEnvironment({ attempt: 2 }).run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan });
+    const result: { meetingId: string } = await new MockActivityEnvironment({ attempt: 2 }).run(
+      activities.createZoomMeeting,
+      { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan },
+    );
     expect(result.meetingId).toBe('81111111111');
     expect(zoom.createMeeting).not.toHaveBeenCalled();
     expect(zoom.updateMeeting).toHaveBeenCalledWith('81111111111', expect.objectContaining({ topic: 'Demo' }));
@@ -86,8 +129,16 @@ describe('createZoomMeeting', () => {
 
   test('an owner who is not a Zoom user is a permanent failure with a message for the user', async () => {
     const { zoom, activities } = fakes();
-    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 404, code: 1001, message: 'User does not exist: ada@x.example.' }));
-    const failure = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan }));
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({ httpStatus: 404, code: 1001, message: 'User does not exist: ada@x.example.' }),
+    );
+    const failure = await failureOf(
+      new MockActivityEnvironment().run(activities.createZoomMeeting, {
+        eventId: EVENT_ID,
+        hostEmail: 'ada@x.example',
+        plan,
+      }),
+    );
     expect(failure.type).toBe(FailureTypes.hostNotFound);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain('ada@x.example');
@@ -96,11 +147,15 @@ describe('createZoomMeeting', () => {
   test('a 429 retries after Retry-After, bounded; a 500 is rethrown for the retry policy; a 300 is permanent', async () => {
     const { zoom, activities } = fakes();
     const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
-    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 429, code: 429, message: 'slow down', retryAfterMs: 3000 }));
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({ httpStatus: 429, code: 429, message: 'slow down', retryAfterMs: 3000 }),
+    );
     const limited = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
     expect(limited).toMatchObject({ type: FailureTypes.rateLimited, nonRetryable: false, nextRetryDelay: 3000 });
 
-    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 429, code: 429, message: 'daily', retryAfterMs: 20 * 3_600_000 }));
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({ httpStatus: 429, code: 429, message: 'daily', retryAfterMs: 20 * 3_600_000 }),
+    );
     const daily = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
     expect(daily.nextRetryDelay).toBe(MAX_RETRY_DELAY_MS);
 
@@ -108,7 +163,9 @@ describe('createZoomMeeting', () => {
     zoom.createMeeting.mockRejectedValueOnce(serverError);
     await expect(new MockActivityEnvironment().run(activities.createZoomMeeting, input)).rejects.toBe(serverError);
 
-    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 400, code: 300, message: 'Invalid field.' }));
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({ httpStatus: 400, code: 300, message: 'Invalid field.' }),
+    );
     const invalid = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
     expect(invalid).toMatchObject({ type: FailureTypes.zoomValidation, nonRetryable: true });
   });
@@ -119,12 +176,17 @@ test('deleteZoomMeeting never deletes a PMI and accepts a meeting already gone',
   await new MockActivityEnvironment().run(activities.deleteZoomMeeting, { meetingId: '3542471135', usesPmi: true });
   expect(zoom.deleteMeeting).not.toHaveBeenCalled();
   zoom.deleteMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 404, code: 3001, message: 'gone' }));
-  await expect(new MockActivityEnvironment().run(activities.deleteZoomMeeting, { meetingId: '1', usesPmi: false })).resolves.toBeUndefined();
+  await expect(
+    new MockActivityEnvironment().run(activities.deleteZoomMeeting, { meetingId: '1', usesPmi: false }),
+  ).resolves.toBeUndefined();
 });
 
 test('findHostEmail remembers owners briefly (one Salesforce call for many meetings)', async () => {
   const { salesforce, activities } = fakes();
-  for (let i = 0; i < 3; i += 1) expect(await new MockActivityEnvironment().run(activities.findHostEmail, '005000000000001AAA')).toBe('ada@x.example');
+  for (let i = 0; i < 3; i += 1)
+    expect(await new MockActivityEnvironment().run(activities.findHostEmail, '005000000000001AAA')).toBe(
+      'ada@x.example',
+    );
   expect(salesforce.getUser).toHaveBeenCalledTimes(1);
   salesforce.getUser.mockResolvedValueOnce(null as never);
   const failure = await failureOf(new MockActivityEnvironment().run(activities.findHostEmail, '005000000000009AAA'));
@@ -133,19 +195,35 @@ test('findHostEmail remembers owners briefly (one Salesforce call for many meeti
 
 test('writeEventFields stamps the sync time; a deleted Event and a field error are permanent, a limit waits', async () => {
   const { salesforce, activities } = fakes();
-  await new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: { Zoom_Status__c: 'Scheduled' as const } });
-  expect(salesforce.updateEvent).toHaveBeenCalledWith(EVENT_ID, { Zoom_Status__c: 'Scheduled', Zoom_Last_Synced__c: expect.any(String) });
+  await new MockActivityEnvironment().run(activities.writeEventFields, {
+    eventId: EVENT_ID,
+    fields: { Zoom_Status__c: 'Scheduled' as const },
+  });
+  expect(salesforce.updateEvent).toHaveBeenCalledWith(EVENT_ID, {
+    Zoom_Status__c: 'Scheduled',
+    Zoom_Last_Synced__c: expect.any(String),
+  });
 
-  salesforce.updateEvent.mockRejectedValueOnce(new SalesforceApiError({ errorCode: 'ENTITY_IS_DELETED', message: 'deleted' } as never));
-  expect((await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} }))).type).toBe(
-    FailureTypes.salesforceEventGone,
+  salesforce.updateEvent.mockRejectedValueOnce(
+    new SalesforceApiError({ errorCode: 'ENTITY_IS_DELETED', message: 'deleted' } as never),
   );
-  salesforce.updateEvent.mockRejectedValueOnce(new SalesforceApiError({ errorCode: 'INVALID_FIELD', message: 'No such column' } as never));
-  expect((await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} }))).type).toBe(
-    FailureTypes.salesforceValidation,
+  expect(
+    (await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} })))
+      .type,
+  ).toBe(FailureTypes.salesforceEventGone);
+  salesforce.updateEvent.mockRejectedValueOnce(
+    new SalesforceApiError({ errorCode: 'INVALID_FIELD', message: 'No such column' } as never),
   );
-  salesforce.updateEvent.mockRejectedValueOnce(new SalesforceApiError({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'limit' } as never));
-  expect(await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} }))).toMatchObject({
+  expect(
+    (await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} })))
+      .type,
+  ).toBe(FailureTypes.salesforceValidation);
+  salesforce.updateEvent.mockRejectedValueOnce(
+    new SalesforceApiError({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'limit' } as never),
+  );
+  expect(
+    await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} })),
+  ).toMatchObject({
     type: FailureTypes.rateLimited,
     nonRetryable: false,
   });
@@ -182,12 +260,17 @@ describe('sendLaunchEmail', () => {
     const env = new MockActivityEnvironment();
     let details: unknown;
     env.on('heartbeat', (d: unknown) => (details = d));
-    first.mailer.send.mockImplementationOnce(async () => undefined).mockRejectedValueOnce(new Error('connection reset'));
+    first.mailer.send
+      .mockImplementationOnce(async () => undefined)
+      .mockRejectedValueOnce(new Error('connection reset'));
     await expect(env.run(first.activities.sendLaunchEmail, input)).rejects.toThrow('connection reset');
     const firstMessageId = (first.mailer.send.mock.calls[0] as unknown as [{ messageId: string }])[0].messageId;
 
     const retry = fakes();
-    await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(retry.activities.sendLaunchEmail, input);
+    await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
+      retry.activities.sendLaunchEmail,
+      input,
+    );
     const retried = retry.mailer.send.mock.calls.map((c) => (c as unknown as [{ to: string; messageId: string }])[0]);
     expect(retried.map((m) => m.to)).toEqual(['NIELS@acme.example', 'extra@y.example']);
     expect(retried.map((m) => m.messageId)).not.toContain(firstMessageId);
@@ -195,8 +278,16 @@ describe('sendLaunchEmail', () => {
 
   test('does nothing when the host has the setting off', async () => {
     const { salesforce, mailer, activities } = fakes();
-    salesforce.getZoomSettings.mockResolvedValueOnce({ sendEmailOnLaunch: false, usePmiByDefault: false, joinBeforeHostByDefault: false, googleCalendarNotifications: false });
-    const result: { sent: number; skipped?: string } = await new MockActivityEnvironment().run(activities.sendLaunchEmail, input);
+    salesforce.getZoomSettings.mockResolvedValueOnce({
+      sendEmailOnLaunch: false,
+      usePmiByDefault: false,
+      joinBeforeHostByDefault: false,
+      googleCalendarNotifications: false,
+    });
+    const result: { sent: number; skipped?: string } = await new MockActivityEnvironment().run(
+      activities.sendLaunchEmail,
+      input,
+    );
     expect(result.sent).toBe(0);
     expect(result.skipped).toMatch(/does not send/);
     expect(mailer.send).not.toHaveBeenCalled();

@@ -1,15 +1,29 @@
-import { formatInZone, recipientsFrom, renderMeetingEmail, splitEmailList, zonesToShow } from '../../domain/meeting-email';
+import {
+  formatInZone,
+  recipientsFrom,
+  renderMeetingEmail,
+  splitEmailList,
+  zonesToShow,
+} from '../../domain/meeting-email';
 
 describe('formatInZone', () => {
   test('shows the local wall time and the zone abbreviation on both sides of a DST change', () => {
     // New York springs forward on 2026-03-08 at 02:00 local.
-    expect(formatInZone('2026-03-08T06:30:00.000Z', 'America/New_York')).toBe('Sunday, 8 March 2026, 01:30 (EST, America/New_York)');
-    expect(formatInZone('2026-03-08T07:30:00.000Z', 'America/New_York')).toBe('Sunday, 8 March 2026, 03:30 (EDT, America/New_York)');
+    expect(formatInZone('2026-03-08T06:30:00.000Z', 'America/New_York')).toBe(
+      'Sunday, 8 March 2026, 01:30 (EST, America/New_York)',
+    );
+    expect(formatInZone('2026-03-08T07:30:00.000Z', 'America/New_York')).toBe(
+      'Sunday, 8 March 2026, 03:30 (EDT, America/New_York)',
+    );
   });
   test('the two 02:30s of the night Europe falls back are told apart by the zone abbreviation', () => {
     // Berlin falls back on 2026-10-25 at 03:00 CEST (01:00Z) to 02:00 CET: 02:30 happens twice.
-    expect(formatInZone('2026-10-25T00:30:00.000Z', 'Europe/Berlin')).toBe('Sunday, 25 October 2026, 02:30 (CEST, Europe/Berlin)');
-    expect(formatInZone('2026-10-25T01:30:00.000Z', 'Europe/Berlin')).toBe('Sunday, 25 October 2026, 02:30 (CET, Europe/Berlin)');
+    expect(formatInZone('2026-10-25T00:30:00.000Z', 'Europe/Berlin')).toBe(
+      'Sunday, 25 October 2026, 02:30 (CEST, Europe/Berlin)',
+    );
+    expect(formatInZone('2026-10-25T01:30:00.000Z', 'Europe/Berlin')).toBe(
+      'Sunday, 25 October 2026, 02:30 (CET, Europe/Berlin)',
+    );
   });
   test('an unknown zone falls back to UTC instead of failing', () => {
     expect(formatInZone('2026-01-01T12:00:00.000Z', 'Mars/Olympus')).toContain('12:00');

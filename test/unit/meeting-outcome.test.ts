@@ -42,7 +42,9 @@ describe('summarizeAttendance', () => {
   });
 
   test('one person alone is not a successful meeting', () => {
-    expect(isSuccessful(summarizeAttendance([{ name: 'Host', id: 'h', joinTime: at(0), leaveTime: at(9) }]))).toBe(false);
+    expect(isSuccessful(summarizeAttendance([{ name: 'Host', id: 'h', joinTime: at(0), leaveTime: at(9) }]))).toBe(
+      false,
+    );
     expect(isSuccessful([])).toBe(false);
   });
 });
@@ -58,7 +60,9 @@ test('participantLines lists each person and stays within the field length', () 
   const cut = participantLines(people, 100);
   expect(cut.length).toBeLessThanOrEqual(100);
   expect(cut).toMatch(/… and \d+ more$/);
-  expect(participantLines([{ name: 'Marie', email: 'm@a.example', minutes: 3, segments: 1 }])).toBe('Marie <m@a.example>: 3 min');
+  expect(participantLines([{ name: 'Marie', email: 'm@a.example', minutes: 3, segments: 1 }])).toBe(
+    'Marie <m@a.example>: 3 min',
+  );
 });
 
 test('recordingSummary names types, length and size', () => {

@@ -64,7 +64,9 @@ describe('planMeeting', () => {
   });
 
   test('normalises any ISO offset to UTC', () => {
-    expect(planMeeting(event({ StartDateTime: '2026-03-08T01:30:00-05:00' })).startTime).toBe('2026-03-08T06:30:00.000Z');
+    expect(planMeeting(event({ StartDateTime: '2026-03-08T01:30:00-05:00' })).startTime).toBe(
+      '2026-03-08T06:30:00.000Z',
+    );
   });
 
   test('refuses a snapshot without start, end or owner', () => {
@@ -92,10 +94,17 @@ describe('durations across DST changes are real elapsed minutes', () => {
 describe('planChange', () => {
   const base = planMeeting(event());
   test('identical plans need nothing', () => {
-    expect(planChange(base, planMeeting(event({ SystemModstamp: '2026-03-02T00:00:00.000Z', WhoId: '003000000000001AAA' })))).toBe('none');
+    expect(
+      planChange(base, planMeeting(event({ SystemModstamp: '2026-03-02T00:00:00.000Z', WhoId: '003000000000001AAA' }))),
+    ).toBe('none');
   });
   test('time, topic, zone, agenda or join-before-host changes are a PATCH', () => {
-    expect(planChange(base, planMeeting(event({ StartDateTime: '2026-03-09T06:30:00.000Z', EndDateTime: '2026-03-09T07:00:00.000Z' })))).toBe('update');
+    expect(
+      planChange(
+        base,
+        planMeeting(event({ StartDateTime: '2026-03-09T06:30:00.000Z', EndDateTime: '2026-03-09T07:00:00.000Z' })),
+      ),
+    ).toBe('update');
     expect(planChange(base, planMeeting(event({ Subject: 'New' })))).toBe('update');
     expect(planChange(base, planMeeting(event({ Customer_Time_Zone__c: 'Asia/Tokyo' })))).toBe('update');
     expect(planChange(base, planMeeting(event({ Zoom_Join_Before_Host__c: true })))).toBe('update');

@@ -65,9 +65,15 @@ test('started, ended and a recording later: the Event follows each step and the 
   await harness.withWorker(acts, async (taskQueue) => {
     const { handle, meetingId } = await scheduled(acts, taskQueue);
 
-    await handle.signal(zoomEventSignal, zoomEvent('started', meetingId, { meetingUuid: UUID, startTime: '2026-11-26T15:02:00.000Z' }));
+    await handle.signal(
+      zoomEventSignal,
+      zoomEvent('started', meetingId, { meetingUuid: UUID, startTime: '2026-11-26T15:02:00.000Z' }),
+    );
     await waitForState(handle, (s) => s.phase === 'started' && s.launchEmail === 'sent');
-    expect(writesOf(acts)).toContainEqual({ Zoom_Status__c: 'Started', Zoom_Actual_Start__c: '2026-11-26T15:02:00.000Z' });
+    expect(writesOf(acts)).toContainEqual({
+      Zoom_Status__c: 'Started',
+      Zoom_Actual_Start__c: '2026-11-26T15:02:00.000Z',
+    });
     expect(acts.sendLaunchEmail).toHaveBeenCalledTimes(1);
     expect(acts.sendLaunchEmail.mock.calls[0][0]).toMatchObject({ topic: 'Quarterly review', passcode: 'x7Y2' });
 
@@ -84,7 +90,8 @@ test('started, ended and a recording later: the Event follows each step and the 
         Zoom_Duration_Minutes__c: 42,
         Zoom_Participant_Count__c: 3,
         Zoom_Successful__c: true,
-        Zoom_Participants__c: 'Ada Lovelace <ada@x.example>: 42 min\nMarie Curie <marie@acme.example>: 30 min\nGuest: 5 min',
+        Zoom_Participants__c:
+          'Ada Lovelace <ada@x.example>: 42 min\nMarie Curie <marie@acme.example>: 30 min\nGuest: 5 min',
       }),
     );
 
@@ -94,7 +101,14 @@ test('started, ended and a recording later: the Event follows each step and the 
         meetingUuid: UUID,
         recording: {
           shareUrl: 'https://zoom.test/rec/share/abc',
-          files: [{ fileType: 'MP4', fileSize: 1024 * 1024, recordingStart: '2026-11-26T15:02:00Z', recordingEnd: '2026-11-26T15:44:00Z' }],
+          files: [
+            {
+              fileType: 'MP4',
+              fileSize: 1024 * 1024,
+              recordingStart: '2026-11-26T15:02:00Z',
+              recordingEnd: '2026-11-26T15:44:00Z',
+            },
+          ],
         },
       }),
     );
@@ -115,7 +129,10 @@ test('ended arriving before started still ends the meeting, and the late started
     await handle.signal(zoomEventSignal, zoomEvent('ended', meetingId, { meetingUuid: UUID, eventTs: 2000 }));
     await waitForState(handle, (s) => s.phase === 'ended');
     await handle.signal(zoomEventSignal, zoomEvent('started', meetingId, { meetingUuid: UUID, eventTs: 1000 }));
-    await handle.signal(zoomEventSignal, zoomEvent('participant_left', meetingId, { meetingUuid: UUID, eventTs: 3000 }));
+    await handle.signal(
+      zoomEventSignal,
+      zoomEvent('participant_left', meetingId, { meetingUuid: UUID, eventTs: 3000 }),
+    );
     const state = await waitForState(handle, (s) => s.liveParticipants === 0);
     expect(state.phase).toBe('ended');
     expect(writesOf(acts).map((f) => f.Zoom_Status__c)).toEqual(['Scheduled', 'Ended']);
@@ -123,7 +140,9 @@ test('ended arriving before started still ends the meeting, and the late started
 });
 
 test('duplicate webhooks are applied once', async () => {
-  const acts = fakeActivities({ fetchMeetingOutcome: jest.fn(async () => endedOutcome({ recording: { summary: 'x' } })) });
+  const acts = fakeActivities({
+    fetchMeetingOutcome: jest.fn(async () => endedOutcome({ recording: { summary: 'x' } })),
+  });
   await harness.withWorker(acts, async (taskQueue) => {
     const { handle, meetingId } = await scheduled(acts, taskQueue);
     const started = zoomEvent('started', meetingId, { meetingUuid: UUID });
@@ -138,14 +157,20 @@ test('duplicate webhooks are applied once', async () => {
 
 test('with no webhooks at all, the workflow asks Zoom after the scheduled end and reaches the same result', async () => {
   const acts = fakeActivities({
-    fetchMeetingOutcome: jest.fn(async () => endedOutcome({ recording: { shareUrl: 'https://zoom.test/rec/1', summary: 's' } })),
+    fetchMeetingOutcome: jest.fn(async () =>
+      endedOutcome({ recording: { shareUrl: 'https://zoom.test/rec/1', summary: 's' } }),
+    ),
   });
   await harness.withWorker(acts, async (taskQueue) => {
     const { handle, meetingId } = await scheduled(acts, taskQueue);
     // Start in 2 h, 30 min long, then the first poll 15 min after the end.
     const result = await handle.result();
     expect(acts.fetchMeetingOutcome).toHaveBeenCalledTimes(1);
-    expect(acts.fetchMeetingOutcome.mock.calls[0][0]).toEqual({ meetingId, instanceUuid: undefined, notBefore: undefined });
+    expect(acts.fetchMeetingOutcome.mock.calls[0][0]).toEqual({
+      meetingId,
+      instanceUuid: undefined,
+      notBefore: undefined,
+    });
     expect(result).toMatchObject({ phase: 'ended', participantCount: 3, recordingUrl: 'https://zoom.test/rec/1' });
     expect(POLL_DELAYS_MS[0]).toBe(15 * MINUTE);
   });
@@ -176,7 +201,9 @@ test('participants Zoom has not published yet are fetched again', async () => {
     const result = await handle.result();
     expect(fetch).toHaveBeenCalledTimes(2);
     expect(result.participantCount).toBe(3);
-    const counts = writesOf(acts).filter((f) => f.Zoom_Status__c === 'Ended').map((f) => f.Zoom_Participant_Count__c);
+    const counts = writesOf(acts)
+      .filter((f) => f.Zoom_Status__c === 'Ended')
+      .map((f) => f.Zoom_Participant_Count__c);
     expect(counts).toEqual([0, 3]);
   });
 });
@@ -197,11 +224,17 @@ test('a Zoom-side edit flows back to the Event, and our own PATCH echo is ignore
     const { handle, meetingId, now } = await scheduled(acts, taskQueue);
     const state = await handle.query(meetingStateQuery);
     // The echo of our own create/update (older than our last write) changes nothing.
-    await handle.signal(zoomEventSignal, zoomEvent('updated', meetingId, { eventTs: now - 1000, changes: { topic: 'Echo' } }));
+    await handle.signal(
+      zoomEventSignal,
+      zoomEvent('updated', meetingId, { eventTs: now - 1000, changes: { topic: 'Echo' } }),
+    );
     const newStart = new Date(now + 3 * HOUR).toISOString();
     await handle.signal(
       zoomEventSignal,
-      zoomEvent('updated', meetingId, { eventTs: now + 60_000, changes: { topic: 'Renamed in Zoom', startTime: newStart, duration: 50 } }),
+      zoomEvent('updated', meetingId, {
+        eventTs: now + 60_000,
+        changes: { topic: 'Renamed in Zoom', startTime: newStart, duration: 50 },
+      }),
     );
     const moved = await waitForState(handle, (s) => s.startTime === newStart);
     await waitForCalls(acts.writeEventSchedule);
@@ -225,7 +258,9 @@ test('a meeting deleted in Zoom cancels the Event and unticks its box', async ()
     await waitForCalls(acts.writeEventSchedule);
     expect(state.zoomMeetingId).toBeUndefined();
     expect(acts.deleteZoomMeeting).not.toHaveBeenCalled();
-    expect(acts.writeEventSchedule).toHaveBeenCalledWith(expect.objectContaining({ fields: { Make_Zoom_Meeting__c: false } }));
+    expect(acts.writeEventSchedule).toHaveBeenCalledWith(
+      expect.objectContaining({ fields: { Make_Zoom_Meeting__c: false } }),
+    );
   });
 });
 
@@ -244,7 +279,9 @@ test('the launch e-mail is sent once even when the worker restarts mid-meeting',
   expect(first.sendLaunchEmail).toHaveBeenCalledTimes(1);
 
   // A new worker process (fresh activities, empty workflow cache) replays the history and carries on.
-  const second = fakeActivities({ fetchMeetingOutcome: jest.fn(async () => endedOutcome({ recording: { summary: 'r' } })) });
+  const second = fakeActivities({
+    fetchMeetingOutcome: jest.fn(async () => endedOutcome({ recording: { summary: 'r' } })),
+  });
   const workerB = await harness.newWorker(second, taskQueue, { maxCachedWorkflows: 0 });
   try {
     await workerB.runUntil(async () => {

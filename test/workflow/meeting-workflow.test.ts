@@ -4,7 +4,12 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureTypes } from '../../activities/failures';
-import { eventChangedSignal, meetingStateQuery, MeetingStatusAttribute, ZoomMeetingIdAttribute } from '../../workflows/messages';
+import {
+  eventChangedSignal,
+  meetingStateQuery,
+  MeetingStatusAttribute,
+  ZoomMeetingIdAttribute,
+} from '../../workflows/messages';
 import { RETIRE_GRACE_MS } from '../../workflows/meeting';
 import {
   fakeActivities,
@@ -117,9 +122,15 @@ describe('meeting workflow', () => {
     await withWorker(acts, async (taskQueue) => {
       const now = await env.currentTimeMs();
       const id = nextEventId();
-      const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(5000), Subject: 'New' })));
+      const handle = await signalWithStart(
+        taskQueue,
+        upsert(snapshot(id, now, { SystemModstamp: stamp(5000), Subject: 'New' })),
+      );
       await waitForState(handle, (s) => s.phase === 'scheduled');
-      await handle.signal(eventChangedSignal, upsert(snapshot(id, now, { SystemModstamp: stamp(1000), Subject: 'Old' })));
+      await handle.signal(
+        eventChangedSignal,
+        upsert(snapshot(id, now, { SystemModstamp: stamp(1000), Subject: 'Old' })),
+      );
       const state = await waitForState(handle, (s) => s.ignoredStaleChanges === 1);
       expect(state.appliedChanges).toBe(1);
       expect(acts.updateZoomMeeting).not.toHaveBeenCalled();
@@ -142,7 +153,12 @@ describe('meeting workflow', () => {
       expect(acts.deleteZoomMeeting).toHaveBeenCalledWith({ meetingId: scheduled.zoomMeetingId, usesPmi: false });
       expect(acts.writeEventFields).toHaveBeenLastCalledWith({
         eventId: id,
-        fields: { Zoom_Status__c: 'Cancelled', Zoom_Join_URL__c: null, Zoom_Meeting_Id__c: null, Zoom_Sync_Error__c: null },
+        fields: {
+          Zoom_Status__c: 'Cancelled',
+          Zoom_Join_URL__c: null,
+          Zoom_Meeting_Id__c: null,
+          Zoom_Sync_Error__c: null,
+        },
       });
       expect(state.status).toBe('Cancelled');
       expect((await handle.describe()).typedSearchAttributes.get(MeetingStatusAttribute)).toBe('Cancelled');
@@ -157,7 +173,10 @@ describe('meeting workflow', () => {
       const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now)));
       await waitForState(handle, (s) => s.phase === 'scheduled');
       const writesBefore = acts.writeEventFields.mock.calls.length;
-      await handle.signal(eventChangedSignal, { operation: 'delete', event: snapshot(id, now, { SystemModstamp: stamp(1000) }) });
+      await handle.signal(eventChangedSignal, {
+        operation: 'delete',
+        event: snapshot(id, now, { SystemModstamp: stamp(1000) }),
+      });
       const result = await handle.result();
       expect(result.phase).toBe('cancelled');
       expect(acts.deleteZoomMeeting).toHaveBeenCalledTimes(1);
@@ -172,7 +191,10 @@ describe('meeting workflow', () => {
       const id = nextEventId();
       const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now, { Zoom_Use_PMI__c: true })));
       await waitForState(handle, (s) => s.phase === 'scheduled');
-      await handle.signal(eventChangedSignal, { operation: 'delete', event: snapshot(id, now, { SystemModstamp: stamp(1) }) });
+      await handle.signal(eventChangedSignal, {
+        operation: 'delete',
+        event: snapshot(id, now, { SystemModstamp: stamp(1) }),
+      });
       await handle.result();
       expect(acts.deleteZoomMeeting).toHaveBeenCalledWith(expect.objectContaining({ usesPmi: true }));
     });
@@ -209,7 +231,10 @@ describe('meeting workflow', () => {
         eventChangedSignal,
         upsert(snapshot(id, now, { OwnerId: '005000000000002AAA', SystemModstamp: stamp(1000) })),
       );
-      const second = await waitForState(handle, (s) => s.zoomMeetingId !== first.zoomMeetingId && s.phase === 'scheduled');
+      const second = await waitForState(
+        handle,
+        (s) => s.zoomMeetingId !== first.zoomMeetingId && s.phase === 'scheduled',
+      );
       expect(acts.deleteZoomMeeting).toHaveBeenCalledWith({ meetingId: first.zoomMeetingId, usesPmi: false });
       expect(acts.findHostEmail).toHaveBeenLastCalledWith('005000000000002AAA');
       expect(acts.createZoomMeeting).toHaveBeenCalledTimes(2);
@@ -228,7 +253,10 @@ describe('meeting workflow', () => {
       const id = nextEventId();
       const handle = await signalWithStart(taskQueue, upsert(snapshot(id, now)));
       await waitForState(handle, (s) => s.phase === 'scheduled');
-      await handle.signal(eventChangedSignal, upsert(snapshot(id, now, { Subject: 'Renamed', SystemModstamp: stamp(1000) })));
+      await handle.signal(
+        eventChangedSignal,
+        upsert(snapshot(id, now, { Subject: 'Renamed', SystemModstamp: stamp(1000) })),
+      );
       await waitForState(handle, (s) => s.appliedChanges === 2 && s.phase === 'scheduled');
       expect(acts.createZoomMeeting).toHaveBeenCalledTimes(2);
       expect(acts.createZoomMeeting.mock.calls[1][0].plan.topic).toBe('Renamed');
