@@ -4,6 +4,7 @@
  */
 import { readEnv } from '../../common/config';
 import { createMailSink } from './server';
+import { runEntry, stopOnSignals } from '../common/process';
 
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -24,26 +25,7 @@ async function main(): Promise<void> {
   const { smtpUrl, webUrl } = await sink.listen();
   console.log(`mail sink listening: SMTP ${smtpUrl}, web ${webUrl}`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`mail sink: ${signal}, stopping`);
-    const force = setTimeout(() => process.exit(0), 5_000);
-    force.unref();
-    sink.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('mail sink: error while stopping', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals('mail sink', () => sink.close());
 }
 
-main().catch((error: unknown) => {
-  console.error(`mail sink failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runEntry('mail sink', main);

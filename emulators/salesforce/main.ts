@@ -4,6 +4,7 @@
  */
 import { DEMO_CREDENTIALS } from '../demo-org';
 import { createSalesforceEmulator } from './server';
+import { runEntry, stopOnSignals } from '../common/process';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -19,21 +20,7 @@ async function main(): Promise<void> {
   );
   console.log(`Salesforce emulator listening on ${url} (login URL ${url}, trigger callouts to ${calloutUrl})`);
 
-  const stop = (signal: string) => {
-    console.log(`Salesforce emulator stopping (${signal})`);
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('Salesforce emulator', () => emulator.close());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runEntry('Salesforce emulator', main);

@@ -8,6 +8,7 @@ import { DEMO_CREDENTIALS } from '../demo-org';
 import { type ZoomPlan } from './rate-limits';
 import { createZoomEmulator } from './server';
 import { type WebhookOptions } from './webhooks';
+import { runEntry, stopOnSignals } from '../common/process';
 
 const PLANS: readonly ZoomPlan[] = ['free', 'pro', 'business'];
 
@@ -40,21 +41,7 @@ async function main(): Promise<void> {
   const url = await emulator.listen(Number(env.ZOOM_EMULATOR_PORT || 4010), env.ZOOM_EMULATOR_HOST || '127.0.0.1');
   console.log(`Zoom emulator listening on ${url} (API ${url}/v2, token ${url}/oauth/token)`);
 
-  const stop = (signal: string) => {
-    console.log(`Zoom emulator stopping (${signal})`);
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('Zoom emulator', () => emulator.close());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runEntry('Zoom emulator', main);

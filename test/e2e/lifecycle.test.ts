@@ -9,7 +9,15 @@ import { calloutHeaders } from '../../domain/callout-signature';
 import { zoomWebhookHeaders } from '../../domain/zoom-webhooks';
 import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_USERS } from '../../emulators/demo-org';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
-import { eventually, startTestStack, ZOOM_WEBHOOK_SECRET, type TestStack } from '../helpers/stack';
+import {
+  eventually,
+  readEvent as readEventAs,
+  startTestStack,
+  waitForEvent as waitForEventAs,
+  type EventRecord,
+  ZOOM_WEBHOOK_SECRET,
+  type TestStack,
+} from '../helpers/stack';
 
 let stack: TestStack;
 let sf: Connection;
@@ -30,7 +38,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type EventRecord = Record<string, string | number | boolean | null>;
 const OUTCOME_FIELDS = [
   'Zoom_Status__c',
   'Zoom_Meeting_Id__c',
@@ -45,20 +52,9 @@ const OUTCOME_FIELDS = [
   'Zoom_Last_Synced__c',
 ];
 
-async function readEvent(id: string): Promise<EventRecord> {
-  return (await sf.sobject('Event').retrieve(id, { fields: OUTCOME_FIELDS } as never)) as unknown as EventRecord;
-}
-
-async function waitForEvent(id: string, predicate: (e: EventRecord) => boolean, what: string): Promise<EventRecord> {
-  return eventually(
-    async () => {
-      const event = await readEvent(id);
-      return predicate(event) ? event : undefined;
-    },
-    30_000,
-    what,
-  );
-}
+const readEvent = (id: string) => readEventAs(sf, id, OUTCOME_FIELDS);
+const waitForEvent = (id: string, predicate: (e: EventRecord) => boolean, what: string) =>
+  waitForEventAs(sf, id, OUTCOME_FIELDS, predicate, what);
 
 /** A Zoom meeting scheduled to start now, with the Lead invited. */
 async function scheduledMeeting(subject: string): Promise<{ eventId: string; meetingId: string }> {

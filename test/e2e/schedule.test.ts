@@ -8,7 +8,13 @@ import { calloutHeaders } from '../../domain/callout-signature';
 import { DEMO_USERS } from '../../emulators/demo-org';
 import { ZoomApiError } from '../../integrations/zoom/errors';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
-import { eventually, startTestStack, type TestStack } from '../helpers/stack';
+import {
+  eventually,
+  readEvent as readEventAs,
+  startTestStack,
+  waitForEvent as waitForEventAs,
+  type TestStack,
+} from '../helpers/stack';
 
 let stack: TestStack;
 let sf: Connection;
@@ -64,20 +70,9 @@ function newEvent(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function readEvent(id: string): Promise<EventRecord> {
-  return (await sf.sobject('Event').retrieve(id, { fields: ZOOM_FIELDS } as never)) as unknown as EventRecord;
-}
-
-async function waitForEvent(id: string, predicate: (e: EventRecord) => boolean, what: string): Promise<EventRecord> {
-  return eventually(
-    async () => {
-      const event = await readEvent(id);
-      return predicate(event) ? event : undefined;
-    },
-    30_000,
-    what,
-  );
-}
+const readEvent = (id: string) => readEventAs<EventRecord>(sf, id, ZOOM_FIELDS);
+const waitForEvent = (id: string, predicate: (e: EventRecord) => boolean, what: string) =>
+  waitForEventAs<EventRecord>(sf, id, ZOOM_FIELDS, predicate, what);
 
 async function createEvent(fields: Record<string, unknown>): Promise<string> {
   const result = await sf.sobject('Event').create(fields);

@@ -164,3 +164,28 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+export type EventRecord = Record<string, string | number | boolean | null>;
+
+/** The Event as a Salesforce user sees it (through jsforce), limited to `fields`. */
+export async function readEvent<T = EventRecord>(sf: SalesforceConnection, id: string, fields: string[]): Promise<T> {
+  return (await sf.sobject('Event').retrieve(id, { fields } as never)) as unknown as T;
+}
+
+/** Polls the Event until `predicate` holds. */
+export async function waitForEvent<T = EventRecord>(
+  sf: SalesforceConnection,
+  id: string,
+  fields: string[],
+  predicate: (event: T) => boolean,
+  what: string,
+): Promise<T> {
+  return eventually(
+    async () => {
+      const event = await readEvent<T>(sf, id, fields);
+      return predicate(event) ? event : undefined;
+    },
+    30_000,
+    what,
+  );
+}
