@@ -13,7 +13,7 @@
  * reverse order (SIGTERM, up to 10 s, then SIGKILL), Temporal last, and exits 0.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -43,6 +43,8 @@ interface ComponentSpec {
   /** Resolves true once the component serves. Polled. */
   isReady: (component: RunningComponent) => Promise<boolean>;
   readyTimeoutMs: number;
+  /** Runs just before the process starts (after every port check passed). */
+  beforeStart?: () => void;
 }
 
 interface RunningComponent {
@@ -345,14 +347,32 @@ async function main(): Promise<void> {
   if (embeddedTemporal) {
     const dataDir = join(PROJECT_ROOT, '.data');
     mkdirSync(dataDir, { recursive: true });
+    const dbFile = join(dataDir, 'temporal.sqlite');
     specs.push({
       name: 'temporal',
       color: 35,
+      // The emulated org lives in memory and numbers new records from 1 on every start, so Event Ids (and thus
+      // workflow Ids `meeting-<EventId>`) repeat across runs: a kept database would pair a new Event with an old
+      // run's workflow. So with the Salesforce emulator, Temporal starts on a fresh database; the previous run's
+      // is kept next to it for a look in the UI (`temporal server start-dev --db-filename` on that copy).
+      beforeStart: emulateSalesforce
+        ? () => {
+            if (!existsSync(dbFile)) return;
+            const previous = join(dataDir, 'temporal-previous.sqlite');
+            for (const suffix of ['', '-wal', '-shm']) {
+              rmSync(previous + suffix, { force: true });
+              if (existsSync(dbFile + suffix)) renameSync(dbFile + suffix, previous + suffix);
+            }
+            log(
+              `fresh Temporal database (the Salesforce emulator's org starts empty); last run's kept in ${relative(process.cwd(), previous)}`,
+            );
+          }
+        : undefined,
       command: resolveTemporalCli(),
       // prettier-ignore
       args: [
         'server', 'start-dev',
-        '--db-filename', join(dataDir, 'temporal.sqlite'),
+        '--db-filename', dbFile,
         '--port', String(temporalPort),
         '--ui-port', String(temporalUiPort),
         '--ip', host,
@@ -421,6 +441,7 @@ async function main(): Promise<void> {
 
   for (const spec of specs) {
     const began = Date.now();
+    spec.beforeStart?.();
     log(`starting ${spec.name}: ${dim(describeCommand(spec))}`);
     const component = start(spec, childEnv);
     await waitReady(component);
