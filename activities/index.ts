@@ -1,6 +1,7 @@
 import { createMeetingActivities, type MeetingActivityDeps } from './meetings';
 import { createOutcomeActivities, type ZoomPastApi } from './meeting-outcome';
 import { createLaunchEmailActivities, type LaunchEmailDeps } from './launch-email';
+import { createMeetingEmailActivities } from './meeting-email';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi;
@@ -10,7 +11,12 @@ export interface ActivityDeps extends MeetingActivityDeps {
 
 /** Every activity the worker registers, built from injected clients so tests can pass fakes. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createMeetingActivities(deps), ...createOutcomeActivities(deps), ...createLaunchEmailActivities(deps) };
+  return {
+    ...createMeetingActivities(deps),
+    ...createOutcomeActivities(deps),
+    ...createLaunchEmailActivities(deps),
+    ...createMeetingEmailActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -37,8 +37,8 @@ export interface LaunchEmailResult {
   skipped?: string;
 }
 
-/** A recipient's key in heartbeats and Message-IDs: no addresses in workflow history. */
-function recipientKey(address: string): string {
+/** A recipient's key in heartbeats and Message-IDs: no addresses in Message-IDs or launch heartbeats. */
+export function recipientKey(address: string): string {
   return createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 16);
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { createHash } from 'node:crypto';
 import { pastInstanceFloor } from '../domain/meeting-plan';
 import {
+  WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -13,8 +15,11 @@ import { isSalesforceId, SALESFORCE_KEY_PREFIX, toSalesforceId18 } from '../doma
 import type { ZoomClient } from '../integrations/zoom/client';
 import { ZoomApiError } from '../integrations/zoom/errors';
 import type { MeetingSyncInput } from '../workflows/meeting-sync';
+import type { MeetingEmailInput, MeetingEmailResult } from '../activities/meeting-email';
+import { durationMinutes } from '../domain/meeting-plan';
 import {
   meetingStateQuery,
+  meetingEmailWorkflowId,
   meetingSyncWorkflowId,
   meetingWorkflowId,
   syncNowUpdate,
@@ -36,6 +41,10 @@ import { describeFailure } from './request-helpers';
 
 export const EVENT_PATH = '/v1/events/:eventId';
 export const EVENT_SYNC_PATH = '/v1/events/:eventId/sync';
+export const EVENT_EMAIL_PATH = '/v1/events/:eventId/email';
+export const MEETING_EMAIL_WORKFLOW_TYPE = 'meetingEmailWorkflow';
+/** More addresses than a person types into the button's field. */
+export const MAX_ADDITIONAL_EMAILS = 100;
 export const EVENT_START_URL_PATH = '/v1/events/:eventId/start-url';
 /** The workflow type registered by the worker (`workflows/meeting-sync.ts` exports `meetingSyncWorkflow`). */
 export const MEETING_SYNC_WORKFLOW_TYPE = 'meetingSyncWorkflow';
@@ -50,15 +59,19 @@ export interface EventWorkflowHandle {
   describe(): Promise<{ runId: string; status: { name: string } }>;
   query(query: typeof meetingStateQuery): Promise<MeetingState>;
   executeUpdate(update: typeof syncNowUpdate): Promise<EventZoomFields>;
-  /** The closed run's `MeetingState`. */
+  /** The closed run's result (`MeetingState`, or the e-mail outcome for an e-mail workflow). */
   result(): Promise<unknown>;
 }
+
+type MeetingEmailWorkflow = (input: MeetingEmailInput) => Promise<MeetingEmailResult>;
+export type MeetingEmailStartOptions = WorkflowStartOptions<MeetingEmailWorkflow>;
 
 /** The part of a Temporal `Client` the routes use; a real `Client` fits, and tests pass a small fake. */
 export interface EventTemporalClient {
   workflow: {
     getHandle(workflowId: string, runId?: string): EventWorkflowHandle;
-    execute(workflowType: string, options: MeetingSyncStartOptions): Promise<EventZoomFields>;
+    /** Starts and awaits the sync or e-mail workflow; the caller knows which result type it gets. */
+    execute(workflowType: string, options: MeetingSyncStartOptions | MeetingEmailStartOptions): Promise<unknown>;
   };
   connection: Pick<ConnectionLike, 'withDeadline'>;
 }
@@ -85,6 +98,8 @@ const MESSAGES = {
   unavailable: 'The Zoom integration is unavailable right now; try again in a few minutes',
   timeout: 'The Zoom integration took too long to answer; try again in a few minutes',
   zoomNotConfigured: 'Starting Zoom meetings from Salesforce is not configured on this server',
+  noMeetingToSend: 'This Event has no Zoom meeting to send',
+  badEmailRequest: `The body must be {"additionalEmails": [up to ${MAX_ADDITIONAL_EMAILS} addresses]}`,
 } as const;
 
 /** An answer other than 200, with a message a Salesforce user can read. */
@@ -216,12 +231,12 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
       ...(state.instanceUuid !== undefined && { instanceUuid: state.instanceUuid }),
       ...(notBefore !== undefined && { notBefore }),
     };
-    return temporal.workflow.execute(MEETING_SYNC_WORKFLOW_TYPE, {
+    return (await temporal.workflow.execute(MEETING_SYNC_WORKFLOW_TYPE, {
       workflowId: meetingSyncWorkflowId(eventId),
       taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    })) as EventZoomFields;
   }
 
   /** Validates the id, runs `answer` within the budget, and maps failures to plain answers (logged without PII). */
@@ -280,6 +295,56 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     }),
   );
 
+  /**
+   * "Send Email": one e-mail workflow per signed request (the key is a hash of its timestamp and body), never
+   * re-run once finished, so a retried request answers with the first one's outcome instead of mailing again.
+   */
+  async function emailAttendees(eventId: string, request: FastifyRequest): Promise<MeetingEmailResult> {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const additionalEmails = additionalEmailsOf(raw);
+    const { state } = await currentState(meetingWorkflowId(eventId));
+    const cancelled = state.phase === 'cancelled';
+    if ((!state.joinUrl && !cancelled) || !state.startTime || !state.endTime) {
+      throw new EventRouteError(409, MESSAGES.noMeetingToSend);
+    }
+    const timestamp = String(request.headers['x-timestamp'] ?? '');
+    const requestKey = createHash('sha256').update(`${timestamp}.`).update(raw).digest('hex').slice(0, 24);
+    const input: MeetingEmailInput = {
+      eventId,
+      requestKey,
+      additionalEmails,
+      meeting: {
+        topic: state.topic ?? 'Zoom meeting',
+        startTime: state.startTime,
+        durationMinutes: durationMinutes(state.startTime, state.endTime),
+        ...(state.timeZone ? { timeZone: state.timeZone } : {}),
+        joinUrl: state.joinUrl ?? '',
+        ...(state.passcode ? { passcode: state.passcode } : {}),
+        cancelled,
+        sequence: state.icsSequence ?? 0,
+      },
+    };
+    const workflowId = meetingEmailWorkflowId(eventId, requestKey);
+    try {
+      return (await temporal.workflow.execute(MEETING_EMAIL_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      })) as MeetingEmailResult;
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return (await temporal.workflow.getHandle(workflowId).result()) as MeetingEmailResult;
+    }
+  }
+
+  app.post(
+    EVENT_EMAIL_PATH,
+    options,
+    route('email', async (eventId, request) => ({ eventId, ...(await emailAttendees(eventId, request)) })),
+  );
+
   app.get(
     EVENT_START_URL_PATH,
     options,
@@ -294,4 +359,26 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
       return { eventId, zoomMeetingId, startUrl: meeting.start_url };
     }),
   );
+}
+
+/** The button's body: `{"additionalEmails": [...]}` (optional); addresses are validated when mailing. */
+function additionalEmailsOf(raw: Buffer): string[] {
+  if (raw.length === 0) return [];
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new EventRouteError(400, MESSAGES.badEmailRequest);
+  }
+  const list = (body as { additionalEmails?: unknown } | null)?.additionalEmails ?? [];
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    !Array.isArray(list) ||
+    list.length > MAX_ADDITIONAL_EMAILS ||
+    !list.every((e) => typeof e === 'string' && e.length <= 320)
+  ) {
+    throw new EventRouteError(400, MESSAGES.badEmailRequest);
+  }
+  return list as string[];
 }

@@ -15,8 +15,8 @@ export interface MeetingEmailInput {
   hostName?: string | null;
   joinUrl: string;
   passcode?: string | null;
-  /** 'launch': the meeting has just started; 'invitation': sent ahead of time. */
-  kind: 'launch' | 'invitation';
+  /** 'launch': the meeting has just started; 'invitation': sent ahead of time; 'cancellation': it is off. */
+  kind: 'launch' | 'invitation' | 'cancellation';
 }
 
 export interface RenderedEmail {
@@ -65,16 +65,20 @@ export function renderMeetingEmail(input: MeetingEmailInput): RenderedEmail {
         : `${input.hostName ?? 'Host'}'s time`,
   );
   const times = zones.map((zone) => formatInZone(input.startTime, zone));
-  const lead =
-    input.kind === 'launch'
-      ? `${input.hostName ?? 'Your host'} has started the Zoom meeting "${input.topic}". Join now:`
-      : `You are invited to the Zoom meeting "${input.topic}".`;
-  const subject = input.kind === 'launch' ? `Starting now: ${input.topic}` : `Invitation: ${input.topic}`;
+  const leads = {
+    launch: `${input.hostName ?? 'Your host'} has started the Zoom meeting "${input.topic}". Join now:`,
+    invitation: `You are invited to the Zoom meeting "${input.topic}".`,
+    cancellation: `The Zoom meeting "${input.topic}" has been cancelled.`,
+  };
+  const subjects = { launch: 'Starting now', invitation: 'Invitation', cancellation: 'Cancelled' };
+  const lead = leads[input.kind];
+  const joinable = input.kind !== 'cancellation';
+  const subject = `${subjects[input.kind]}: ${input.topic}`;
   const rows: [string, string][] = [
     ...times.map((t, i): [string, string] => [labels[i], t]),
     ['Duration', `${input.durationMinutes} minutes`],
-    ['Join', input.joinUrl],
-    ...(input.passcode ? ([['Passcode', input.passcode]] as [string, string][]) : []),
+    ...(joinable ? ([['Join', input.joinUrl]] as [string, string][]) : []),
+    ...(joinable && input.passcode ? ([['Passcode', input.passcode]] as [string, string][]) : []),
   ];
   const text = [lead, '', ...rows.map(([k, v]) => `${k}: ${v}`), ''].join('\n');
   const html = [
@@ -87,7 +91,11 @@ export function renderMeetingEmail(input: MeetingEmailInput): RenderedEmail {
         : `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`,
     ),
     '</table>',
-    `<p><a href="${escapeHtml(input.joinUrl)}" style="background:#0b5cff;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">Join the meeting</a></p>`,
+    ...(joinable
+      ? [
+          `<p><a href="${escapeHtml(input.joinUrl)}" style="background:#0b5cff;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">Join the meeting</a></p>`,
+        ]
+      : []),
     '</body></html>',
   ].join('\n');
   return { subject, text, html };

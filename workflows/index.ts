@@ -1,2 +1,3 @@
 export { meetingWorkflow } from './meeting';
 export { meetingSyncWorkflow } from './meeting-sync';
+export { meetingEmailWorkflow } from './meeting-email';

@@ -237,6 +237,11 @@ export async function meetingWorkflow(
     state.joinUrl = m?.joinUrl;
     state.hostZoomUserId = m?.hostZoomUserId;
     state.usesPmi = m?.usesPmi;
+    state.passcode = m?.passcode;
+    if (plan && (plan.startTime !== state.startTime || plannedEnd(plan) !== state.endTime)) {
+      state.icsSequence = state.icsSequence === undefined ? 0 : state.icsSequence + 1;
+    }
+    state.topic = plan?.topic ?? state.topic;
     state.startTime = plan?.startTime;
     state.endTime = plan ? plannedEnd(plan) : undefined;
     state.timeZone = plan?.timeZone;
@@ -248,7 +253,13 @@ export async function meetingWorkflow(
     const had = meeting;
     if (had && deleteInZoom) await deleteZoomMeeting({ meetingId: had.meetingId, usesPmi: had.usesPmi });
     clock.lastZoomWriteAt = Date.now();
+    // Keep what the cancelled meeting was, for a METHOD:CANCEL invitation with a higher SEQUENCE.
+    const cancelled = { startTime: state.startTime, endTime: state.endTime, timeZone: state.timeZone };
     remember(undefined, undefined);
+    if (had && cancelled.startTime) {
+      Object.assign(state, cancelled);
+      state.icsSequence = (state.icsSequence ?? 0) + 1;
+    }
     applied = undefined;
     clock.retireAt = Date.now() + RETIRE_GRACE_MS;
     if (had || state.status === 'Error') {

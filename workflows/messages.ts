@@ -12,6 +12,11 @@ export function meetingWorkflowId(eventId: string): string {
   return `meeting-${eventId}`;
 }
 
+/** One "Send Email" button press; `requestKey` identifies the signed request, so a retry finds the same run. */
+export function meetingEmailWorkflowId(eventId: string, requestKey: string): string {
+  return `meeting-email-${eventId}-${requestKey}`;
+}
+
 /** The one-off sync of an Event whose meeting workflow has finished (one at a time per Event). */
 export function meetingSyncWorkflowId(eventId: string): string {
   return `meeting-sync-${eventId}`;
@@ -40,6 +45,12 @@ export interface MeetingState {
   joinUrl?: string;
   hostZoomUserId?: string;
   usesPmi?: boolean;
+  /** Topic of the meeting as last applied. */
+  topic?: string;
+  /** The meeting passcode, for invitations. */
+  passcode?: string;
+  /** iCalendar SEQUENCE of the meeting: grows with every reschedule and with a cancellation. */
+  icsSequence?: number;
   /** Scheduled start and end (ISO, UTC) of the meeting as last applied. */
   startTime?: string;
   endTime?: string;

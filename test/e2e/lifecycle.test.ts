@@ -4,6 +4,7 @@
  * mails attendees on launch and answers the Salesforce buttons.
  */
 import axios from 'axios';
+import ICAL from 'ical.js';
 import { type Connection } from 'jsforce';
 import { calloutHeaders } from '../../domain/callout-signature';
 import { zoomWebhookHeaders } from '../../domain/zoom-webhooks';
@@ -57,7 +58,10 @@ const waitForEvent = (id: string, predicate: (e: EventRecord) => boolean, what: 
   waitForEventAs(sf, id, OUTCOME_FIELDS, predicate, what);
 
 /** A Zoom meeting scheduled to start now, with the Lead invited. */
-async function scheduledMeeting(subject: string): Promise<{ eventId: string; meetingId: string }> {
+async function scheduledMeeting(
+  subject: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ eventId: string; meetingId: string }> {
   const start = Math.floor(Date.now() / MINUTE) * MINUTE + 5 * MINUTE;
   const created = await sf.sobject('Event').create({
     Subject: subject,
@@ -67,6 +71,7 @@ async function scheduledMeeting(subject: string): Promise<{ eventId: string; mee
     WhoId: CONTACT.id,
     Make_Zoom_Meeting__c: true,
     Customer_Time_Zone__c: 'America/New_York',
+    ...extra,
   });
   if (!created.success) throw new Error(JSON.stringify(created));
   await sf.sobject('EventRelation').create({ EventId: created.id, RelationId: LEAD.id });
@@ -229,4 +234,95 @@ test('a Zoom-side edit flows back to the Event without an echo back to Zoom', as
   // The org's callout for that write reaches the workflow, which finds nothing to change in Zoom.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   expect(stack.zoom.admin.requests.filter((r) => r.method === 'PATCH').length).toBe(patchesBefore);
+});
+
+describe('"Send Email" button', () => {
+  function invitesFor(subject: string) {
+    return stack.mail.messages().filter((m) => m.subject === subject);
+  }
+
+  function calendarOf(message: { attachments: { filename?: string | null; content?: string }[] }) {
+    const ics = message.attachments.find((a) => a.filename?.endsWith('.ics'))?.content;
+    if (!ics) throw new Error('no .ics attachment');
+    const vcalendar = new ICAL.Component(ICAL.parse(ics));
+    const vevent = vcalendar.getFirstSubcomponent('vevent')!;
+    return { vcalendar, vevent, event: new ICAL.Event(vevent) };
+  }
+
+  test('mails everyone once with an invitation; a retried request mails nobody again; reschedule and cancel follow', async () => {
+    const subject = 'Lifecycle: invitation';
+    const { eventId } = await scheduledMeeting(subject, {
+      Zoom_Additional_Emails__c: 'extra@partner.example; MARIE.CURIE@acme.example',
+    });
+    const body = JSON.stringify({ additionalEmails: ['new@partner.example', 'not-an-address', 'NEW@partner.example'] });
+    const headers = calloutHeaders(DEMO_CREDENTIALS.calloutSecret, body);
+    const send = () =>
+      axios.post(`${stack.apiUrl}/v1/events/${eventId}/email`, body, {
+        headers,
+        transformRequest: [(data: string) => data],
+        validateStatus: () => true,
+      });
+
+    const first = await send();
+    expect(first.status).toBe(200);
+    const outcomes = Object.fromEntries(
+      first.data.recipients.map((r: { email: string; outcome: string }) => [r.email.toLowerCase(), r.outcome]),
+    );
+    expect(outcomes).toEqual({
+      [CONTACT.email]: 'sent',
+      [LEAD.email]: 'sent',
+      'extra@partner.example': 'sent',
+      'new@partner.example': 'sent',
+      'not-an-address': 'invalid',
+    });
+    const invitations = invitesFor(`Invitation: ${subject}`);
+    expect(invitations).toHaveLength(4);
+    const { vcalendar, vevent, event } = calendarOf(invitations[0]);
+    expect(vcalendar.getFirstPropertyValue('method')).toBe('REQUEST');
+    expect(vevent.getFirstPropertyValue('sequence')).toBe(0);
+    const sfEvent = (
+      await sf.query<{ StartDateTime: string }>(`SELECT StartDateTime FROM Event WHERE Id = '${eventId}'`)
+    ).records[0];
+    expect(event.startDate.toJSDate().getTime()).toBe(Date.parse(sfEvent.StartDateTime));
+    expect(event.startDate.zone?.tzid).toBe('America/New_York');
+
+    // The org retries the very same request: same answer, nothing mailed twice.
+    const retried = await send();
+    expect(retried.status).toBe(200);
+    expect(retried.data.recipients).toEqual(first.data.recipients);
+    expect(invitesFor(`Invitation: ${subject}`)).toHaveLength(4);
+
+    // A reschedule raises SEQUENCE; a cancellation sends METHOD:CANCEL for the same UID.
+    const later = Date.parse(sfEvent.StartDateTime) + 24 * 60 * MINUTE;
+    await sf.sobject('Event').update({
+      Id: eventId,
+      StartDateTime: new Date(later).toISOString(),
+      EndDateTime: new Date(later + 30 * MINUTE).toISOString(),
+    });
+    await eventually(
+      async () => {
+        const s = await stack.env.client.workflow.getHandle(meetingWorkflowId(eventId)).query(meetingStateQuery);
+        return s.startTime === new Date(later).toISOString() ? s : undefined;
+      },
+      20_000,
+      'the reschedule',
+    );
+    const again = await signedPost(`/v1/events/${eventId}/email`, JSON.stringify({ additionalEmails: [] }));
+    expect(again.status).toBe(200);
+    const rescheduled = invitesFor(`Invitation: ${subject}`).find(
+      (m) => m.to[0].address === CONTACT.email && Number(calendarOf(m).vevent.getFirstPropertyValue('sequence')) === 1,
+    );
+    expect(rescheduled).toBeDefined();
+    expect(calendarOf(rescheduled!).event.startDate.toJSDate().getTime()).toBe(later);
+
+    await sf.sobject('Event').update({ Id: eventId, Make_Zoom_Meeting__c: false });
+    await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Cancelled', 'cancelled');
+    const cancel = await signedPost(`/v1/events/${eventId}/email`, JSON.stringify({ additionalEmails: [] }));
+    expect(cancel.status).toBe(200);
+    const cancellation = invitesFor(`Cancelled: ${subject}`).find((m) => m.to[0].address === CONTACT.email)!;
+    const cancelled = calendarOf(cancellation);
+    expect(cancelled.vcalendar.getFirstPropertyValue('method')).toBe('CANCEL');
+    expect(cancelled.vevent.getFirstPropertyValue('sequence')).toBe(2);
+    expect(cancelled.event.uid).toBe(calendarOf(invitations[0]).event.uid);
+  });
 });

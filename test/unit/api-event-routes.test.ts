@@ -10,7 +10,12 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createApiServer, type ApiTemporalClient } from '../../client/server';
-import type { EventTemporalClient, EventWorkflowHandle, MeetingSyncStartOptions } from '../../client/event-routes';
+import type {
+  EventTemporalClient,
+  EventWorkflowHandle,
+  MeetingEmailStartOptions,
+  MeetingSyncStartOptions,
+} from '../../client/event-routes';
 import { calloutHeaders } from '../../domain/callout-signature';
 import type { EventZoomFields } from '../../domain/event-fields';
 import type { ZoomClient } from '../../integrations/zoom/client';
@@ -95,7 +100,7 @@ function fakeTemporal() {
       }
       return box.workflow.state;
     }),
-    execute: jest.fn(async (_type: string, _options: MeetingSyncStartOptions): Promise<EventZoomFields> => WRITTEN),
+    execute: jest.fn(async (_type: string, _options: MeetingSyncStartOptions | MeetingEmailStartOptions): Promise<unknown> => WRITTEN),
     signalWithStart: jest.fn().mockResolvedValue(undefined),
   };
   const handle = (workflowId: string, runId?: string): EventWorkflowHandle => ({
