@@ -100,7 +100,9 @@ function fakeTemporal() {
       }
       return box.workflow.state;
     }),
-    execute: jest.fn(async (_type: string, _options: MeetingSyncStartOptions | MeetingEmailStartOptions): Promise<unknown> => WRITTEN),
+    execute: jest.fn(
+      async (_type: string, _options: MeetingSyncStartOptions | MeetingEmailStartOptions): Promise<unknown> => WRITTEN,
+    ),
     signalWithStart: jest.fn().mockResolvedValue(undefined),
   };
   const handle = (workflowId: string, runId?: string): EventWorkflowHandle => ({
