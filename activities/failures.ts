@@ -13,6 +13,7 @@ export const FailureTypes = {
   salesforceEventGone: 'SalesforceEventNotFound',
   rateLimited: 'RateLimited',
   mailNotConfigured: 'MailNotConfigured',
+  recordNotFound: 'RecordNotFound',
 } as const;
 
 export const NON_RETRYABLE_FAILURE_TYPES = [
@@ -22,6 +23,7 @@ export const NON_RETRYABLE_FAILURE_TYPES = [
   FailureTypes.salesforceValidation,
   FailureTypes.salesforceEventGone,
   FailureTypes.mailNotConfigured,
+  FailureTypes.recordNotFound,
 ];
 
 /** A daily-limit Retry-After can be hours away; wait at most this long per attempt and ask again. */

@@ -2,10 +2,11 @@ import { createMeetingActivities, type MeetingActivityDeps } from './meetings';
 import { createOutcomeActivities, type ZoomPastApi } from './meeting-outcome';
 import { createLaunchEmailActivities, type LaunchEmailDeps } from './launch-email';
 import { createMeetingEmailActivities } from './meeting-email';
+import { createInstantMeetingActivities, type InstantMeetingDeps } from './instant-meeting';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi;
-  salesforce: MeetingActivityDeps['salesforce'] & LaunchEmailDeps['salesforce'];
+  salesforce: MeetingActivityDeps['salesforce'] & LaunchEmailDeps['salesforce'] & InstantMeetingDeps['salesforce'];
   mailer?: LaunchEmailDeps['mailer'];
 }
 
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutcomeActivities(deps),
     ...createLaunchEmailActivities(deps),
     ...createMeetingEmailActivities(deps),
+    ...createInstantMeetingActivities(deps),
   };
 }
 

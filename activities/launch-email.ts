@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
-import { TtlCache } from '../common/ttl-cache';
 import { recipientsFrom, renderMeetingEmail, splitEmailList } from '../domain/meeting-email';
-import type { SalesforceClient, ZoomSettings } from '../integrations/salesforce/client';
+import type { SalesforceClient } from '../integrations/salesforce/client';
+import { createZoomSettingsReader } from './zoom-settings';
 import type { Mailer } from '../integrations/mail/mailer';
 import { FailureTypes, permanentFailure } from './failures';
 
@@ -43,15 +43,7 @@ export function recipientKey(address: string): string {
 }
 
 export function createLaunchEmailActivities({ salesforce, mailer, settingsTtlMs = 60_000 }: LaunchEmailDeps) {
-  const settingsCache = new TtlCache<string, ZoomSettings>(settingsTtlMs);
-
-  async function settingsOf(userId: string): Promise<ZoomSettings> {
-    const cached = settingsCache.get(userId);
-    if (cached) return cached;
-    const settings = await salesforce.getZoomSettings(userId);
-    settingsCache.set(userId, settings);
-    return settings;
-  }
+  const settingsOf = createZoomSettingsReader(salesforce, settingsTtlMs);
 
   return {
     async sendLaunchEmail(input: LaunchEmailInput): Promise<LaunchEmailResult> {

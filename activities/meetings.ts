@@ -4,10 +4,10 @@ import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
 import type { ZoomClient } from '../integrations/zoom/client';
 import type { CreateMeetingRequest } from '../integrations/zoom/types';
 import type { SalesforceClient } from '../integrations/salesforce/client';
-import { FailureTypes, permanentFailure, rateLimitedFailure } from './failures';
+import { FailureTypes, permanentFailure } from './failures';
 import { ZoomApiError } from '../integrations/zoom/errors';
 import { zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
-import { SalesforceApiError } from '../integrations/salesforce/errors';
+import { salesforceFailure } from './salesforce-failures';
 import { TtlCache } from '../common/ttl-cache';
 
 /**
@@ -39,30 +39,16 @@ const ZOOM_USER_NOT_FOUND = 1001;
 const ZOOM_USER_NOT_IN_ACCOUNT = 1010;
 const ZOOM_CANNOT_DELETE_PMI = 3018;
 
-const SALESFORCE_RECORD_GONE = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_CROSS_REFERENCE_KEY']);
-
-export function toZoomMeetingRequest(plan: MeetingPlan): CreateMeetingRequest {
+/** The Zoom request for a plan: a scheduled meeting (type 2), or an instant one (type 1, no time). */
+export function toZoomMeetingRequest(plan: MeetingPlan, instant = false): CreateMeetingRequest {
   return {
     topic: plan.topic,
-    type: 2,
-    start_time: plan.startTime.replace(/\.\d{3}Z$/, 'Z'),
-    duration: plan.durationMinutes,
+    type: instant ? 1 : 2,
+    ...(instant ? {} : { start_time: plan.startTime.replace(/\.\d{3}Z$/, 'Z'), duration: plan.durationMinutes }),
     ...(plan.timeZone ? { timezone: plan.timeZone } : {}),
     agenda: plan.agenda,
     settings: { use_pmi: plan.usePmi, join_before_host: plan.joinBeforeHost },
   };
-}
-
-function salesforceFailure(error: unknown, what: string): unknown {
-  if (!(error instanceof SalesforceApiError)) return error;
-  if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
-    return rateLimitedFailure(`Salesforce API limit reached while trying to ${what}`, 15 * 60_000);
-  }
-  if (error.isRetryable) return error;
-  if (SALESFORCE_RECORD_GONE.has(error.errorCode)) {
-    return permanentFailure(FailureTypes.salesforceEventGone, `The Salesforce record no longer exists (${what})`);
-  }
-  return permanentFailure(FailureTypes.salesforceValidation, `Salesforce refused to ${what}: ${error.message}`);
 }
 
 export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 * 60_000 }: MeetingActivityDeps) {
@@ -112,10 +98,12 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       eventId: string;
       hostEmail: string;
       plan: MeetingPlan;
+      /** An instant meeting (type 1); Zoom does not list those, so a retry cannot look for an earlier one. */
+      instant?: boolean;
     }): Promise<ScheduledMeeting> {
-      const { eventId, hostEmail, plan } = input;
+      const { eventId, hostEmail, plan, instant = false } = input;
       try {
-        if (activityInfo().attempt > 1) {
+        if (activityInfo().attempt > 1 && !instant) {
           const earlier = await findMeetingCreatedEarlier(hostEmail, eventId);
           if (earlier) {
             log.info('Zoom meeting found from an earlier attempt', { eventId, meetingId: String(earlier.id) });
@@ -128,7 +116,7 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
             };
           }
         }
-        const meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan));
+        const meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan, instant));
         return {
           meetingId: String(meeting.id),
           joinUrl: meeting.join_url,

@@ -9,7 +9,6 @@ import {
   type ConnectionLike,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { EventZoomFields } from '../domain/event-fields';
 import { isSalesforceId, SALESFORCE_KEY_PREFIX, toSalesforceId18 } from '../domain/salesforce-id';
 import type { ZoomClient } from '../integrations/zoom/client';
@@ -25,7 +24,7 @@ import {
   syncNowUpdate,
   type MeetingState,
 } from '../workflows/messages';
-import { describeFailure } from './request-helpers';
+import { describeFailure, failureType } from './request-helpers';
 
 /**
  * The Event endpoints behind the org's buttons, signed like the callouts:
@@ -118,15 +117,6 @@ class BudgetExceededError extends Error {
     super(`no answer within ${ms} ms`);
     this.name = 'BudgetExceededError';
   }
-}
-
-/** The type of the first typed `ApplicationFailure` in the error's cause chain (update → activity → failure). */
-function failureType(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 8; depth++, current = current.cause) {
-    if (current instanceof ApplicationFailure && current.type) return current.type;
-  }
-  return undefined;
 }
 
 /** Maps a failure to the answer; `EventRouteError`s pass through. */

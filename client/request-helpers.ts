@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CALLOUT_SIGNATURE_HEADER, CALLOUT_TIMESTAMP_HEADER, verifyCallout } from '../domain/callout-signature';
 
@@ -39,4 +40,13 @@ export function requireCalloutSignature(secret: string, now: () => number) {
     request.log.warn({ reason: signature.reason }, 'callout signature rejected');
     return reply.code(401).send({ error: signature.reason });
   };
+}
+
+/** The type of the first typed `ApplicationFailure` in the error's cause chain (update → activity → failure). */
+export function failureType(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++, current = current.cause) {
+    if (current instanceof ApplicationFailure && current.type) return current.type;
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import type { ConnectionLike, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import type { Client, ConnectionLike, WorkflowSignalWithStartOptions } from '@temporalio/client';
 import type { WithWorkflowArgs } from '@temporalio/common';
 import { parseCalloutBody, type FieldError } from '../domain/callout-validation';
 import type { EventCalloutItem } from '../domain/event-fields';
@@ -24,6 +24,7 @@ import { registerEventRoutes, type EventTemporalClient } from './event-routes';
 import { forEachInEventOrder } from './per-event-lanes';
 import { describeFailure, requireCalloutSignature } from './request-helpers';
 import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';
+import { registerInstantMeetings } from './instant-meetings';
 
 /** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
@@ -50,7 +51,8 @@ export type MeetingSignalWithStartOptions = WithWorkflowArgs<
 export interface ApiTemporalClient {
   workflow: {
     signalWithStart(workflowType: string, options: MeetingSignalWithStartOptions): Promise<unknown>;
-  } & Partial<EventTemporalClient['workflow']>;
+  } & Partial<EventTemporalClient['workflow']> &
+    Partial<Pick<Client['workflow'], 'executeUpdateWithStart'>>;
   connection: Pick<ConnectionLike, 'withDeadline'> & {
     workflowService: { getSystemInfo(request: object): Promise<unknown> };
   };
@@ -216,6 +218,11 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   if (deps.zoomWebhooks?.secretToken) registerZoomWebhooks(app, { now, ...deps.zoomWebhooks });
   if (hasEventMethods(temporal)) {
     registerEventRoutes(app, { temporal, taskQueue, requireSignature, zoom: deps.zoom, budgetMs: deps.eventBudgetMs });
+  }
+  const { executeUpdateWithStart } = temporal.workflow;
+  if (executeUpdateWithStart) {
+    const workflow = { executeUpdateWithStart: executeUpdateWithStart.bind(temporal.workflow) };
+    registerInstantMeetings(app, { temporal: { workflow }, taskQueue, requireSignature, zoom: deps.zoom });
   }
 
   return app;

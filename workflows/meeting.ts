@@ -608,6 +608,15 @@ export async function meetingWorkflow(
 
   // ---- Main loop ----------------------------------------------------------------------------------------
 
+  if (input.handover && !carry) {
+    // Made by the instant path: the Event and the meeting exist; the lifecycle picks up from here.
+    applied = { plan: input.handover.plan, hostEmail: input.handover.hostEmail };
+    remember(input.handover.meeting, input.handover.plan);
+    clock.lastZoomWriteAt = Date.now();
+    enterScheduled();
+    publish('Scheduled');
+  }
+
   for (;;) {
     await drainInboxes();
     if (workflowInfo().continueAsNewSuggested) {

@@ -6,6 +6,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { EventCalloutItem, EventZoomFields, ZoomStatus } from '../domain/event-fields';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
+import type { MeetingPlan } from '../domain/meeting-plan';
+import type { ScheduledMeeting } from '../activities/meetings';
 
 /** One workflow per Salesforce Event. Event Ids are not PII. */
 export function meetingWorkflowId(eventId: string): string {
@@ -24,7 +26,24 @@ export function meetingSyncWorkflowId(eventId: string): string {
 
 export interface MeetingWorkflowInput {
   eventId: string;
+  /** A meeting made by the instant path, handed over with its plan: the lifecycle starts from there. */
+  handover?: { meeting: ScheduledMeeting; plan: MeetingPlan; hostEmail: string };
 }
+
+/** One instant-meeting click per user and record at a time: a retried click finds the same workflow. */
+export function instantMeetingWorkflowId(userId: string, recordId: string): string {
+  return `instant-${userId}-${recordId}`;
+}
+
+/** What "Start Zoom Meeting" answers (the start URL is fetched fresh by the API, never kept in history). */
+export interface InstantMeetingAnswer {
+  eventId: string;
+  zoomMeetingId: string;
+  joinUrl: string;
+}
+
+/** Makes the instant meeting (once, however often it is asked) and answers when its Event exists. */
+export const startInstantMeetingUpdate = defineUpdate<InstantMeetingAnswer>('startInstantMeeting');
 
 /** A callout from the org about this Event (insert, update or delete). */
 export const eventChangedSignal = defineSignal<[EventCalloutItem]>('eventChanged');

@@ -50,7 +50,10 @@ export function calloutItemsFor(changes: DmlChange[]): EventCalloutItem[] {
   const items: EventCalloutItem[] = [];
   for (const { operation, object, before, after } of changes) {
     if (object.name !== 'Event') continue;
-    if (operation === 'insert' && ticked(after)) items.push({ operation: 'upsert', event: snapshotOf(after) });
+    // An Event inserted with its meeting already made (an instant meeting) is the integration's own: no callout.
+    if (operation === 'insert' && ticked(after) && !hasMeeting(after)) {
+      items.push({ operation: 'upsert', event: snapshotOf(after) });
+    }
     if (operation === 'update' && before && changed(before, after)) {
       if (ticked(before) || ticked(after) || hasMeeting(before) || hasMeeting(after)) {
         items.push({ operation: 'upsert', event: snapshotOf(after) });

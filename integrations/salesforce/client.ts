@@ -207,6 +207,37 @@ export class SalesforceClient {
     };
   }
 
+  /** The Lead or Contact a meeting is about (by the id's key prefix), or null when there is none. */
+  async getPerson(recordId: string): Promise<(MeetingPerson & { id: string; type: 'Contact' | 'Lead' }) | null> {
+    const type = recordId.startsWith('003') ? 'Contact' : recordId.startsWith('00Q') ? 'Lead' : undefined;
+    if (!type) return null;
+    const { records } = await this.query<{ Id: string; Name?: string; Email?: string }>(
+      `SELECT Id, Name, Email FROM ${type} WHERE Id = '${escapeSoqlString(recordId)}' LIMIT 1`,
+    );
+    const [record] = records;
+    return record ? { id: record.Id, type, name: record.Name ?? '', email: record.Email ?? '' } : null;
+  }
+
+  /**
+   * Creates the Event of a meeting the integration made itself (or finds it again on a retry): an upsert by
+   * `Zoom_Meeting_Id__c`, so a repeated call never makes a second Event. Answers the Event Id.
+   */
+  async upsertMeetingEvent(zoomMeetingId: string, fields: Record<string, unknown>): Promise<string> {
+    const result = await this.call((connection) =>
+      connection.sobject('Event').upsert({ ...fields, Zoom_Meeting_Id__c: zoomMeetingId }, 'Zoom_Meeting_Id__c'),
+    );
+    const saved = result as { id?: string; success: boolean; errors?: { statusCode?: string; message?: string }[] };
+    if (!saved.success) {
+      const [first] = saved.errors ?? [];
+      throw toSalesforceError(Object.assign(new Error(first?.message ?? 'Event upsert failed'), { errorCode: first?.statusCode ?? 'UNKNOWN' }));
+    }
+    if (saved.id) return saved.id;
+    const { records } = await this.query<{ Id: string }>(
+      `SELECT Id FROM Event WHERE Zoom_Meeting_Id__c = '${escapeSoqlString(zoomMeetingId)}' LIMIT 1`,
+    );
+    return records[0].Id;
+  }
+
   /** Every record of a SOQL query (all batches). */
   async query<T>(soql: string): Promise<{ totalSize: number; records: T[] }> {
     return this.call(async (connection) => {

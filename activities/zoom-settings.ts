@@ -1,0 +1,14 @@
+import { TtlCache } from '../common/ttl-cache';
+import type { SalesforceClient, ZoomSettings } from '../integrations/salesforce/client';
+
+/** Users' `Zoom_Settings__c`, read through the API and remembered briefly (an admin's change shows within a minute). */
+export function createZoomSettingsReader(salesforce: Pick<SalesforceClient, 'getZoomSettings'>, ttlMs = 60_000) {
+  const cache = new TtlCache<string, ZoomSettings>(ttlMs);
+  return async (userId: string): Promise<ZoomSettings> => {
+    const cached = cache.get(userId);
+    if (cached) return cached;
+    const settings = await salesforce.getZoomSettings(userId);
+    cache.set(userId, settings);
+    return settings;
+  };
+}

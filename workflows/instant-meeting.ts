@@ -1,0 +1,94 @@
+/**
+ * "Start Zoom Meeting" on a Lead or Contact, answered from the durable workflow itself (update-with-start):
+ * the instant Zoom meeting, its Event under the record, and the hand-over to the Event's meeting workflow,
+ * which runs the lifecycle (started, launch e-mail, ended, post-meeting sync).
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
+import type { Activities } from '../activities';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
+import type { InstantMeetingRequest } from '../activities/instant-meeting';
+import { meetingWorkflow } from './meeting';
+import {
+  meetingWorkflowId,
+  SalesforceEventIdAttribute,
+  startInstantMeetingUpdate,
+  type InstantMeetingAnswer,
+} from './messages';
+
+/** The user waits for the answer: retries are bounded well under the Apex callout limit. */
+const retry: RetryPolicy = {
+  initialInterval: '200 milliseconds',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+};
+
+/** Reads and an idempotent upsert: local activities, to save round trips on the click's path. */
+const { prepareInstantMeeting, createInstantEvent } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry,
+});
+const { createZoomMeeting, deleteZoomMeeting } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry,
+});
+
+/** A click repeated within this window (double click, Apex retry) answers with the same meeting. */
+export const RETRIED_CLICK_WINDOW = '2 minutes';
+
+export async function instantMeetingWorkflow(
+  request: InstantMeetingRequest,
+): Promise<InstantMeetingAnswer | undefined> {
+  let making: Promise<InstantMeetingAnswer> | undefined;
+  let answer: InstantMeetingAnswer | undefined;
+  let failed = false;
+
+  async function makeMeeting(): Promise<InstantMeetingAnswer> {
+    const { hostEmail, plan } = await prepareInstantMeeting(request);
+    const meeting = await createZoomMeeting({ eventId: workflowInfo().workflowId, hostEmail, plan, instant: true });
+    let eventId: string;
+    try {
+      eventId = await createInstantEvent({ recordId: request.recordId, plan, meeting });
+    } catch (error) {
+      // No Event, no meeting: a meeting nobody can find from Salesforce would only confuse.
+      await deleteZoomMeeting({ meetingId: meeting.meetingId, usesPmi: meeting.usesPmi });
+      throw error;
+    }
+    await startChild(meetingWorkflow, {
+      workflowId: meetingWorkflowId(eventId),
+      args: [{ eventId, handover: { meeting, plan, hostEmail } }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [{ key: SalesforceEventIdAttribute, value: eventId }],
+    });
+    return { eventId, zoomMeetingId: meeting.meetingId, joinUrl: meeting.joinUrl };
+  }
+
+  setHandler(startInstantMeetingUpdate, async () => {
+    making ??= makeMeeting().then(
+      (made) => (answer = made),
+      (error: unknown) => {
+        failed = true;
+        // The activity's own failure (its type says 404, 422...) is what the caller needs to see.
+        const cause = error instanceof ActivityFailure ? error.cause : error;
+        throw cause instanceof ApplicationFailure ? cause : ApplicationFailure.fromError(cause);
+      },
+    );
+    return making;
+  });
+
+  await condition(() => answer !== undefined || failed);
+  if (failed) return undefined;
+  await sleep(RETRIED_CLICK_WINDOW);
+  return answer;
+}
