@@ -62,6 +62,8 @@ export function zoomEvent(
 }
 
 /** Fake activities that behave like a healthy Zoom account and org, recording every call. */
+let instantEvents = 0;
+
 export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.Mock>> = {}) {
   let meetings = 0;
   return {
@@ -94,6 +96,21 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
       }),
     ),
     sendLaunchEmail: jest.fn(async (): Promise<LaunchEmailResult> => ({ sent: 2, invalidAddresses: 0 })),
+    prepareInstantMeeting: jest.fn(async (request: { recordId: string; userId: string; subject?: string }) => ({
+      hostEmail: 'ada.lovelace@demo-sales.example',
+      plan: {
+        ownerId: request.userId,
+        topic: request.subject ?? 'Zoom meeting with Marie Curie',
+        startTime: new Date().toISOString(),
+        durationMinutes: 60,
+        agenda: 'Instant meeting',
+        usePmi: false,
+        joinBeforeHost: true,
+      } satisfies MeetingPlan,
+    })),
+    createInstantEvent: jest.fn(
+      async (_input: { recordId: string }) => `00U${String(++instantEvents).padStart(12, '9')}AAA`,
+    ),
     ...overrides,
   };
 }
