@@ -5,12 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { FailureTypes } from '../../activities/failures';
-import {
-  instantMeetingWorkflowId,
-  meetingStateQuery,
-  meetingWorkflowId,
-  startInstantMeetingUpdate,
-} from '../../workflows/messages';
+import { instantMeetingWorkflowId, meetingWorkflowId, startInstantMeetingUpdate } from '../../workflows/messages';
 import { fakeActivities, MeetingWorkflowHarness, waitForState } from '../helpers/meeting-workflow-harness';
 
 let harness: MeetingWorkflowHarness;
