@@ -34,7 +34,7 @@ export interface ScheduledMeeting {
   passcode?: string;
 }
 
-/** Zoom meeting ids for Zoom error codes that mean "no such user" and "no such meeting". */
+/** Zoom error codes: no such user, user not in this account, and "cannot delete a PMI". */
 const ZOOM_USER_NOT_FOUND = 1001;
 const ZOOM_USER_NOT_IN_ACCOUNT = 1010;
 const ZOOM_CANNOT_DELETE_PMI = 3018;

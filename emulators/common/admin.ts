@@ -42,6 +42,8 @@ interface ActiveFault extends FaultSpec {
 }
 
 export const ADMIN_PREFIX = '/_emulator/';
+/** The request log keeps the newest calls only, so a long `npm start` session does not grow without bound. */
+export const MAX_RECORDED_REQUESTS = 100_000;
 
 function pathOf(url: string): string {
   const q = url.indexOf('?');
@@ -116,6 +118,8 @@ export class EmulatorAdmin {
       if (path.startsWith(ADMIN_PREFIX)) return;
       const startedAt = (request as FastifyRequest & { startedAt?: number }).startedAt ?? Date.now();
       this.requests.push({ method: request.method, path, status: reply.statusCode, startedAt, finishedAt: Date.now() });
+      if (this.requests.length > MAX_RECORDED_REQUESTS)
+        this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
     });
     app.get(`${ADMIN_PREFIX}requests`, async () => ({ requests: this.requests }));
     app.post(`${ADMIN_PREFIX}faults`, async (request, reply) => {
