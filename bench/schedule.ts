@@ -4,8 +4,8 @@
  * API calls per meeting, counted from the emulators' request logs. Prints JSON.
  */
 import { DEMO_USERS } from '../emulators/demo-org';
-import { startTestStack, type TestStack } from '../test/helpers/stack';
-import { percentile, summarize } from './stats';
+import { type TestStack } from '../test/helpers/stack';
+import { percentile, runBenchmark, summarize } from './stats';
 
 const SINGLES = Number(process.env.BENCH_SINGLES ?? 100);
 const BULK = 200;
@@ -56,81 +56,71 @@ function integrationCalls(stack: TestStack, zoomFrom: number, sfFrom: number) {
   };
 }
 
-async function main(): Promise<void> {
-  const stack = await startTestStack({ zoomEmulator: { rateLimits: false } });
-  try {
-    const sf = await stack.sfUser();
-    // Warm-up: first token fetches, first workflow task, JIT.
-    for (let i = 0; i < 5; i += 1) {
-      const { id } = (await sf.sobject('Event').create(eventFields(10_000 + i))) as { id: string };
-      await until(() => writeBackAt(stack, id), 30_000);
-    }
-
-    const zoomMark = stack.zoom.admin.requests.length;
-    const sfMark = stack.salesforce.admin.requests.length;
-    const latencies: number[] = [];
-    for (let i = 0; i < SINGLES; i += 1) {
-      const calloutsBefore = stack.salesforce.trigger.callouts.length;
-      const { id } = (await sf.sobject('Event').create(eventFields(i))) as { id: string };
-      const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
-      const done = await until(() => writeBackAt(stack, id), 30_000);
-      latencies.push(done - Date.parse(callout.sentAt));
-    }
-    const singleCalls = integrationCalls(stack, zoomMark, sfMark);
-
-    const bulkZoomMark = stack.zoom.admin.requests.length;
-    const bulkSfMark = stack.salesforce.admin.requests.length;
-    const calloutsBefore = stack.salesforce.trigger.callouts.length;
-    const records = Array.from({ length: BULK }, (_, i) => ({
-      attributes: { type: 'Event' },
-      ...eventFields(1000 + i),
-    }));
-    const results = (await sf.sobject('Event').create(records, { allOrNone: true })) as unknown as { id: string }[];
-    const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
-    const finishedAt = await until(() => {
-      const times = results.map((r) => writeBackAt(stack, r.id));
-      return times.every((t) => t !== undefined) ? Math.max(...(times as number[])) : undefined;
-    }, 120_000);
-    const bulkCalls = integrationCalls(stack, bulkZoomMark, bulkSfMark);
-
-    const report = {
-      benchmark: 'schedule',
-      temporal: 'dev server (SQLite in memory), emulated Zoom and Salesforce on loopback',
-      single: {
-        meetings: SINGLES,
-        latencyMs: summarize(latencies),
-        zoomCallsPerMeeting: singleCalls.zoom / SINGLES,
-        salesforceCallsPerMeeting: singleCalls.salesforce / SINGLES,
-        tokenRequests: { zoom: singleCalls.zoomTokens, salesforce: singleCalls.salesforceTokens },
-      },
-      bulk: {
-        events: BULK,
-        callouts: stack.salesforce.trigger.callouts.length - calloutsBefore,
-        allScheduledMs: finishedAt - Date.parse(callout.sentAt),
-        zoomCallsPerMeeting: bulkCalls.zoom / BULK,
-        salesforceCallsPerMeeting: bulkCalls.salesforce / BULK,
-      },
-      targets: {
-        p50Ms: 250,
-        p99Ms: 1000,
-        bulkMs: 10_000,
-        zoomCallsPerMeeting: 1,
-        salesforceCallsPerMeeting: 2,
-      },
-    };
-    const met =
-      percentile(latencies, 50) <= 250 &&
-      percentile(latencies, 99) <= 1000 &&
-      report.bulk.allScheduledMs <= 10_000 &&
-      report.single.zoomCallsPerMeeting <= 1 &&
-      report.single.salesforceCallsPerMeeting <= 2;
-    console.log(JSON.stringify({ ...report, targetsMet: met }, null, 2));
-  } finally {
-    await stack.stop();
+runBenchmark({ zoomEmulator: { rateLimits: false } }, async (stack) => {
+  const sf = await stack.sfUser();
+  // Warm-up: first token fetches, first workflow task, JIT.
+  for (let i = 0; i < 5; i += 1) {
+    const { id } = (await sf.sobject('Event').create(eventFields(10_000 + i))) as { id: string };
+    await until(() => writeBackAt(stack, id), 30_000);
   }
-}
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+  const zoomMark = stack.zoom.admin.requests.length;
+  const sfMark = stack.salesforce.admin.requests.length;
+  const latencies: number[] = [];
+  for (let i = 0; i < SINGLES; i += 1) {
+    const calloutsBefore = stack.salesforce.trigger.callouts.length;
+    const { id } = (await sf.sobject('Event').create(eventFields(i))) as { id: string };
+    const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
+    const done = await until(() => writeBackAt(stack, id), 30_000);
+    latencies.push(done - Date.parse(callout.sentAt));
+  }
+  const singleCalls = integrationCalls(stack, zoomMark, sfMark);
+
+  const bulkZoomMark = stack.zoom.admin.requests.length;
+  const bulkSfMark = stack.salesforce.admin.requests.length;
+  const calloutsBefore = stack.salesforce.trigger.callouts.length;
+  const records = Array.from({ length: BULK }, (_, i) => ({
+    attributes: { type: 'Event' },
+    ...eventFields(1000 + i),
+  }));
+  const results = (await sf.sobject('Event').create(records, { allOrNone: true })) as unknown as { id: string }[];
+  const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
+  const finishedAt = await until(() => {
+    const times = results.map((r) => writeBackAt(stack, r.id));
+    return times.every((t) => t !== undefined) ? Math.max(...(times as number[])) : undefined;
+  }, 120_000);
+  const bulkCalls = integrationCalls(stack, bulkZoomMark, bulkSfMark);
+
+  const report = {
+    benchmark: 'schedule',
+    temporal: 'dev server (SQLite in memory), emulated Zoom and Salesforce on loopback',
+    single: {
+      meetings: SINGLES,
+      latencyMs: summarize(latencies),
+      zoomCallsPerMeeting: singleCalls.zoom / SINGLES,
+      salesforceCallsPerMeeting: singleCalls.salesforce / SINGLES,
+      tokenRequests: { zoom: singleCalls.zoomTokens, salesforce: singleCalls.salesforceTokens },
+    },
+    bulk: {
+      events: BULK,
+      callouts: stack.salesforce.trigger.callouts.length - calloutsBefore,
+      allScheduledMs: finishedAt - Date.parse(callout.sentAt),
+      zoomCallsPerMeeting: bulkCalls.zoom / BULK,
+      salesforceCallsPerMeeting: bulkCalls.salesforce / BULK,
+    },
+    targets: {
+      p50Ms: 250,
+      p99Ms: 1000,
+      bulkMs: 10_000,
+      zoomCallsPerMeeting: 1,
+      salesforceCallsPerMeeting: 2,
+    },
+  };
+  const met =
+    percentile(latencies, 50) <= 250 &&
+    percentile(latencies, 99) <= 1000 &&
+    report.bulk.allScheduledMs <= 10_000 &&
+    report.single.zoomCallsPerMeeting <= 1 &&
+    report.single.salesforceCallsPerMeeting <= 2;
+  return { ...report, targetsMet: met };
 });

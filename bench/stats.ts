@@ -1,3 +1,5 @@
+import { startTestStack, type TestStack } from '../test/helpers/stack';
+
 /** Nearest-rank percentile of a sample (p in 0..100). */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -17,4 +19,25 @@ export function summarize(values: number[]) {
     max: round(Math.max(...values)),
     mean: round(values.reduce((a, b) => a + b, 0) / values.length),
   };
+}
+
+/**
+ * Runs one benchmark on a fresh in-process stack (dev server, emulators, API, worker), prints its report as
+ * JSON, and always stops the stack; a failure exits non-zero.
+ */
+export function runBenchmark(
+  options: Parameters<typeof startTestStack>[0],
+  measure: (stack: TestStack) => Promise<object>,
+): void {
+  (async () => {
+    const stack = await startTestStack(options);
+    try {
+      console.log(JSON.stringify(await measure(stack), null, 2));
+    } finally {
+      await stack.stop();
+    }
+  })().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { SNAPSHOT_FIELDS, type CalloutOperation, type EventCalloutItem, type EventSnapshot } from './event-fields';
 import { normaliseSalesforceDateTime } from './salesforce-datetime';
 import { SALESFORCE_KEY_PREFIX, isSalesforceId, toSalesforceId18 } from './salesforce-id';
+import { describeType, isObject, type JsonObject } from './json';
 
 /**
  * Validation and normalisation of the body of `POST /v1/salesforce/events`, the org's trigger callout.
@@ -44,19 +45,6 @@ const DATE_TIME_FIELDS = ['StartDateTime', 'EndDateTime'] as const;
 const ID_FIELDS = ['OwnerId', 'WhoId', 'WhatId'] as const;
 const LENGTH_LIMITS = { Subject: SUBJECT_MAX_LENGTH, Description: DESCRIPTION_MAX_LENGTH } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
-}
 
 /** Salesforce sends blank fields as null; treat a blank string the same for ids, date-times and time zones. */
 function isAbsent(value: unknown): value is null | undefined | '' {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { describeType, isObject, type JsonObject } from './json';
 
 /**
  * Zoom webhooks (reference: /work/shared/reference/zoom-api.md §5): the signature both ways (the emulator signs,
@@ -183,19 +184,6 @@ export type ParsedZoomWebhook =
   | { kind: 'meeting'; event: ZoomMeetingEvent }
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; errors: string[] };
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
-}
 
 const ZOOM_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 const MAX_PLAIN_TOKEN_LENGTH = 1024;
