@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { createHash } from 'node:crypto';
+import { isObject } from '../domain/json';
 import { pastInstanceFloor } from '../domain/meeting-plan';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -98,6 +99,7 @@ const MESSAGES = {
   timeout: 'The Zoom integration took too long to answer; try again in a few minutes',
   zoomNotConfigured: 'Starting Zoom meetings from Salesforce is not configured on this server',
   noMeetingToSend: 'This Event has no Zoom meeting to send',
+  emailFailed: 'The e-mail could not be sent; try again in a few minutes',
   badEmailRequest: `The body must be {"additionalEmails": [up to ${MAX_ADDITIONAL_EMAILS} addresses]}`,
 } as const;
 
@@ -324,8 +326,13 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       })) as MeetingEmailResult;
     } catch (error) {
+      if (error instanceof WorkflowFailedError) throw new EventRouteError(502, MESSAGES.emailFailed);
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      return (await temporal.workflow.getHandle(workflowId).result()) as MeetingEmailResult;
+      try {
+        return (await temporal.workflow.getHandle(workflowId).result()) as MeetingEmailResult;
+      } catch (earlier) {
+        throw earlier instanceof WorkflowFailedError ? new EventRouteError(502, MESSAGES.emailFailed) : earlier;
+      }
     }
   }
 
@@ -360,10 +367,9 @@ function additionalEmailsOf(raw: Buffer): string[] {
   } catch {
     throw new EventRouteError(400, MESSAGES.badEmailRequest);
   }
-  const list = (body as { additionalEmails?: unknown } | null)?.additionalEmails ?? [];
+  if (!isObject(body)) throw new EventRouteError(400, MESSAGES.badEmailRequest);
+  const list = body.additionalEmails === undefined ? [] : body.additionalEmails;
   if (
-    typeof body !== 'object' ||
-    body === null ||
     !Array.isArray(list) ||
     list.length > MAX_ADDITIONAL_EMAILS ||
     !list.every((e) => typeof e === 'string' && e.length <= 320)

@@ -30,6 +30,7 @@ const MESSAGES = {
     "Your Salesforce e-mail address is not a user of your company's Zoom account. Ask your Zoom admin to add you, or use the same e-mail in Salesforce and Zoom.",
   failed: 'The Zoom meeting could not be started; try again in a moment',
   notConfigured: 'Starting Zoom meetings from Salesforce is not configured on this server',
+  timeout: 'Zoom is taking too long to start the meeting; try again in a moment',
 } as const;
 
 type Answer = { status: number; body: object };
@@ -58,7 +59,21 @@ export function parseInstantMeetingRequest(raw: Buffer): InstantMeetingRequest |
   };
 }
 
+/** Well under the Apex callout limit (120 s): the user gets an answer while the workflow carries on. */
+export const INSTANT_MEETING_LIMIT_MS = 25_000;
+
+class TimeLimitExceeded extends Error {}
+
+function withinLimit<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new TimeLimitExceeded()), INSTANT_MEETING_LIMIT_MS);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
 function answerForFailure(error: unknown): Answer {
+  if (error instanceof TimeLimitExceeded) return { status: 504, body: { error: MESSAGES.timeout } };
   switch (failureType(error)) {
     case 'RecordNotFound':
       return { status: 404, body: { error: MESSAGES.recordNotFound } };
@@ -72,22 +87,29 @@ function answerForFailure(error: unknown): Answer {
 export function registerInstantMeetings(app: FastifyInstance, deps: InstantMeetingDeps): void {
   app.post(
     INSTANT_MEETINGS_PATH,
-    { preHandler: deps.requireSignature },
+    {
+      // Every answer, refusals included, concerns a start URL: never cached.
+      onRequest: async (_request: FastifyRequest, reply: FastifyReply) => {
+        reply.header('cache-control', 'no-store');
+      },
+      preHandler: deps.requireSignature,
+    },
     async (request: FastifyRequest, reply: FastifyReply) => {
-      reply.header('cache-control', 'no-store');
       if (!deps.zoom) return reply.code(503).send({ error: MESSAGES.notConfigured });
       const parsed = parseInstantMeetingRequest(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
       if ('status' in parsed) return reply.code(parsed.status).send(parsed.body);
       let answer: InstantMeetingAnswer;
       try {
-        answer = await deps.temporal.workflow.executeUpdateWithStart(startInstantMeetingUpdate, {
-          startWorkflowOperation: new WithStartWorkflowOperation(INSTANT_MEETING_WORKFLOW_TYPE, {
-            workflowId: instantMeetingWorkflowId(parsed.userId, parsed.recordId),
-            taskQueue: deps.taskQueue,
-            args: [parsed],
-            workflowIdConflictPolicy: 'USE_EXISTING',
+        answer = await withinLimit(
+          deps.temporal.workflow.executeUpdateWithStart(startInstantMeetingUpdate, {
+            startWorkflowOperation: new WithStartWorkflowOperation(INSTANT_MEETING_WORKFLOW_TYPE, {
+              workflowId: instantMeetingWorkflowId(parsed.userId, parsed.recordId),
+              taskQueue: deps.taskQueue,
+              args: [parsed],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            }),
           }),
-        });
+        );
       } catch (error) {
         const failure = answerForFailure(error);
         request.log[failure.status >= 500 ? 'error' : 'info'](
@@ -103,6 +125,7 @@ export function registerInstantMeetings(app: FastifyInstance, deps: InstantMeeti
       }
       try {
         const meeting = await deps.zoom.getMeeting(answer.zoomMeetingId);
+        if (!meeting.start_url) throw new Error('Zoom answered without a start URL');
         request.log.info({ eventId: answer.eventId, zoomMeetingId: answer.zoomMeetingId }, 'instant meeting ready');
         return reply.code(200).send({ ...answer, startUrl: meeting.start_url });
       } catch (error) {
