@@ -229,7 +229,11 @@ export class SalesforceClient {
     const saved = result as { id?: string; success: boolean; errors?: { statusCode?: string; message?: string }[] };
     if (!saved.success) {
       const [first] = saved.errors ?? [];
-      throw toSalesforceError(Object.assign(new Error(first?.message ?? 'Event upsert failed'), { errorCode: first?.statusCode ?? 'UNKNOWN' }));
+      throw toSalesforceError(
+        Object.assign(new Error(first?.message ?? 'Event upsert failed'), {
+          errorCode: first?.statusCode ?? 'UNKNOWN',
+        }),
+      );
     }
     if (saved.id) return saved.id;
     const { records } = await this.query<{ Id: string }>(
