@@ -299,8 +299,11 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     if ((!state.joinUrl && !cancelled) || !state.startTime || !state.endTime) {
       throw new EventRouteError(409, MESSAGES.noMeetingToSend);
     }
+    // The press is its signed bytes, for this version of the meeting: the same bytes after a reschedule or a
+    // cancellation (another second, or a double click across the change) are a new press.
     const timestamp = String(request.headers['x-timestamp'] ?? '');
-    const requestKey = createHash('sha256').update(`${timestamp}.`).update(raw).digest('hex').slice(0, 24);
+    const version = `${state.icsSequence ?? 0}.${cancelled ? 'cancelled' : 'active'}`;
+    const requestKey = createHash('sha256').update(`${version}.${timestamp}.`).update(raw).digest('hex').slice(0, 24);
     const input: MeetingEmailInput = {
       eventId,
       requestKey,

@@ -176,26 +176,39 @@ function participantFields(segment: ParticipantSegment): Record<string, unknown>
   };
 }
 
+/**
+ * `meeting.participant_joined` (with `join_time`) or `meeting.participant_left` (with `leave_time` and
+ * `leave_reason`), the time fields where Zoom puts them, after the participant's ids.
+ */
+function sendParticipantEvent(
+  context: ZoomApiContext,
+  instance: MeetingInstance,
+  segment: ParticipantSegment,
+  times: Record<string, string>,
+  event: 'meeting.participant_joined' | 'meeting.participant_left',
+): void {
+  const { user_id, user_name, id, participant_uuid, ...rest } = participantFields(segment);
+  context.webhooks.emit(event, {
+    account_id: context.accountId,
+    object: {
+      ...liveObject(instance),
+      participant: { user_id, user_name, id, participant_uuid, ...times, ...rest },
+    },
+  });
+}
+
 export function sendParticipantJoined(
   context: ZoomApiContext,
   instance: MeetingInstance,
   segment: ParticipantSegment,
 ): void {
-  const { user_id, user_name, id, participant_uuid, ...rest } = participantFields(segment);
-  context.webhooks.emit('meeting.participant_joined', {
-    account_id: context.accountId,
-    object: {
-      ...liveObject(instance),
-      participant: {
-        user_id,
-        user_name,
-        id,
-        participant_uuid,
-        join_time: formatZoomTime(segment.joinTime),
-        ...rest,
-      },
-    },
-  });
+  sendParticipantEvent(
+    context,
+    instance,
+    segment,
+    { join_time: formatZoomTime(segment.joinTime) },
+    'meeting.participant_joined',
+  );
 }
 
 export function sendParticipantLeft(
@@ -204,22 +217,14 @@ export function sendParticipantLeft(
   segment: ParticipantSegment,
   reason: string,
 ): void {
-  const { user_id, user_name, id, participant_uuid, ...rest } = participantFields(segment);
-  context.webhooks.emit('meeting.participant_left', {
-    account_id: context.accountId,
-    object: {
-      ...liveObject(instance),
-      participant: {
-        user_id,
-        user_name,
-        id,
-        participant_uuid,
-        leave_time: formatZoomTime(segment.leaveTime ?? context.now()),
-        leave_reason: reason,
-        ...rest,
-      },
-    },
-  });
+  const leaveTime = formatZoomTime(segment.leaveTime ?? context.now());
+  sendParticipantEvent(
+    context,
+    instance,
+    segment,
+    { leave_time: leaveTime, leave_reason: reason },
+    'meeting.participant_left',
+  );
 }
 
 export function sendRecordingCompleted(

@@ -275,7 +275,15 @@ describe('"Send Email" button', () => {
       'new@partner.example': 'sent',
       'not-an-address': 'invalid',
     });
-    const invitations = invitesFor(`Invitation: ${subject}`);
+    // The sink stores a message once it has parsed it, a moment after SMTP accepted it.
+    const invitations = await eventually(
+      async () => {
+        const found = invitesFor(`Invitation: ${subject}`);
+        return found.length >= 4 ? found : undefined;
+      },
+      10_000,
+      'four invitations',
+    );
     expect(invitations).toHaveLength(4);
     const { vcalendar, vevent, event } = calendarOf(invitations[0]);
     expect(vcalendar.getFirstPropertyValue('method')).toBe('REQUEST');
@@ -290,6 +298,7 @@ describe('"Send Email" button', () => {
     const retried = await send();
     expect(retried.status).toBe(200);
     expect(retried.data.recipients).toEqual(first.data.recipients);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(invitesFor(`Invitation: ${subject}`)).toHaveLength(4);
 
     // A reschedule raises SEQUENCE; a cancellation sends METHOD:CANCEL for the same UID.
@@ -309,17 +318,23 @@ describe('"Send Email" button', () => {
     );
     const again = await signedPost(`/v1/events/${eventId}/email`, JSON.stringify({ additionalEmails: [] }));
     expect(again.status).toBe(200);
-    const rescheduled = invitesFor(`Invitation: ${subject}`).find(
-      (m) => m.to[0].address === CONTACT.email && Number(calendarOf(m).vevent.getFirstPropertyValue('sequence')) === 1,
+    const rescheduled = await stack.mail.waitForMessage(
+      (m) =>
+        m.subject === `Invitation: ${subject}` &&
+        m.to[0].address === CONTACT.email &&
+        Number(calendarOf(m).vevent.getFirstPropertyValue('sequence')) === 1,
+      10_000,
     );
-    expect(rescheduled).toBeDefined();
-    expect(calendarOf(rescheduled!).event.startDate.toJSDate().getTime()).toBe(later);
+    expect(calendarOf(rescheduled).event.startDate.toJSDate().getTime()).toBe(later);
 
     await sf.sobject('Event').update({ Id: eventId, Make_Zoom_Meeting__c: false });
     await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Cancelled', 'cancelled');
     const cancel = await signedPost(`/v1/events/${eventId}/email`, JSON.stringify({ additionalEmails: [] }));
     expect(cancel.status).toBe(200);
-    const cancellation = invitesFor(`Cancelled: ${subject}`).find((m) => m.to[0].address === CONTACT.email)!;
+    const cancellation = await stack.mail.waitForMessage(
+      (m) => m.subject === `Cancelled: ${subject}` && m.to[0].address === CONTACT.email,
+      10_000,
+    );
     const cancelled = calendarOf(cancellation);
     expect(cancelled.vcalendar.getFirstPropertyValue('method')).toBe('CANCEL');
     expect(cancelled.vevent.getFirstPropertyValue('sequence')).toBe(2);
