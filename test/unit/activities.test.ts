@@ -9,6 +9,7 @@ import { FailureTypes, MAX_RETRY_DELAY_MS } from '../../activities/failures';
 import { planMeeting } from '../../domain/meeting-plan';
 import { SalesforceApiError } from '../../integrations/salesforce/errors';
 import { ZoomApiError } from '../../integrations/zoom/errors';
+import type { MeetingEmailResult } from '../../activities/meeting-email';
 
 const EVENT_ID = '00U000000000001EAA';
 const plan = planMeeting({
@@ -292,5 +293,83 @@ describe('sendLaunchEmail', () => {
     expect(result.skipped).toMatch(/does not send/);
     expect(mailer.send).not.toHaveBeenCalled();
     expect(salesforce.getMeetingPeople).not.toHaveBeenCalled();
+  });
+});
+
+describe('sendMeetingEmail ("Send Email")', () => {
+  const input = {
+    eventId: EVENT_ID,
+    requestKey: 'press1',
+    additionalEmails: ['typed@partner.example', 'MARIE@acme.example'],
+    meeting: {
+      topic: 'Demo',
+      startTime: '2026-03-08T14:00:00.000Z',
+      durationMinutes: 30,
+      timeZone: 'America/New_York',
+      joinUrl: 'https://z/j/1',
+      passcode: 'pw',
+      cancelled: false,
+      sequence: 3,
+    },
+  };
+  type Sent = { to: string; messageId: string; attachments: { filename: string; content: string }[] };
+  const sentOf = (mailer: ReturnType<typeof fakes>['mailer']) =>
+    mailer.send.mock.calls.map((c) => (c as unknown as [Sent])[0]);
+
+  test('one message per distinct valid address, each with the invitation, and an outcome per address', async () => {
+    const { mailer, activities } = fakes();
+    const result: MeetingEmailResult = await new MockActivityEnvironment().run(activities.sendMeetingEmail, input);
+    const sent = sentOf(mailer);
+    expect(sent.map((m) => m.to)).toEqual([
+      'marie@acme.example',
+      'NIELS@acme.example',
+      'ada@x.example',
+      'extra@y.example',
+      'typed@partner.example',
+    ]);
+    expect(sent[0].attachments[0]).toMatchObject({ filename: 'invite.ics' });
+    expect(sent[0].attachments[0].content).toContain('SEQUENCE:3');
+    expect(sent[0].attachments[0].content).toContain('DTSTART;TZID=America/New_York:20260308T100000');
+    expect(result.recipients).toContainEqual({
+      email: 'bad-address',
+      outcome: 'invalid',
+      reason: 'not an e-mail address',
+    });
+    expect(result.recipients.filter((r: { outcome: string }) => r.outcome === 'sent')).toHaveLength(5);
+  });
+
+  test('a retry after a crash mails only those not yet mailed, and a refused address does not stop the rest', async () => {
+    const first = fakes();
+    const env = new MockActivityEnvironment();
+    let details: unknown;
+    env.on('heartbeat', (d: unknown) => (details = d));
+    first.mailer.send
+      .mockImplementationOnce(async () => undefined)
+      .mockRejectedValueOnce(
+        Object.assign(new Error('550 mailbox unavailable'), {
+          responseCode: 550,
+          command: 'RCPT TO',
+          response: '550 mailbox unavailable',
+        }),
+      )
+      .mockRejectedValueOnce(new Error('connection reset'));
+    await expect(env.run(first.activities.sendMeetingEmail, input)).rejects.toThrow('connection reset');
+
+    const retry = fakes();
+    const result = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
+      retry.activities.sendMeetingEmail,
+      input,
+    );
+    expect(sentOf(retry.mailer).map((m) => m.to)).toEqual([
+      'ada@x.example',
+      'extra@y.example',
+      'typed@partner.example',
+    ]);
+    expect(result.recipients).toContainEqual({ email: 'marie@acme.example', outcome: 'sent' });
+    expect(result.recipients).toContainEqual({
+      email: 'NIELS@acme.example',
+      outcome: 'refused',
+      reason: '550 mailbox unavailable',
+    });
   });
 });
