@@ -356,7 +356,7 @@ describe('sendMeetingEmail ("Send Email")', () => {
     await expect(env.run(first.activities.sendMeetingEmail, input)).rejects.toThrow('connection reset');
 
     const retry = fakes();
-    const result = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
+    const result: MeetingEmailResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
       retry.activities.sendMeetingEmail,
       input,
     );
