@@ -7,9 +7,8 @@
  * Talks to the Salesforce emulator only (http://127.0.0.1:$SALESFORCE_EMULATOR_PORT, default 4020) with the demo
  * org's connected-app credentials, which no real org accepts.
  */
-import jsforce from 'jsforce';
-import { readEnv } from '../common/config';
-import { DEMO_CONTACTS, DEMO_CREDENTIALS, DEMO_USERS } from '../emulators/demo-org';
+import { DEMO_CONTACTS, DEMO_USERS } from '../emulators/demo-org';
+import { connectToDemoOrg } from './demo-org-connection';
 
 const FIELDS = [
   'Id',
@@ -29,17 +28,7 @@ const FIELDS = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const env = readEnv();
-  const loginUrl = `http://127.0.0.1:${env.SALESFORCE_EMULATOR_PORT || 4020}`;
-  const conn = new jsforce.Connection({
-    oauth2: {
-      loginUrl,
-      clientId: DEMO_CREDENTIALS.salesforce.clientId,
-      clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
-    },
-    version: env.SALESFORCE_API_VERSION || '62.0',
-  });
-  await conn.authorize({ grant_type: 'client_credentials' });
+  const conn = await connectToDemoOrg();
 
   const owner = DEMO_USERS[0];
   const contact = DEMO_CONTACTS[0];
