@@ -15,6 +15,7 @@ import {
   type StoredUser,
 } from './store';
 import { requireUser } from './users';
+import { joinUrl, meetingSummary } from './meeting-views';
 import { apiOperator, sendMeetingCreated, sendMeetingDeleted, sendMeetingUpdated } from './webhook-events';
 
 /**
@@ -49,10 +50,6 @@ function resolveStartTime(raw: string | undefined, timezone: string, fallback: n
   if (startTime === undefined)
     throw ZoomErrors.invalidField('start_time', 'yyyy-MM-ddTHH:mm:ssZ or yyyy-MM-ddTHH:mm:ss');
   return startTime;
-}
-
-function joinUrl(context: ZoomApiContext, meeting: StoredMeeting): string {
-  return `${context.publicBaseUrl}/j/${meeting.id}?pwd=${meeting.encryptedPassword}`;
 }
 
 function endOf(meeting: StoredMeeting): number {
@@ -106,14 +103,7 @@ export function renderMeeting(
 
 function renderListItem(context: ZoomApiContext, meeting: StoredMeeting, host: StoredUser): Record<string, unknown> {
   return {
-    uuid: meeting.uuid,
-    id: meeting.id,
-    host_id: meeting.hostId,
-    topic: meeting.topic,
-    type: meeting.type,
-    start_time: formatZoomTime(meeting.startTime),
-    duration: meeting.durationMinutes,
-    timezone: meeting.timezone,
+    ...meetingSummary(meeting),
     agenda: meeting.agenda,
     created_at: formatZoomTime(meeting.createdAt),
     join_url: joinUrl(context, meeting),

@@ -1,5 +1,6 @@
 import { type ZoomApiContext } from './api';
 import { formatZoomTime } from './start-time';
+import { joinUrl, meetingSummary } from './meeting-views';
 import { type MeetingInstance, type ParticipantSegment, type StoredMeeting, type StoredUser } from './store';
 
 /**
@@ -24,10 +25,6 @@ export function apiOperator(context: ZoomApiContext): Operator {
   return owner ? operatorOf(owner) : { email: '', id: '' };
 }
 
-function joinUrl(context: ZoomApiContext, meeting: StoredMeeting): string {
-  return `${context.publicBaseUrl}/j/${meeting.id}?pwd=${meeting.encryptedPassword}`;
-}
-
 export function sendMeetingCreated(context: ZoomApiContext, meeting: StoredMeeting, host: StoredUser): void {
   const operator = apiOperator(context);
   context.webhooks.emit('meeting.created', {
@@ -36,14 +33,7 @@ export function sendMeetingCreated(context: ZoomApiContext, meeting: StoredMeeti
     operator_id: operator.id,
     operation: 'single',
     object: {
-      uuid: meeting.uuid,
-      id: meeting.id,
-      host_id: meeting.hostId,
-      topic: meeting.topic,
-      type: meeting.type,
-      start_time: formatZoomTime(meeting.startTime),
-      duration: meeting.durationMinutes,
-      timezone: meeting.timezone,
+      ...meetingSummary(meeting),
       join_url: joinUrl(context, meeting),
       password: meeting.password,
       pmi: String(host.pmi),
@@ -124,16 +114,7 @@ export function sendMeetingDeleted(context: ZoomApiContext, meeting: StoredMeeti
     operator: operator.email,
     operator_id: operator.id,
     operation: 'single',
-    object: {
-      uuid: meeting.uuid,
-      id: meeting.id,
-      host_id: meeting.hostId,
-      type: meeting.type,
-      topic: meeting.topic,
-      start_time: formatZoomTime(meeting.startTime),
-      duration: meeting.durationMinutes,
-      timezone: meeting.timezone,
-    },
+    object: meetingSummary(meeting),
   });
 }
 
