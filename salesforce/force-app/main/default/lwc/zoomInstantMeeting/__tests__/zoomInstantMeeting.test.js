@@ -1,0 +1,83 @@
+import { createElement } from 'lwc';
+import ZoomInstantMeeting from 'c/zoomInstantMeeting';
+import { CLOSE_ACTION_SCREEN_EVENT_NAME } from 'lightning/actions';
+import startInstantMeeting from '@salesforce/apex/ZoomMeetingController.startInstantMeeting';
+
+jest.mock('@salesforce/apex/ZoomMeetingController.startInstantMeeting', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+
+const CONTACT_ID = '0035g0000Cust01AQA';
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function mount() {
+    const element = createElement('c-zoom-instant-meeting', { is: ZoomInstantMeeting });
+    element.recordId = CONTACT_ID;
+    document.body.appendChild(element);
+    const closed = jest.fn();
+    element.addEventListener(CLOSE_ACTION_SCREEN_EVENT_NAME, closed);
+    return { element, closed };
+}
+
+const click = (element, className) => element.shadowRoot.querySelector(`lightning-button.${className}`).click();
+
+describe('c-zoom-instant-meeting', () => {
+    let openedTab;
+
+    beforeEach(() => {
+        openedTab = { location: { href: '' }, opener: 'the CRM', close: jest.fn() };
+        window.open = jest.fn(() => openedTab);
+    });
+
+    afterEach(() => {
+        while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+        jest.clearAllMocks();
+    });
+
+    it('starts the meeting with the typed topic, opens it and closes the action', async () => {
+        startInstantMeeting.mockResolvedValue({
+            eventId: '00U5g0000AbCdE1EQK',
+            joinUrl: 'https://zoom.example/j/97763643886',
+            startUrl: 'https://zoom.example/s/97763643886?zak=x'
+        });
+        const { element, closed } = mount();
+        const topic = element.shadowRoot.querySelector('lightning-input.subject');
+        topic.value = 'Renewal';
+        topic.dispatchEvent(new CustomEvent('change'));
+
+        click(element, 'start');
+        await flush();
+
+        expect(startInstantMeeting).toHaveBeenCalledWith({ recordId: CONTACT_ID, subject: 'Renewal' });
+        expect(openedTab.location.href).toBe('https://zoom.example/s/97763643886?zak=x');
+        expect(openedTab.opener).toBeNull();
+        expect(closed).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps the action open with the reason when the meeting cannot start', async () => {
+        startInstantMeeting.mockRejectedValue({
+            body: { message: 'Your Salesforce e-mail address has no Zoom account in this Zoom organization.' }
+        });
+        const { element, closed } = mount();
+
+        click(element, 'start');
+        await flush();
+
+        expect(openedTab.close).toHaveBeenCalled();
+        expect(element.shadowRoot.querySelector('.error').textContent).toBe(
+            'Your Salesforce e-mail address has no Zoom account in this Zoom organization.'
+        );
+        expect(closed).not.toHaveBeenCalled();
+        expect(element.shadowRoot.querySelector('lightning-button.start').disabled).toBe(false);
+    });
+
+    it('closes without a meeting on Cancel', () => {
+        const { element, closed } = mount();
+
+        click(element, 'cancel');
+
+        expect(closed).toHaveBeenCalledTimes(1);
+        expect(startInstantMeeting).not.toHaveBeenCalled();
+        expect(window.open).not.toHaveBeenCalled();
+    });
+});

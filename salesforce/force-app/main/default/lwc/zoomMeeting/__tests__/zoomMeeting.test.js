@@ -1,0 +1,145 @@
+import { createElement } from 'lwc';
+import ZoomMeeting from 'c/zoomMeeting';
+import { getRecord, notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
+// The name the platform gives ShowToastEvent (the stub does not export it).
+const SHOW_TOAST_EVENT = 'lightning__showtoast';
+import getStartUrl from '@salesforce/apex/ZoomMeetingController.getStartUrl';
+import syncMeeting from '@salesforce/apex/ZoomMeetingController.syncMeeting';
+import sendEmail from '@salesforce/apex/ZoomMeetingController.sendEmail';
+
+jest.mock('@salesforce/apex/ZoomMeetingController.getStartUrl', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ZoomMeetingController.syncMeeting', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ZoomMeetingController.sendEmail', () => ({ default: jest.fn() }), { virtual: true });
+
+const EVENT_ID = '00U5g0000AbCdE1EQK';
+const SCHEDULED = {
+    id: EVENT_ID,
+    fields: {
+        Zoom_Join_URL__c: { value: 'https://zoom.example/j/85746065432' },
+        Zoom_Meeting_Id__c: { value: '85746065432' },
+        Zoom_Status__c: { value: 'Scheduled' },
+        Zoom_Sync_Error__c: { value: null }
+    }
+};
+const WITHOUT_MEETING = {
+    id: EVENT_ID,
+    fields: {
+        Zoom_Join_URL__c: { value: null },
+        Zoom_Meeting_Id__c: { value: null },
+        Zoom_Status__c: { value: null },
+        Zoom_Sync_Error__c: { value: null }
+    }
+};
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function mount(record) {
+    const element = createElement('c-zoom-meeting', { is: ZoomMeeting });
+    element.recordId = EVENT_ID;
+    document.body.appendChild(element);
+    getRecord.emit(record);
+    return flush().then(() => element);
+}
+
+const button = (element, className) => element.shadowRoot.querySelector(`lightning-button.${className}`);
+const text = (element, selector) => element.shadowRoot.querySelector(selector)?.textContent;
+
+describe('c-zoom-meeting', () => {
+    let openedTab;
+
+    beforeEach(() => {
+        openedTab = { location: { href: '' }, opener: 'the CRM', close: jest.fn() };
+        window.open = jest.fn(() => openedTab);
+    });
+
+    afterEach(() => {
+        while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+        jest.clearAllMocks();
+    });
+
+    it('shows the join URL and the status of the meeting', async () => {
+        const element = await mount(SCHEDULED);
+
+        expect(element.shadowRoot.querySelector('a.join-url').href).toBe('https://zoom.example/j/85746065432');
+        expect(text(element, '.status')).toBe('Status: Scheduled');
+        expect(button(element, 'start').disabled).toBe(false);
+    });
+
+    it('explains how to get a meeting and disables the buttons when there is none', async () => {
+        const element = await mount(WITHOUT_MEETING);
+
+        expect(text(element, '.no-meeting')).toContain('Make it a Zoom Meeting');
+        expect(button(element, 'start').disabled).toBe(true);
+        expect(button(element, 'sync').disabled).toBe(true);
+        expect(button(element, 'send-email').disabled).toBe(true);
+    });
+
+    it('opens the tab at the click and sends it to the fresh start URL, cut off from the CRM window', async () => {
+        getStartUrl.mockResolvedValue('https://zoom.example/s/85746065432?zak=abc');
+        const element = await mount(SCHEDULED);
+
+        button(element, 'start').click();
+        expect(window.open).toHaveBeenCalledWith('', '_blank');
+        await flush();
+
+        expect(getStartUrl).toHaveBeenCalledWith({ eventId: EVENT_ID });
+        expect(openedTab.location.href).toBe('https://zoom.example/s/85746065432?zak=abc');
+        expect(openedTab.opener).toBeNull();
+        expect(element.shadowRoot.querySelector('.error')).toBeNull();
+    });
+
+    it('closes the empty tab and shows the reason when the start URL cannot be had', async () => {
+        getStartUrl.mockRejectedValue({ body: { message: 'This Event has no Zoom meeting' } });
+        const element = await mount(SCHEDULED);
+
+        button(element, 'start').click();
+        await flush();
+
+        expect(openedTab.close).toHaveBeenCalled();
+        expect(text(element, '.error')).toBe('This Event has no Zoom meeting');
+    });
+
+    it('syncs, refreshes the record and says how many fields changed', async () => {
+        syncMeeting.mockResolvedValue({ Zoom_Status__c: 'Ended', Zoom_Participant_Count__c: 3 });
+        const element = await mount(SCHEDULED);
+        const toasts = [];
+        element.addEventListener(SHOW_TOAST_EVENT, (event) => toasts.push(event.detail));
+
+        button(element, 'sync').click();
+        await flush();
+
+        expect(syncMeeting).toHaveBeenCalledWith({ eventId: EVENT_ID });
+        expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: EVENT_ID }]);
+        expect(toasts).toEqual([expect.objectContaining({ message: '2 fields updated from Zoom.' })]);
+    });
+
+    it('sends the typed addresses and lists each recipient with its outcome', async () => {
+        sendEmail.mockResolvedValue([
+            { email: 'ana@cliente.example', outcome: 'sent' },
+            { email: 'nope', outcome: 'invalid', reason: 'Not an e-mail address' }
+        ]);
+        const element = await mount(SCHEDULED);
+        const box = element.shadowRoot.querySelector('lightning-textarea.additional-emails');
+        box.value = 'ana@cliente.example;\nnope, ANA@cliente.example';
+        box.dispatchEvent(new CustomEvent('change'));
+
+        button(element, 'send-email').click();
+        await flush();
+
+        expect(sendEmail).toHaveBeenCalledWith({
+            eventId: EVENT_ID,
+            additionalEmails: ['ana@cliente.example', 'nope']
+        });
+        const lines = [...element.shadowRoot.querySelectorAll('.recipients li')].map((li) => li.textContent.trim());
+        expect(lines).toEqual(['ana@cliente.example: Sent', 'nope: Not an e-mail address']);
+    });
+
+    it('shows the sync error the integration wrote on the Event', async () => {
+        const element = await mount({
+            ...SCHEDULED,
+            fields: { ...SCHEDULED.fields, Zoom_Sync_Error__c: { value: 'Zoom 1001: user does not exist' } }
+        });
+
+        expect(text(element, '.sync-error')).toBe('Zoom 1001: user does not exist');
+    });
+});

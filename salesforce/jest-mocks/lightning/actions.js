@@ -1,0 +1,8 @@
+// Test stand-in for lightning/actions: the event a screen quick action dispatches to close itself.
+export const CLOSE_ACTION_SCREEN_EVENT_NAME = 'lightning__actionsclosescreen';
+
+export class CloseActionScreenEvent extends CustomEvent {
+    constructor() {
+        super(CLOSE_ACTION_SCREEN_EVENT_NAME, { bubbles: false, composed: false });
+    }
+}

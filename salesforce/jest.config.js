@@ -1,0 +1,12 @@
+// LWC unit tests (sfdx-lwc-jest brings its own jest, separate from the backend's).
+const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
+
+module.exports = {
+    ...jestConfig,
+    moduleNameMapper: {
+        // sfdx-lwc-jest has no stub for lightning/actions.
+        '^lightning/actions$': '<rootDir>/jest-mocks/lightning/actions'
+    },
+    modulePathIgnorePatterns: ['<rootDir>/.localdevserver'],
+    testPathIgnorePatterns: ['<rootDir>/node_modules/']
+};

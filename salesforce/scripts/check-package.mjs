@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+/**
+ * Offline checks of the DX package, run by `npm test` (no org needed):
+ *   1. metadata: every file under force-app resolves to a metadata component, and the whole package converts to
+ *      a deployable metadata-format package (package.xml) with @salesforce/source-deploy-retrieve;
+ *   2. apex: every class and trigger parses (@apexdevtools/apex-parser), and every class and trigger that is not a
+ *      test is named by at least one @IsTest class (a cheap guard for the 75 % coverage gate);
+ *   3. references: what one component names in another exists (fields in permission sets, layouts, report
+ *      types and reports; report columns in their report type; classes, components and triggers by name);
+ *   4. analyzer: Salesforce Code Analyzer with its PMD engine (Java) reports no Critical or High violation.
+ * Prints a JSON summary; exits 1 on the first failed section.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
+import { CodeAnalyzer, CodeAnalyzerConfig, SeverityLevel } from '@salesforce/code-analyzer-core';
+import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE = join(ROOT, 'force-app');
+const sections = process.argv.slice(2);
+const wanted = (name) => sections.length === 0 || sections.includes(name);
+
+/** Metadata types the product needs; a missing one means a part of the package got lost. */
+const REQUIRED_TYPES = [
+  'ApexClass',
+  'ApexTrigger',
+  'CustomField',
+  'CustomObject',
+  'CustomTab',
+  'ExternalCredential',
+  'Layout',
+  'LightningComponentBundle',
+  'ListView',
+  'NamedCredential',
+  'PermissionSet',
+  'PlatformEventSubscriberConfig',
+  'QuickAction',
+  'Report',
+  'ReportType',
+  'StaticResource',
+];
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+async function checkMetadata() {
+  const components = ComponentSet.fromSource(SOURCE);
+  const sourceFiles = walk(SOURCE).filter((f) => !f.endsWith('.eslintrc.json') && !f.includes('__tests__'));
+  const claimed = new Set();
+  for (const component of components.getSourceComponents()) {
+    for (const file of [component.xml, ...component.walkContent()].filter(Boolean)) claimed.add(file);
+    for (const child of component.getChildren()) if (child.xml) claimed.add(child.xml);
+  }
+  const unresolved = sourceFiles.filter((f) => !claimed.has(f)).map((f) => relative(ROOT, f));
+  if (unresolved.length) throw new Error(`files that resolve to no metadata component: ${unresolved.join(', ')}`);
+
+  const output = mkdtempSync(join(tmpdir(), 'zoom-mdapi-'));
+  try {
+    await new MetadataConverter().convert(components, 'metadata', {
+      type: 'directory',
+      outputDirectory: output,
+      genUniqueDir: false,
+    });
+    const manifest = readFileSync(join(output, 'package.xml'), 'utf8');
+    const types = [...manifest.matchAll(/<name>([^<]+)<\/name>/g)].map((m) => m[1]);
+    const missing = REQUIRED_TYPES.filter((t) => !types.includes(t));
+    if (missing.length) throw new Error(`package.xml lacks ${missing.join(', ')}`);
+    const counts = {};
+    for (const component of components) counts[component.type.name] = (counts[component.type.name] ?? 0) + 1;
+    return { components: components.size, files: sourceFiles.length, types: counts };
+  } finally {
+    rmSync(output, { recursive: true, force: true });
+  }
+}
+
+class CollectingListener extends ApexErrorListener {
+  errors = [];
+  apexSyntaxError(line, column, message) {
+    this.errors.push(`${line}:${column} ${message}`);
+  }
+}
+
+function checkApex() {
+  const sources = walk(SOURCE).filter((f) => f.endsWith('.cls') || f.endsWith('.trigger'));
+  const problems = [];
+  const tests = [];
+  const units = [];
+  for (const file of sources) {
+    const source = readFileSync(file, 'utf8');
+    const listener = new CollectingListener();
+    const { parser } = ApexParserFactory.createLexerAndParser(source, listener);
+    if (file.endsWith('.trigger')) parser.triggerUnit();
+    else parser.compilationUnit();
+    for (const error of listener.errors) problems.push(`${relative(ROOT, file)}:${error}`);
+    const name = basename(file).replace(/\.(cls|trigger)$/, '');
+    if (/@IsTest\b/i.test(source)) tests.push(source);
+    else units.push({ name, trigger: file.endsWith('.trigger') });
+  }
+  if (problems.length) throw new Error(`Apex syntax errors:\n${problems.join('\n')}`);
+  // A trigger is exercised by DML on its object; a class must be named by a test.
+  const untested = units
+    .filter((u) => !u.trigger)
+    .filter((u) => !tests.some((test) => new RegExp(`\\b${u.name}\\b`).test(test)))
+    .map((u) => u.name);
+  if (untested.length) throw new Error(`Apex classes no test names: ${untested.join(', ')}`);
+  return { files: sources.length, testClasses: tests.length };
+}
+
+const read = (path) => readFileSync(join(SOURCE, 'main/default', path), 'utf8');
+const list = (dir, suffix) =>
+  readdirSync(join(SOURCE, 'main/default', dir))
+    .filter((f) => f.endsWith(suffix))
+    .map((f) => f.slice(0, -suffix.length));
+const tags = (xml, tag) => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]);
+
+/** Standard Event fields and relationships the package's layout and report type name. */
+const STANDARD_EVENT_FIELDS = new Set(
+  'Subject Location StartDateTime EndDateTime IsAllDayEvent ShowAs OwnerId WhoId WhatId Type Description CreatedById LastModifiedById DurationInMinutes Owner Account Who What'.split(
+    ' ',
+  ),
+);
+
+function checkReferences() {
+  const eventFields = new Set([...STANDARD_EVENT_FIELDS, ...list('objects/Activity/fields', '.field-meta.xml')]);
+  const objectFields = (object) => new Set(list(`objects/${object}/fields`, '.field-meta.xml'));
+  const problems = [];
+  const expectField = (where, qualified) => {
+    const [object, field] = qualified.split('.');
+    const known = object === 'Event' ? eventFields : objectFields(object);
+    if (!known.has(field)) problems.push(`${where}: unknown field ${qualified}`);
+  };
+  const classes = new Set(list('classes', '.cls'));
+  const components = new Set(readdirSync(join(SOURCE, 'main/default/lwc')));
+  const triggers = new Set(list('triggers', '.trigger'));
+
+  for (const name of list('permissionsets', '.permissionset-meta.xml')) {
+    const xml = read(`permissionsets/${name}.permissionset-meta.xml`);
+    for (const field of tags(xml, 'field')) expectField(`permission set ${name}`, field);
+    for (const apexClass of tags(xml, 'apexClass'))
+      if (!classes.has(apexClass)) problems.push(`permission set ${name}: unknown class ${apexClass}`);
+  }
+  for (const name of list('layouts', '.layout-meta.xml')) {
+    const object = name.split('-')[0];
+    for (const field of tags(read(`layouts/${name}.layout-meta.xml`), 'field'))
+      expectField(`layout ${name}`, `${object}.${field}`);
+  }
+  const reportTypeColumns = {};
+  for (const name of list('reportTypes', '.reportType-meta.xml')) {
+    const xml = read(`reportTypes/${name}.reportType-meta.xml`);
+    const base = tags(xml, 'baseObject')[0];
+    reportTypeColumns[`${name}__c`] = new Set(tags(xml, 'field').map((f) => `${base}$${f}`));
+    for (const field of tags(xml, 'field')) expectField(`report type ${name}`, `${base}.${field}`);
+  }
+  for (const folder of readdirSync(join(SOURCE, 'main/default/reports')).filter((f) => !f.endsWith('.xml'))) {
+    for (const name of list(`reports/${folder}`, '.report-meta.xml')) {
+      const xml = read(`reports/${folder}/${name}.report-meta.xml`);
+      const columns = reportTypeColumns[tags(xml, 'reportType')[0]];
+      if (!columns) {
+        problems.push(`report ${name}: unknown report type ${tags(xml, 'reportType')[0]}`);
+        continue;
+      }
+      for (const column of [...tags(xml, 'field'), ...tags(xml, 'column'), ...tags(xml, 'dateColumn')])
+        if (!columns.has(column)) problems.push(`report ${name}: ${column} is not a column of its report type`);
+    }
+  }
+  for (const name of list('quickActions', '.quickAction-meta.xml')) {
+    for (const component of tags(read(`quickActions/${name}.quickAction-meta.xml`), 'lightningWebComponent'))
+      if (!components.has(component)) problems.push(`quick action ${name}: unknown component ${component}`);
+  }
+  for (const name of list('platformEventSubscriberConfigs', '.platformEventSubscriberConfig-meta.xml')) {
+    const xml = read(`platformEventSubscriberConfigs/${name}.platformEventSubscriberConfig-meta.xml`);
+    for (const trigger of tags(xml, 'platformEventConsumer'))
+      if (!triggers.has(trigger)) problems.push(`subscriber config ${name}: unknown trigger ${trigger}`);
+  }
+  if (problems.length) throw new Error(`broken references:\n${problems.join('\n')}`);
+  return { checked: 'permission sets, layouts, report types, reports, quick actions, subscriber configs' };
+}
+
+async function analyze() {
+  const analyzer = new CodeAnalyzer(CodeAnalyzerConfig.withDefaults());
+  await analyzer.addEnginePlugin(pmdEngine.createEnginePlugin());
+  const workspace = await analyzer.createWorkspace([SOURCE]);
+  const rules = await analyzer.selectRules(['pmd:Recommended'], { workspace });
+  const results = await analyzer.run(rules, { workspace });
+  const violations = results.getViolations().map((v) => ({
+    rule: v.getRule().getName(),
+    severity: v.getRule().getSeverityLevel(),
+    file: relative(ROOT, v.getPrimaryLocation().getFile() ?? ''),
+    line: v.getPrimaryLocation().getStartLine(),
+    message: v.getMessage(),
+  }));
+  const bySeverity = {};
+  for (const v of violations) bySeverity[SeverityLevel[v.severity]] = (bySeverity[SeverityLevel[v.severity]] ?? 0) + 1;
+  const blocking = violations.filter((v) => v.severity <= SeverityLevel.High);
+  if (blocking.length) {
+    throw new Error(
+      `Code Analyzer found ${blocking.length} Critical/High violations:\n` +
+        blocking.map((v) => `${v.file}:${v.line} ${v.rule} (${SeverityLevel[v.severity]}): ${v.message}`).join('\n'),
+    );
+  }
+  // Moderate ones are listed to be read; Low ones (mostly ApexDoc) are only counted.
+  const moderate = violations
+    .filter((v) => v.severity === SeverityLevel.Moderate)
+    .map((v) => `${v.file}:${v.line} ${v.rule}: ${v.message}`);
+  return { rules: rules.getCount(), violations: violations.length, bySeverity, moderate };
+}
+
+const summary = {};
+try {
+  if (wanted('metadata')) summary.metadata = await checkMetadata();
+  if (wanted('apex')) summary.apex = checkApex();
+  if (wanted('references')) summary.references = checkReferences();
+  if (wanted('analyzer')) summary.analyzer = await analyze();
+  console.log(JSON.stringify(summary, null, 2));
+} catch (error) {
+  console.log(JSON.stringify(summary, null, 2));
+  console.error(`check-package: ${error.message}`);
+  process.exit(1);
+}
