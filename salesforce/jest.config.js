@@ -4,8 +4,9 @@ const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
 module.exports = {
     ...jestConfig,
     moduleNameMapper: {
-        // sfdx-lwc-jest has no stub for lightning/actions.
-        '^lightning/actions$': '<rootDir>/jest-mocks/lightning/actions'
+        // sfdx-lwc-jest has no stub for lightning/actions, and its navigation stub forgets the page asked for.
+        '^lightning/actions$': '<rootDir>/jest-mocks/lightning/actions',
+        '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation'
     },
     modulePathIgnorePatterns: ['<rootDir>/.localdevserver'],
     testPathIgnorePatterns: ['<rootDir>/node_modules/']

@@ -128,12 +128,23 @@ const STANDARD_EVENT_FIELDS = new Set(
   ),
 );
 
+/** Fields every custom object has. */
+const SYSTEM_FIELDS = new Set([
+  'Name',
+  'OwnerId',
+  'CreatedById',
+  'CreatedDate',
+  'LastModifiedById',
+  'LastModifiedDate',
+]);
+
 function checkReferences() {
   const eventFields = new Set([...STANDARD_EVENT_FIELDS, ...list('objects/Activity/fields', '.field-meta.xml')]);
   const objectFields = (object) => new Set(list(`objects/${object}/fields`, '.field-meta.xml'));
   const problems = [];
   const expectField = (where, qualified) => {
     const [object, field] = qualified.split('.');
+    if (object !== 'Event' && SYSTEM_FIELDS.has(field)) return;
     const known = object === 'Event' ? eventFields : objectFields(object);
     if (!known.has(field)) problems.push(`${where}: unknown field ${qualified}`);
   };
@@ -147,10 +158,13 @@ function checkReferences() {
     for (const apexClass of tags(xml, 'apexClass'))
       if (!classes.has(apexClass)) problems.push(`permission set ${name}: unknown class ${apexClass}`);
   }
+  const quickActions = new Set(list('quickActions', '.quickAction-meta.xml'));
   for (const name of list('layouts', '.layout-meta.xml')) {
     const object = name.split('-')[0];
-    for (const field of tags(read(`layouts/${name}.layout-meta.xml`), 'field'))
-      expectField(`layout ${name}`, `${object}.${field}`);
+    const xml = read(`layouts/${name}.layout-meta.xml`);
+    for (const field of tags(xml, 'field')) expectField(`layout ${name}`, `${object}.${field}`);
+    for (const action of tags(xml, 'actionName').filter((a) => a.includes('.')))
+      if (!quickActions.has(action)) problems.push(`layout ${name}: unknown quick action ${action}`);
   }
   const reportTypeColumns = {};
   for (const name of list('reportTypes', '.reportType-meta.xml')) {
