@@ -3,8 +3,7 @@
  * the answer with the start URL (update-with-start on the real dev server, emulated Zoom and Salesforce).
  * Each click is a different user and record pair, so each makes a new meeting. Prints JSON.
  */
-import axios from 'axios';
-import { calloutHeaders } from '../domain/callout-signature';
+import { pressButton } from '../emulators/salesforce/button-requests';
 import { DEMO_CREDENTIALS, DEMO_USERS } from '../emulators/demo-org';
 import { percentile, runBenchmark, summarize } from './stats';
 
@@ -24,12 +23,15 @@ runBenchmark({ zoomEmulator: { rateLimits: false } }, async (stack) => {
   )) as unknown as { id: string }[];
 
   const click = async (i: number) => {
-    const raw = JSON.stringify({ recordId: contacts[i].id, userId: hosts[i % hosts.length].salesforceId });
+    const body = { recordId: contacts[i].id, userId: hosts[i % hosts.length].salesforceId };
     const started = performance.now();
-    const answer = await axios.post(`${stack.apiUrl}/v1/salesforce/instant-meetings`, raw, {
-      headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, raw),
-      transformRequest: [(data: string) => data],
-    });
+    const answer = await pressButton(
+      stack.apiUrl,
+      DEMO_CREDENTIALS.calloutSecret,
+      'POST',
+      '/v1/salesforce/instant-meetings',
+      body,
+    );
     if (!answer.data.startUrl) throw new Error('no start URL');
     return performance.now() - started;
   };

@@ -20,8 +20,14 @@ export function describeFailure(error: unknown): { errorName: string; grpcCode?:
  * A `preHandler` that admits only requests signed by the org (`X-Timestamp`, `X-Signature`, see
  * `domain/callout-signature.ts`) and answers 401 to the rest. The signature covers the raw body, which the app's
  * `application/json` parser keeps as a Buffer; a request without a body (a GET) is signed over the empty string.
+ * With `requireRequestLine`, only v2 signatures (over the method and path too) are admitted: for routes whose
+ * target is in the path, such as an Event's buttons.
  */
-export function requireCalloutSignature(secret: string, now: () => number) {
+export function requireCalloutSignature(
+  secret: string,
+  now: () => number,
+  options: { requireRequestLine?: boolean } = {},
+) {
   return async function checkCalloutSignature(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -35,6 +41,7 @@ export function requireCalloutSignature(secret: string, now: () => number) {
       },
       rawBody,
       now(),
+      { line: { method: request.method, path: request.url }, requireRequestLine: options.requireRequestLine },
     );
     if (signature.ok) return;
     request.log.warn({ reason: signature.reason }, 'callout signature rejected');

@@ -105,6 +105,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const temporalTimeoutMs = deps.temporalTimeoutMs ?? DEFAULT_TEMPORAL_TIMEOUT_MS;
   const openApiSpec = readFileSync(join(__dirname, 'openapi.yaml'), 'utf8');
   const requireSignature = requireCalloutSignature(calloutSecret, now);
+  const requireRouteSignature = requireCalloutSignature(calloutSecret, now, { requireRequestLine: true });
 
   // Fastify's own request lines would log URLs and headers; the onResponse hook writes one line without PII.
   const common = { bodyLimit: MAX_BODY_BYTES, logController: new LogController({ disableRequestLogging: true }) };
@@ -217,7 +218,13 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
 
   if (deps.zoomWebhooks?.secretToken) registerZoomWebhooks(app, { now, ...deps.zoomWebhooks });
   if (hasEventMethods(temporal)) {
-    registerEventRoutes(app, { temporal, taskQueue, requireSignature, zoom: deps.zoom, budgetMs: deps.eventBudgetMs });
+    registerEventRoutes(app, {
+      temporal,
+      taskQueue,
+      requireSignature: requireRouteSignature,
+      zoom: deps.zoom,
+      budgetMs: deps.eventBudgetMs,
+    });
   }
   const { executeUpdateWithStart } = temporal.workflow;
   if (executeUpdateWithStart) {

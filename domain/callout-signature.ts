@@ -1,34 +1,76 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Signature of the org's callouts: `X-Timestamp` (unix seconds) and
- * `X-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + rawBody)>`.
+ * Signatures of the org's requests: `X-Timestamp` (unix seconds) and `X-Signature`, in one of two schemes:
+ *
+ * - `v1=<hex HMAC-SHA256(secret, timestamp + "." + rawBody)>`: the body alone. Enough where the body names its
+ *   target (the trigger callout, an instant meeting).
+ * - `v2=<hex HMAC-SHA256(secret, timestamp + "." + METHOD + "." + path + "." + rawBody)>`: also binds the method
+ *   and the path (with its query) as sent, so a captured button request for one Event cannot be replayed against
+ *   another. The Event routes accept only v2.
  */
 export const CALLOUT_TIMESTAMP_HEADER = 'x-timestamp';
 export const CALLOUT_SIGNATURE_HEADER = 'x-signature';
 export const CALLOUT_MAX_SKEW_SECONDS = 300;
 
-export function signCallout(secret: string, timestamp: string, rawBody: Buffer | string): string {
-  return 'v1=' + createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
+/** The request line a v2 signature covers. */
+export interface SignedRequestLine {
+  method: string;
+  /** Path and query as sent, e.g. `/v1/events/00U…/start-url`. */
+  path: string;
 }
 
-/** Headers for a signed callout; used by the Salesforce emulator (playing the org) and by tests. */
-export function calloutHeaders(secret: string, rawBody: string, nowMs = Date.now()): Record<string, string> {
+const hmacHex = (secret: string, prefix: string, rawBody: Buffer | string) =>
+  createHmac('sha256', secret).update(prefix).update(rawBody).digest('hex');
+
+export function signCallout(secret: string, timestamp: string, rawBody: Buffer | string): string {
+  return 'v1=' + hmacHex(secret, `${timestamp}.`, rawBody);
+}
+
+export function signRequest(
+  secret: string,
+  timestamp: string,
+  line: SignedRequestLine,
+  rawBody: Buffer | string,
+): string {
+  return 'v2=' + hmacHex(secret, `${timestamp}.${line.method.toUpperCase()}.${line.path}.`, rawBody);
+}
+
+/**
+ * Headers for a signed request; v2 when the request line is given. Used by the Salesforce emulator (playing the
+ * org), the demo scripts and tests.
+ */
+export function calloutHeaders(
+  secret: string,
+  rawBody: string,
+  nowMs = Date.now(),
+  line?: SignedRequestLine,
+): Record<string, string> {
   const timestamp = String(Math.floor(nowMs / 1000));
   return {
     'content-type': 'application/json',
     [CALLOUT_TIMESTAMP_HEADER]: timestamp,
-    [CALLOUT_SIGNATURE_HEADER]: signCallout(secret, timestamp, rawBody),
+    [CALLOUT_SIGNATURE_HEADER]: line
+      ? signRequest(secret, timestamp, line, rawBody)
+      : signCallout(secret, timestamp, rawBody),
   };
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+
+export interface VerifyOptions {
+  /** The request as received; needed to check a v2 signature. */
+  line?: SignedRequestLine;
+  /** Refuse v1: the route's target is in its path, not its body. */
+  requireRequestLine?: boolean;
+}
 
 export function verifyCallout(
   secret: string,
   headers: { timestamp?: string; signature?: string },
   rawBody: Buffer | string,
   nowMs = Date.now(),
+  options: VerifyOptions = {},
 ): SignatureCheck {
   const { timestamp, signature } = headers;
   if (!timestamp || !signature) return { ok: false, reason: 'Missing X-Timestamp or X-Signature header' };
@@ -36,7 +78,16 @@ export function verifyCallout(
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > CALLOUT_MAX_SKEW_SECONDS) {
     return { ok: false, reason: `X-Timestamp is more than ${CALLOUT_MAX_SKEW_SECONDS} s away from now` };
   }
-  const expected = Buffer.from(signCallout(secret, timestamp, rawBody));
+  const isV2 = signature.startsWith('v2=');
+  if (!isV2 && options.requireRequestLine) {
+    return { ok: false, reason: 'This route needs a v2 signature, which also covers the method and the path' };
+  }
+  if (isV2 && !options.line) return { ok: false, reason: 'Signature does not match' };
+  const expected = Buffer.from(
+    isV2 && options.line
+      ? signRequest(secret, timestamp, options.line, rawBody)
+      : signCallout(secret, timestamp, rawBody),
+  );
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     return { ok: false, reason: 'Signature does not match' };

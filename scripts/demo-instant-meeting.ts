@@ -6,19 +6,9 @@
  *
  * Uses the demo callout secret, which only the embedded stack accepts.
  */
-import axios from 'axios';
 import { readEnv } from '../common/config';
-import { calloutHeaders } from '../domain/callout-signature';
 import { DEMO_CONTACTS, DEMO_CREDENTIALS, DEMO_USERS } from '../emulators/demo-org';
-
-async function signedPost(url: string, body: object, secret: string) {
-  const raw = JSON.stringify(body);
-  return axios.post(url, raw, {
-    headers: calloutHeaders(secret, raw),
-    transformRequest: [(data: string) => data],
-    validateStatus: () => true,
-  });
-}
+import { pressButton } from '../emulators/salesforce/button-requests';
 
 async function main(): Promise<void> {
   const env = readEnv();
@@ -27,11 +17,10 @@ async function main(): Promise<void> {
   const [contact] = DEMO_CONTACTS;
   const [host] = DEMO_USERS;
 
-  const click = await signedPost(
-    `${api}/v1/salesforce/instant-meetings`,
-    { recordId: contact.Id, userId: host.salesforceId },
-    secret,
-  );
+  const click = await pressButton(api, secret, 'POST', '/v1/salesforce/instant-meetings', {
+    recordId: contact.Id,
+    userId: host.salesforceId,
+  });
   if (click.status !== 200)
     throw new Error(`Start Zoom Meeting answered ${click.status}: ${JSON.stringify(click.data)}`);
   const { eventId, zoomMeetingId, joinUrl, startUrl } = click.data as Record<string, string>;
@@ -39,11 +28,9 @@ async function main(): Promise<void> {
   console.log(`  join URL: ${joinUrl}`);
   console.log(`  start URL received (${startUrl.length} characters; the button opens it, nothing stores it)`);
 
-  const email = await signedPost(
-    `${api}/v1/events/${eventId}/email`,
-    { additionalEmails: ['guest@partner.example'] },
-    secret,
-  );
+  const email = await pressButton(api, secret, 'POST', `/v1/events/${eventId}/email`, {
+    additionalEmails: ['guest@partner.example'],
+  });
   console.log(`Send Email answered ${email.status}:`, JSON.stringify(email.data.recipients ?? email.data));
   console.log(`Read the mail at http://127.0.0.1:${env.MAIL_SINK_WEB_PORT || 8025}`);
 }

@@ -5,7 +5,7 @@
  */
 import axios from 'axios';
 import { type Connection } from 'jsforce';
-import { calloutHeaders } from '../../domain/callout-signature';
+import { pressButton } from '../../emulators/salesforce/button-requests';
 import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_USERS } from '../../emulators/demo-org';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
 import { eventually, startTestStack, waitForEvent, type TestStack } from '../helpers/stack';
@@ -33,14 +33,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function click(body: object, secret = DEMO_CREDENTIALS.calloutSecret) {
-  const raw = JSON.stringify(body);
-  return axios.post(`${stack.apiUrl}/v1/salesforce/instant-meetings`, raw, {
-    headers: calloutHeaders(secret, raw),
-    transformRequest: [(data: string) => data],
-    validateStatus: () => true,
-  });
-}
+const click = (body: object, secret = DEMO_CREDENTIALS.calloutSecret) =>
+  pressButton(stack.apiUrl, secret, 'POST', '/v1/salesforce/instant-meetings', body);
 
 function zoomCreates(): number {
   return stack.zoom.admin.requests.filter((r) => r.method === 'POST' && /\/v2\/users\/[^/]+\/meetings$/.test(r.path))

@@ -7,6 +7,7 @@ import axios from 'axios';
 import ICAL from 'ical.js';
 import { type Connection } from 'jsforce';
 import { calloutHeaders } from '../../domain/callout-signature';
+import { pressButton } from '../../emulators/salesforce/button-requests';
 import { zoomWebhookHeaders } from '../../domain/zoom-webhooks';
 import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_USERS } from '../../emulators/demo-org';
 import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
@@ -82,20 +83,10 @@ async function scheduledMeeting(
 const simulate = (meetingId: string, action: string, body: unknown = {}) =>
   axios.post(`${stack.zoomUrl}/_emulator/meetings/${meetingId}/${action}`, body);
 
-/** The Salesforce buttons' requests: signed like the callouts, over an empty body. */
-function signedGet(path: string) {
-  return axios.get(`${stack.apiUrl}${path}`, {
-    headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, ''),
-    validateStatus: () => true,
-  });
-}
-function signedPost(path: string, body = '{}') {
-  return axios.post(`${stack.apiUrl}${path}`, body, {
-    headers: calloutHeaders(DEMO_CREDENTIALS.calloutSecret, body),
-    transformRequest: [(data: string) => data],
-    validateStatus: () => true,
-  });
-}
+/** The Salesforce buttons' requests, signed as the org's Apex signs them. */
+const signedGet = (path: string) => pressButton(stack.apiUrl, DEMO_CREDENTIALS.calloutSecret, 'GET', path);
+const signedPost = (path: string, body: unknown = {}) =>
+  pressButton(stack.apiUrl, DEMO_CREDENTIALS.calloutSecret, 'POST', path, body);
 
 test('a meeting held in Zoom ends up on the Event: status, times, people, success and recording', async () => {
   const { eventId, meetingId } = await scheduledMeeting('Lifecycle: pilot review');
@@ -255,7 +246,11 @@ describe('"Send Email" button', () => {
       Zoom_Additional_Emails__c: 'extra@partner.example; MARIE.CURIE@acme.example',
     });
     const body = JSON.stringify({ additionalEmails: ['new@partner.example', 'not-an-address', 'NEW@partner.example'] });
-    const headers = calloutHeaders(DEMO_CREDENTIALS.calloutSecret, body);
+    // Signed once: a retried request is the same bytes.
+    const headers = calloutHeaders(DEMO_CREDENTIALS.calloutSecret, body, Date.now(), {
+      method: 'POST',
+      path: `/v1/events/${eventId}/email`,
+    });
     const send = () =>
       axios.post(`${stack.apiUrl}/v1/events/${eventId}/email`, body, {
         headers,
@@ -316,7 +311,7 @@ describe('"Send Email" button', () => {
       20_000,
       'the reschedule',
     );
-    const again = await signedPost(`/v1/events/${eventId}/email`, JSON.stringify({ additionalEmails: [] }));
+    const again = await signedPost(`/v1/events/${eventId}/email`, { additionalEmails: [] });
     expect(again.status).toBe(200);
     const rescheduled = await stack.mail.waitForMessage(
       (m) =>
@@ -329,7 +324,7 @@ describe('"Send Email" button', () => {
 
     await sf.sobject('Event').update({ Id: eventId, Make_Zoom_Meeting__c: false });
     await waitForEvent(eventId, (e) => e.Zoom_Status__c === 'Cancelled', 'cancelled');
-    const cancel = await signedPost(`/v1/events/${eventId}/email`, JSON.stringify({ additionalEmails: [] }));
+    const cancel = await signedPost(`/v1/events/${eventId}/email`, { additionalEmails: [] });
     expect(cancel.status).toBe(200);
     const cancellation = await stack.mail.waitForMessage(
       (m) => m.subject === `Cancelled: ${subject}` && m.to[0].address === CONTACT.email,

@@ -99,11 +99,12 @@ describe('POST /v1/events/{eventId}/email', () => {
   });
 
   function sendEmail(payload: string, options: { id?: string; signedAtMs?: number } = {}) {
+    const url = `/v1/events/${options.id ?? EVENT_ID}/email`;
     return app.inject({
       method: 'POST',
-      url: `/v1/events/${options.id ?? EVENT_ID}/email`,
+      url,
       ...(payload ? { payload } : {}),
-      headers: calloutHeaders(SECRET, payload, options.signedAtMs ?? NOW_MS),
+      headers: calloutHeaders(SECRET, payload, options.signedAtMs ?? NOW_MS, { method: 'POST', path: url }),
     });
   }
 
@@ -260,7 +261,10 @@ describe('POST /v1/events/{eventId}/email', () => {
       method: 'POST',
       url: `/v1/events/${EVENT_ID}/email`,
       payload,
-      headers: calloutHeaders('not-the-shared-secret-at-all!!!!', payload, NOW_MS),
+      headers: calloutHeaders('not-the-shared-secret-at-all!!!!', payload, NOW_MS, {
+        method: 'POST',
+        path: `/v1/events/${EVENT_ID}/email`,
+      }),
     });
     expect(unsigned.statusCode).toBe(401);
     expect(forged.statusCode).toBe(401);

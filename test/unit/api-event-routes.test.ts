@@ -36,6 +36,7 @@ const NOW_MS = 1_795_716_000_000;
 const TASK_QUEUE = 'test-queue';
 const EVENT_ID = '00U5g00000XyZabEAF';
 const EVENT_ID_15 = '00U5g00000XyZab';
+const OTHER_EVENT_ID = '00U5g00000XyZacEAF';
 const WORKFLOW_ID = `meeting-${EVENT_ID}`;
 const SYNC_WORKFLOW_ID = `meeting-sync-${EVENT_ID}`;
 const RUN_ID = 'run-0001';
@@ -187,7 +188,7 @@ describe('Event routes', () => {
       method,
       url,
       ...(payload ? { payload } : {}),
-      headers: calloutHeaders(SECRET, payload, NOW_MS),
+      headers: calloutHeaders(SECRET, payload, NOW_MS, { method, path: url }),
     });
   }
 
@@ -213,23 +214,52 @@ describe('Event routes', () => {
 
     it.each(routes)('%s %s answers 401 to a wrong signature', async (method, url) => {
       running();
-      const forged = calloutHeaders('not-the-shared-secret-at-all!!!!', '', NOW_MS);
+      const forged = calloutHeaders('not-the-shared-secret-at-all!!!!', '', NOW_MS, { method, path: url });
       const response = await app.inject({ method, url, headers: forged });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error: 'Signature does not match' });
       expect(t.describe).not.toHaveBeenCalled();
     });
 
+    it.each(routes)('%s %s refuses a v1 signature, which does not cover the path', async (method, url) => {
+      running();
+      const bodyOnly = calloutHeaders(SECRET, '', NOW_MS);
+      const response = await app.inject({ method, url, headers: bodyOnly });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({
+        error: 'This route needs a v2 signature, which also covers the method and the path',
+      });
+      expect(t.describe).not.toHaveBeenCalled();
+    });
+
+    it('refuses a button request replayed against another Event or another button', async () => {
+      running();
+      const captured = calloutHeaders(SECRET, '', NOW_MS, { method: 'GET', path: `/v1/events/${EVENT_ID}/start-url` });
+      const otherEvent = `/v1/events/${OTHER_EVENT_ID}/start-url`;
+      for (const [method, url] of [
+        ['GET', otherEvent],
+        ['GET', `/v1/events/${EVENT_ID}`],
+        ['POST', `/v1/events/${EVENT_ID}/sync`],
+      ] as const) {
+        const response = await app.inject({ method, url, headers: captured });
+        expect(response.statusCode).toBe(401);
+      }
+      expect(getMeeting).not.toHaveBeenCalled();
+      expect(
+        (await app.inject({ method: 'GET', url: `/v1/events/${EVENT_ID}/start-url`, headers: captured })).statusCode,
+      ).toBe(200);
+    });
+
     it('signs a GET over the empty body: a signature over anything else is refused', async () => {
       running();
-      const overBody = calloutHeaders(SECRET, '{}', NOW_MS);
+      const overBody = calloutHeaders(SECRET, '{}', NOW_MS, { method: 'GET', path: `/v1/events/${EVENT_ID}` });
       const response = await app.inject({ method: 'GET', url: `/v1/events/${EVENT_ID}`, headers: overBody });
       expect(response.statusCode).toBe(401);
     });
 
     it('answers 401 to a stale timestamp', async () => {
       running();
-      const stale = calloutHeaders(SECRET, '', NOW_MS - 301_000);
+      const stale = calloutHeaders(SECRET, '', NOW_MS - 301_000, { method: 'GET', path: `/v1/events/${EVENT_ID}` });
       const response = await app.inject({ method: 'GET', url: `/v1/events/${EVENT_ID}`, headers: stale });
       expect(response.statusCode).toBe(401);
     });

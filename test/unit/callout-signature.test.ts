@@ -4,6 +4,7 @@ import {
   CALLOUT_TIMESTAMP_HEADER,
   calloutHeaders,
   signCallout,
+  signRequest,
   verifyCallout,
 } from '../../domain/callout-signature';
 
@@ -97,5 +98,45 @@ describe('callout signature', () => {
     expect(verifyCallout(SECRET, signedAt(NOW_S + 301), BODY, NOW_MS)).toEqual(stale);
     // A fraction of a second past the boundary already counts.
     expect(verifyCallout(SECRET, signedAt(NOW_S - 300), BODY, NOW_MS + 1)).toEqual(stale);
+  });
+
+  describe('v2, over the method and the path too', () => {
+    const line = { method: 'GET', path: '/v1/events/00U5g00000XyZabEAF/start-url' };
+    const v2 = (at = line) => ({ timestamp: String(NOW_S), signature: signRequest(SECRET, String(NOW_S), at, '') });
+
+    it('has the documented form: v2= and the hex HMAC-SHA256 of "timestamp.METHOD.path.body"', () => {
+      expect(signRequest(SECRET, '1', line, '')).toMatch(/^v2=[0-9a-f]{64}$/);
+      expect(signRequest(SECRET, '1', { ...line, method: 'get' }, '')).toBe(signRequest(SECRET, '1', line, ''));
+    });
+
+    it('verifies on the route it was made for', () => {
+      expect(verifyCallout(SECRET, v2(), '', NOW_MS, { line, requireRequestLine: true })).toEqual({ ok: true });
+    });
+
+    it.each([
+      ['another Event', { ...line, path: '/v1/events/00U5g00000XyZacEAF/start-url' }],
+      ['another button', { ...line, path: '/v1/events/00U5g00000XyZabEAF' }],
+      ['another method', { ...line, method: 'POST' }],
+      ['an added query', { ...line, path: `${line.path}?x=1` }],
+    ])('rejects it replayed on %s', (_label, elsewhere) => {
+      expect(verifyCallout(SECRET, v2(), '', NOW_MS, { line: elsewhere })).toEqual({
+        ok: false,
+        reason: 'Signature does not match',
+      });
+    });
+
+    it('rejects v1 where the route requires the request line, and v2 where none is known', () => {
+      const v1 = { timestamp: String(NOW_S), signature: signCallout(SECRET, String(NOW_S), '') };
+      expect(verifyCallout(SECRET, v1, '', NOW_MS, { line, requireRequestLine: true })).toEqual({
+        ok: false,
+        reason: 'This route needs a v2 signature, which also covers the method and the path',
+      });
+      expect(verifyCallout(SECRET, v2(), '', NOW_MS)).toMatchObject({ ok: false });
+    });
+
+    it('is what calloutHeaders makes when given the request line', () => {
+      const headers = calloutHeaders(SECRET, '', NOW_MS, line);
+      expect(headers[CALLOUT_SIGNATURE_HEADER]).toBe(v2().signature);
+    });
   });
 });

@@ -22,10 +22,18 @@ interface SelectionCase {
   expected: 'upsert' | 'delete' | null;
 }
 
+interface ButtonRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body: string;
+  signature: string;
+}
+
 interface TestVector {
   secret: string;
   timestamp: string;
   callout: { items: EventCalloutItem[]; body: string; signature: string };
+  buttons: ButtonRequest[];
   selection: SelectionCase[];
 }
 
@@ -64,6 +72,24 @@ describe('the callout the Apex code sends', () => {
     expect(parsed.results.map((r) => r.item?.operation)).toEqual(['upsert', 'delete']);
     expect(parsed.results[0].item?.event.Subject).toBe('Démo "Q4" / renewal');
   });
+});
+
+describe("the buttons' requests the Apex code sends", () => {
+  const signedAt = Number(vector.timestamp) * 1000;
+  const headersOf = (request: ButtonRequest) => ({ timestamp: vector.timestamp, signature: request.signature });
+
+  it.each(vector.buttons.map((b) => [`${b.method} ${b.path}`, b] as const))(
+    '%s carries a v2 signature the backend accepts on that route only',
+    (_name, request) => {
+      const line = { method: request.method, path: request.path };
+      const options = { line, requireRequestLine: true };
+      expect(verifyCallout(vector.secret, headersOf(request), request.body, signedAt, options)).toEqual({ ok: true });
+      const elsewhere = { method: request.method, path: request.path.replace(/00U\w+/, '00U5g0000AbCdE2EQK') };
+      expect(
+        verifyCallout(vector.secret, headersOf(request), request.body, signedAt, { ...options, line: elsewhere }).ok,
+      ).toBe(false);
+    },
+  );
 });
 
 describe('which Event changes become callouts', () => {
