@@ -2,6 +2,7 @@ import { LightningElement, api } from 'lwc';
 import { CloseActionScreenEvent } from 'lightning/actions';
 import startInstantMeeting from '@salesforce/apex/ZoomMeetingController.startInstantMeeting';
 import { errorMessage } from 'c/zoomErrors';
+import { openStartUrl } from 'c/zoomStartTab';
 
 /**
  * "Start Zoom Meeting" quick action on a Lead or Contact: starts an instant meeting hosted by the current user,
@@ -22,22 +23,17 @@ export default class ZoomInstantMeeting extends LightningElement {
         this.dispatchEvent(new CloseActionScreenEvent());
     }
 
-    /** The tab is opened at the click (the browser's user gesture) and pointed at Zoom once the meeting exists. */
+    /** Starts the meeting, opens its start URL in a new tab and closes the action. */
     async handleStart() {
-        const tab = window.open('', '_blank');
         this.busy = true;
         this.error = undefined;
         try {
-            const meeting = await startInstantMeeting({ recordId: this.recordId, subject: this.subject });
-            if (tab) {
-                tab.opener = null;
-                tab.location.href = meeting.startUrl;
-            } else {
-                window.open(meeting.startUrl, '_blank', 'noopener');
-            }
+            await openStartUrl(async () => {
+                const meeting = await startInstantMeeting({ recordId: this.recordId, subject: this.subject });
+                return meeting.startUrl;
+            });
             this.dispatchEvent(new CloseActionScreenEvent());
         } catch (error) {
-            tab?.close();
             this.error = errorMessage(error);
         } finally {
             this.busy = false;

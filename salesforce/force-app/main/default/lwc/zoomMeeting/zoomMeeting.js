@@ -9,6 +9,7 @@ import MEETING_ID_FIELD from '@salesforce/schema/Event.Zoom_Meeting_Id__c';
 import STATUS_FIELD from '@salesforce/schema/Event.Zoom_Status__c';
 import SYNC_ERROR_FIELD from '@salesforce/schema/Event.Zoom_Sync_Error__c';
 import { errorMessage, parseEmailList } from 'c/zoomErrors';
+import { openStartUrl } from 'c/zoomStartTab';
 
 const FIELDS = [JOIN_URL_FIELD, MEETING_ID_FIELD, STATUS_FIELD, SYNC_ERROR_FIELD];
 
@@ -64,26 +65,9 @@ export default class ZoomMeeting extends LightningElement {
         this.additionalEmails = event.target.value;
     }
 
-    /**
-     * Opens the host's start URL in a new tab. The tab is opened at the click, while the browser still counts it as
-     * the user's gesture, and pointed at Zoom when the fresh URL arrives; the URL is never kept.
-     */
+    /** Opens the host's start URL, fetched fresh from Zoom, in a new tab. */
     async handleStart() {
-        const tab = window.open('', '_blank');
-        await this.run(async () => {
-            try {
-                const startUrl = await getStartUrl({ eventId: this.recordId });
-                if (tab) {
-                    tab.opener = null;
-                    tab.location.href = startUrl;
-                } else {
-                    window.open(startUrl, '_blank', 'noopener');
-                }
-            } catch (error) {
-                tab?.close();
-                throw error;
-            }
-        });
+        await this.run(() => openStartUrl(() => getStartUrl({ eventId: this.recordId })));
     }
 
     async handleSync() {
