@@ -6,7 +6,7 @@ module.exports = [
     { ignores: ['node_modules/**', '.sfdx/**', '.sf/**', 'scripts/**', 'jest.config.js', 'eslint.config.js'] },
     ...lwcConfig.configs.recommended,
     {
-        files: ['**/__tests__/**/*.js', 'jest-mocks/**/*.js'],
+        files: ['**/__tests__/**/*.js', 'jest-mocks/**/*.js', 'test-helpers/**/*.js'],
         ...jestPlugin.configs['flat/recommended'],
         languageOptions: { globals: jestPlugin.environments.globals.globals },
         rules: {

@@ -6,7 +6,8 @@ module.exports = {
     moduleNameMapper: {
         // sfdx-lwc-jest has no stub for lightning/actions, and its navigation stub forgets the page asked for.
         '^lightning/actions$': '<rootDir>/jest-mocks/lightning/actions',
-        '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation'
+        '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation',
+        '^test-helpers/lwc$': '<rootDir>/test-helpers/lwc'
     },
     modulePathIgnorePatterns: ['<rootDir>/.localdevserver'],
     testPathIgnorePatterns: ['<rootDir>/node_modules/']

@@ -1,4 +1,5 @@
 import { createElement } from 'lwc';
+import { cleanUp, flushPromises, stubNewTab } from 'test-helpers/lwc';
 import ZoomInstantMeeting from 'c/zoomInstantMeeting';
 import { CLOSE_ACTION_SCREEN_EVENT_NAME } from 'lightning/actions';
 import startInstantMeeting from '@salesforce/apex/ZoomMeetingController.startInstantMeeting';
@@ -8,7 +9,6 @@ jest.mock('@salesforce/apex/ZoomMeetingController.startInstantMeeting', () => ({
 });
 
 const CONTACT_ID = '0035g0000Cust01AQA';
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function mount() {
     const element = createElement('c-zoom-instant-meeting', { is: ZoomInstantMeeting });
@@ -25,14 +25,10 @@ describe('c-zoom-instant-meeting', () => {
     let openedTab;
 
     beforeEach(() => {
-        openedTab = { location: { href: '' }, opener: 'the CRM', close: jest.fn() };
-        window.open = jest.fn(() => openedTab);
+        openedTab = stubNewTab();
     });
 
-    afterEach(() => {
-        while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
-        jest.clearAllMocks();
-    });
+    afterEach(cleanUp);
 
     it('starts the meeting with the typed topic, opens it and closes the action', async () => {
         startInstantMeeting.mockResolvedValue({
@@ -46,7 +42,7 @@ describe('c-zoom-instant-meeting', () => {
         topic.dispatchEvent(new CustomEvent('change'));
 
         click(element, 'start');
-        await flush();
+        await flushPromises();
 
         expect(startInstantMeeting).toHaveBeenCalledWith({ recordId: CONTACT_ID, subject: 'Renewal' });
         expect(openedTab.location.href).toBe('https://zoom.example/s/97763643886?zak=x');
@@ -61,7 +57,7 @@ describe('c-zoom-instant-meeting', () => {
         const { element, closed } = mount();
 
         click(element, 'start');
-        await flush();
+        await flushPromises();
 
         expect(openedTab.close).toHaveBeenCalled();
         expect(element.shadowRoot.querySelector('.error').textContent).toBe(

@@ -1,4 +1,5 @@
 import { createElement } from 'lwc';
+import { cleanUp, flushPromises, stubNewTab } from 'test-helpers/lwc';
 import ZoomMeeting from 'c/zoomMeeting';
 import { getRecord, notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 // The name the platform gives ShowToastEvent (the stub does not export it).
@@ -31,14 +32,12 @@ const WITHOUT_MEETING = {
     }
 };
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 function mount(record) {
     const element = createElement('c-zoom-meeting', { is: ZoomMeeting });
     element.recordId = EVENT_ID;
     document.body.appendChild(element);
     getRecord.emit(record);
-    return flush().then(() => element);
+    return flushPromises().then(() => element);
 }
 
 const button = (element, className) => element.shadowRoot.querySelector(`lightning-button.${className}`);
@@ -48,14 +47,10 @@ describe('c-zoom-meeting', () => {
     let openedTab;
 
     beforeEach(() => {
-        openedTab = { location: { href: '' }, opener: 'the CRM', close: jest.fn() };
-        window.open = jest.fn(() => openedTab);
+        openedTab = stubNewTab();
     });
 
-    afterEach(() => {
-        while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
-        jest.clearAllMocks();
-    });
+    afterEach(cleanUp);
 
     it('shows the join URL and the status of the meeting', async () => {
         const element = await mount(SCHEDULED);
@@ -80,7 +75,7 @@ describe('c-zoom-meeting', () => {
 
         button(element, 'start').click();
         expect(window.open).toHaveBeenCalledWith('', '_blank');
-        await flush();
+        await flushPromises();
 
         expect(getStartUrl).toHaveBeenCalledWith({ eventId: EVENT_ID });
         expect(openedTab.location.href).toBe('https://zoom.example/s/85746065432?zak=abc');
@@ -93,7 +88,7 @@ describe('c-zoom-meeting', () => {
         const element = await mount(SCHEDULED);
 
         button(element, 'start').click();
-        await flush();
+        await flushPromises();
 
         expect(openedTab.close).toHaveBeenCalled();
         expect(text(element, '.error')).toBe('This Event has no Zoom meeting');
@@ -106,7 +101,7 @@ describe('c-zoom-meeting', () => {
         element.addEventListener(SHOW_TOAST_EVENT, (event) => toasts.push(event.detail));
 
         button(element, 'sync').click();
-        await flush();
+        await flushPromises();
 
         expect(syncMeeting).toHaveBeenCalledWith({ eventId: EVENT_ID });
         expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: EVENT_ID }]);
@@ -124,7 +119,7 @@ describe('c-zoom-meeting', () => {
         box.dispatchEvent(new CustomEvent('change'));
 
         button(element, 'send-email').click();
-        await flush();
+        await flushPromises();
 
         expect(sendEmail).toHaveBeenCalledWith({
             eventId: EVENT_ID,

@@ -1,4 +1,5 @@
 import { createElement } from 'lwc';
+import { cleanUp } from 'test-helpers/lwc';
 import ZoomResendCallout from 'c/zoomResendCallout';
 import { getNavigateCalledWith, resetNavigate } from 'lightning/navigation';
 import resend from '@salesforce/apex/ZoomCalloutFailureResend.resend';
@@ -18,8 +19,7 @@ function mount() {
 
 describe('c-zoom-resend-callout', () => {
     afterEach(() => {
-        while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
-        jest.clearAllMocks();
+        cleanUp();
         resetNavigate();
     });
 
