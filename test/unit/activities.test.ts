@@ -73,6 +73,23 @@ function fakes() {
   return { zoom, salesforce, mailer, activities: createActivities({ zoom, salesforce, mailer } as never) };
 }
 
+/**
+ * Runs an activity until it fails with `crash`, then its retry as Temporal would: attempt 2, handed the details of
+ * the last heartbeat the first run recorded. Resolves to the retry's result.
+ */
+async function retryAfterCrash<I, R>(
+  firstRun: (input: I) => Promise<R>,
+  retry: (input: I) => Promise<R>,
+  input: I,
+  crash: string,
+): Promise<R> {
+  const env = new MockActivityEnvironment();
+  let details: unknown;
+  env.on('heartbeat', (d: unknown) => (details = d));
+  await expect(env.run(firstRun, input)).rejects.toThrow(crash);
+  return new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(retry, input);
+}
+
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   try {
     await promise;
@@ -258,20 +275,17 @@ describe('sendLaunchEmail', () => {
 
   test('a retry after a crash skips the recipients its heartbeats recorded', async () => {
     const first = fakes();
-    const env = new MockActivityEnvironment();
-    let details: unknown;
-    env.on('heartbeat', (d: unknown) => (details = d));
     first.mailer.send
       .mockImplementationOnce(async () => undefined)
       .mockRejectedValueOnce(new Error('connection reset'));
-    await expect(env.run(first.activities.sendLaunchEmail, input)).rejects.toThrow('connection reset');
-    const firstMessageId = (first.mailer.send.mock.calls[0] as unknown as [{ messageId: string }])[0].messageId;
-
     const retry = fakes();
-    await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
+    await retryAfterCrash(
+      first.activities.sendLaunchEmail,
       retry.activities.sendLaunchEmail,
       input,
+      'connection reset',
     );
+    const firstMessageId = (first.mailer.send.mock.calls[0] as unknown as [{ messageId: string }])[0].messageId;
     const retried = retry.mailer.send.mock.calls.map((c) => (c as unknown as [{ to: string; messageId: string }])[0]);
     expect(retried.map((m) => m.to)).toEqual(['NIELS@acme.example', 'extra@y.example']);
     expect(retried.map((m) => m.messageId)).not.toContain(firstMessageId);
@@ -340,9 +354,6 @@ describe('sendMeetingEmail ("Send Email")', () => {
 
   test('a retry after a crash mails only those not yet mailed, and a refused address does not stop the rest', async () => {
     const first = fakes();
-    const env = new MockActivityEnvironment();
-    let details: unknown;
-    env.on('heartbeat', (d: unknown) => (details = d));
     first.mailer.send
       .mockImplementationOnce(async () => undefined)
       .mockRejectedValueOnce(
@@ -353,12 +364,12 @@ describe('sendMeetingEmail ("Send Email")', () => {
         }),
       )
       .mockRejectedValueOnce(new Error('connection reset'));
-    await expect(env.run(first.activities.sendMeetingEmail, input)).rejects.toThrow('connection reset');
-
     const retry = fakes();
-    const result: MeetingEmailResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
+    const result: MeetingEmailResult = await retryAfterCrash(
+      first.activities.sendMeetingEmail,
       retry.activities.sendMeetingEmail,
       input,
+      'connection reset',
     );
     expect(sentOf(retry.mailer).map((m) => m.to)).toEqual([
       'ada@x.example',
