@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { ComponentSet, ForceIgnore, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
 import { CodeAnalyzer, CodeAnalyzerConfig, SeverityLevel } from '@salesforce/code-analyzer-core';
 import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
@@ -53,7 +53,9 @@ function walk(dir) {
 
 async function checkMetadata() {
   const components = ComponentSet.fromSource(SOURCE);
-  const sourceFiles = walk(SOURCE).filter((f) => !f.endsWith('.eslintrc.json') && !f.includes('__tests__'));
+  // What .forceignore keeps out of the deploy (LWC tests) need not resolve.
+  const forceIgnore = ForceIgnore.findAndCreate(SOURCE);
+  const sourceFiles = walk(SOURCE).filter((f) => forceIgnore.accepts(f));
   const claimed = new Set();
   for (const component of components.getSourceComponents()) {
     for (const file of [component.xml, ...component.walkContent()].filter(Boolean)) claimed.add(file);
@@ -140,7 +142,12 @@ const SYSTEM_FIELDS = new Set([
 
 function checkReferences() {
   const eventFields = new Set([...STANDARD_EVENT_FIELDS, ...list('objects/Activity/fields', '.field-meta.xml')]);
-  const objectFields = (object) => new Set(list(`objects/${object}/fields`, '.field-meta.xml'));
+  const fieldsByObject = new Map();
+  const objectFields = (object) => {
+    if (!fieldsByObject.has(object))
+      fieldsByObject.set(object, new Set(list(`objects/${object}/fields`, '.field-meta.xml')));
+    return fieldsByObject.get(object);
+  };
   const problems = [];
   const expectField = (where, qualified) => {
     const [object, field] = qualified.split('.');
