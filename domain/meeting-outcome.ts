@@ -21,15 +21,20 @@ export interface Attendee {
   segments: number;
 }
 
-/** "Al Turing", "turing, al" and "AL  TURING" are the same display name. */
-export function normalizeName(name: string): string {
+/** "Núñez, José" and " JOSE  NUNEZ" both fold to "jose nunez": case, accents, spacing and "Last, First" order. */
+export function foldName(name: string): string {
   const folded = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .trim();
   const ordered = folded.includes(',') ? folded.split(',').reverse().join(' ') : folded;
-  return ordered.split(/\s+/).filter(Boolean).sort().join(' ');
+  return ordered.split(/\s+/).filter(Boolean).join(' ');
+}
+
+/** "Al Turing", "turing, al" and "AL  TURING" are the same display name (word order ignored too). */
+export function normalizeName(name: string): string {
+  return foldName(name).split(' ').filter(Boolean).sort().join(' ');
 }
 
 interface Group {
@@ -109,12 +114,22 @@ export function isSuccessful(attendees: Attendee[]): boolean {
 
 /** One line per person for `Zoom_Participants__c`, cut to fit the field. */
 export function participantLines(attendees: Attendee[], maxLength = 32_768): string {
-  const lines = attendees.map((a) => `${a.name}${a.email ? ` <${a.email}>` : ''}: ${a.minutes} min`);
+  return linesWithin(
+    attendees.map((a) => `${a.name}${a.email ? ` <${a.email}>` : ''}: ${a.minutes} min`),
+    maxLength,
+  );
+}
+
+/** Joins lines with newlines; when they do not fit in `maxLength`, the rest is counted as "… and N more". */
+export function linesWithin(lines: string[], maxLength: number): string {
   let text = '';
   for (const [i, line] of lines.entries()) {
     const next = text ? `${text}\n${line}` : line;
     const more = `\n… and ${lines.length - i} more`;
-    if (next.length + (i < lines.length - 1 ? more.length : 0) > maxLength) return `${text}${more}`;
+    if (next.length + (i < lines.length - 1 ? more.length : 0) > maxLength) {
+      // Not even the first line fits: the count alone, without a leading blank line.
+      return text ? `${text}${more}` : more.trim();
+    }
     text = next;
   }
   return text;
