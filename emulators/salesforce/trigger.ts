@@ -44,6 +44,8 @@ const changed = (before: SRecord, after: SRecord) => MEETING_INPUT_FIELDS.some((
 const ticked = (record: SRecord | null) => record?.Make_Zoom_Meeting__c === true;
 const hasMeeting = (record: SRecord | null) =>
   typeof record?.Zoom_Meeting_Id__c === 'string' && record.Zoom_Meeting_Id__c !== '';
+/** A meeting held in Zoom outside Salesforce (imported by the hourly sync) is Zoom's, never sent back to it. */
+const managesMeeting = (record: SRecord | null) => hasMeeting(record) && record?.Zoom_Source__c !== 'External';
 
 /** The trigger handler's filter: which changed Events become callout items (integration write-backs do not). */
 export function calloutItemsFor(changes: DmlChange[]): EventCalloutItem[] {
@@ -55,11 +57,11 @@ export function calloutItemsFor(changes: DmlChange[]): EventCalloutItem[] {
       items.push({ operation: 'upsert', event: snapshotOf(after) });
     }
     if (operation === 'update' && before && changed(before, after)) {
-      if (ticked(before) || ticked(after) || hasMeeting(before) || hasMeeting(after)) {
+      if (ticked(before) || ticked(after) || managesMeeting(before) || managesMeeting(after)) {
         items.push({ operation: 'upsert', event: snapshotOf(after) });
       }
     }
-    if (operation === 'delete' && (ticked(before) || hasMeeting(before))) {
+    if (operation === 'delete' && (ticked(before) || managesMeeting(before))) {
       items.push({ operation: 'delete', event: snapshotOf(after) });
     }
   }
