@@ -1,4 +1,4 @@
-import { type FieldDef, type Schema, type SObjectDef } from './schema';
+import { isCaseSensitive, type FieldDef, type Schema, type SObjectDef } from './schema';
 
 /** `describe` and `describeGlobal` answers, in the shape jsforce and the Salesforce CLI read. */
 
@@ -64,7 +64,7 @@ function describeField(field: FieldDef) {
     externalId: field.externalId ?? false,
     idLookup: field.name === 'Id' || (field.externalId ?? false) || (field.unique ?? false),
     unique: field.unique ?? false,
-    caseSensitive: false,
+    caseSensitive: isCaseSensitive(field),
     nameField: field.name === 'Name',
     autoNumber: false,
     defaultedOnCreate: field.defaultValue !== undefined || ['Id', 'OwnerId', 'CreatedDate'].includes(field.name),

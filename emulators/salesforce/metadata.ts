@@ -89,6 +89,7 @@ export function fieldFromMetadata(element: Xml, source: string): FieldDef {
     custom: true,
     externalId: bool(element.externalId),
     unique: bool(element.unique),
+    caseSensitive: bool(element.caseSensitive),
     required: bool(element.required),
     inlineHelpText: str(element.inlineHelpText),
     description: str(element.description),
@@ -160,8 +161,10 @@ function customObject(name: string, element: Xml, keyPrefix: string): SObjectDef
             label: 'Location ID',
             type: 'reference',
             length: 18,
-            // The organization (its default), a profile or a user: the levels of a hierarchy setting.
+            // The organization (its default), a profile or a user: the levels of a hierarchy setting, one record
+            // each (a second record for the same location is a duplicate).
             referenceTo: ['Organization', 'Profile', 'User'],
+            unique: true,
             relationshipName: 'SetupOwner',
             nillable: true,
             createable: true,

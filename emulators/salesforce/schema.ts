@@ -39,6 +39,12 @@ export interface FieldDef {
   custom: boolean;
   externalId?: boolean;
   unique?: boolean;
+  /**
+   * A unique text field that treats "ABC" and "abc" as different values. Only such fields compare case-sensitively
+   * in SOQL and in external-id matching; every other text comparison ignores case (SOQL "Comparison Operators":
+   * "Comparisons on strings are case-sensitive for unique case-sensitive fields").
+   */
+  caseSensitive?: boolean;
   /** Required on create (beyond the object-specific rules in records.ts). */
   required?: boolean;
   defaultValue?: boolean | string | number | null;
@@ -97,6 +103,16 @@ export function fieldOf(object: SObjectDef, name: string): FieldDef | undefined 
 
 export function addField(object: SObjectDef, field: FieldDef): void {
   object.fields.set(field.name.toLowerCase(), field);
+}
+
+/** Whether values of `field` compare case-sensitively (unique case-sensitive text fields only). */
+export function isCaseSensitive(field: FieldDef): boolean {
+  return field.unique === true && field.caseSensitive === true;
+}
+
+/** A text value as equality sees it: as is for a unique case-sensitive field, else lower-cased. */
+export function textKey(field: FieldDef, value: string): string {
+  return isCaseSensitive(field) ? value : value.toLowerCase();
 }
 
 /** Types whose values are text on the wire and compare case-insensitively in SOQL. */

@@ -10,7 +10,7 @@ import {
   DEMO_USERS,
 } from '../demo-org';
 import { ApiUsage, registerApiGuards, type SalesforceApiContext } from './api';
-import { SalesforceErrors } from './errors';
+import { SalesforceError, SalesforceErrors } from './errors';
 import { IdGenerator } from './ids';
 import { DEFAULT_METADATA_DIR, loadMetadata } from './metadata';
 import { registerOAuthRoutes, Sessions, type UserCredentials } from './oauth';
@@ -29,6 +29,9 @@ import { Dml, type DmlChange } from './writes';
  *   GET  /_emulator/callouts          the trigger's callouts
  *   POST /_emulator/trigger           {"enabled": bool}
  *   POST /_emulator/limits            {"used"?: n, "max"?: n} daily API allowance
+ *   POST /_emulator/records/{sobject} {"records": [{field: value}, ...]} → {"ids": [...]}: bulk seeding for tests
+ *                                     and benchmarks (any number, all or none, no trigger, no API call counted;
+ *                                     read-only fields such as Lead.IsConverted may be set). Gone on reset.
  */
 
 export interface SalesforceEmulatorOptions {
@@ -70,6 +73,7 @@ export interface SalesforceEmulator {
 }
 
 export const INTEGRATION_USER_ID = '005000000000009AAA';
+const SEED_BODY_LIMIT = 256 * 1024 * 1024;
 
 /** The demo org as Salesforce records. */
 export function demoOrgSeed(): OrgSeed {
@@ -189,6 +193,31 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions): Sa
     if (typeof body.max === 'number') usage.max = body.max;
     if (typeof body.used === 'number') usage.used = body.used;
     return { used: usage.used, max: usage.max };
+  });
+
+  // Seeding 50,000 Contacts is a body of several megabytes: past fastify's 1 MB default.
+  app.post('/_emulator/records/:sobject', { bodyLimit: SEED_BODY_LIMIT }, async (request, reply) => {
+    const { sobject } = request.params as { sobject: string };
+    const object = schema.object(sobject);
+    if (!object) return reply.code(404).send(SalesforceErrors.notFound(`Unknown sObject ${sobject}`).toBody());
+    const body = request.body as { records?: unknown } | unknown[] | undefined;
+    const records = Array.isArray(body) ? body : body?.records;
+    if (!Array.isArray(records))
+      return reply.code(400).send(SalesforceErrors.jsonParser('records must be a list').toBody());
+    const writes = [];
+    for (const [index, record] of records.entries()) {
+      try {
+        if (typeof record !== 'object' || record === null) throw SalesforceErrors.jsonParser('a record is an object');
+        writes.push(
+          context.dml.prepareInsert(object, record as Record<string, unknown>, integrationUserId, { seeding: true }),
+        );
+      } catch (error) {
+        if (!(error instanceof SalesforceError)) throw error;
+        return reply.code(400).send({ index, errors: error.toBody() });
+      }
+    }
+    context.dml.commit(writes, integrationUserId);
+    return { ids: writes.map((w) => w.id) };
   });
 
   registerOAuthRoutes(app, {

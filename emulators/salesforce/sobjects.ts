@@ -2,7 +2,7 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { versionOf, type SalesforceApiContext } from './api';
 import { describeGlobal, describeObject, describeObjectBasics } from './describe';
 import { SalesforceError, SalesforceErrors, type CollectionItemError } from './errors';
-import { fieldOf, type SObjectDef } from './schema';
+import { fieldOf, textKey, type FieldDef, type SObjectDef } from './schema';
 import { normaliseId, type SRecord } from './values';
 import { type DmlChange, type PreparedWrite } from './writes';
 
@@ -136,12 +136,13 @@ function matchesOf(context: SalesforceApiContext, object: SObjectDef, fieldName:
     const found = id ? context.store.find(id) : undefined;
     return found && found.object === object && found.record.IsDeleted !== true ? [found.record] : [];
   }
-  const wanted = value.toLowerCase();
+  // Case-insensitive unless the field is unique and case-sensitive, as SOQL's `=` (see isCaseSensitive).
+  const wanted = textKey(field, value);
   return context.store
     .all(object)
     .filter(
       (r) =>
-        r.IsDeleted !== true && typeof r[field.name] === 'string' && String(r[field.name]).toLowerCase() === wanted,
+        r.IsDeleted !== true && typeof r[field.name] === 'string' && textKey(field, String(r[field.name])) === wanted,
     );
 }
 
@@ -260,12 +261,30 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
 
   app.post(`${base}/composite/sobjects`, async (request) => {
     const { records, allOrNone } = collectionBody(request);
+    // With allOrNone nothing is stored until all are prepared: a person named twice for one Event is caught here.
+    const relations = new Set<string>();
     return runCollection(
       context,
       request,
       records.length,
       allOrNone,
-      (i) => context.dml.prepareInsert(typeOf(records[i]), withoutId(records[i]), runAs(request)),
+      (i) => {
+        const object = typeOf(records[i]);
+        const write = context.dml.prepareInsert(object, withoutId(records[i]), runAs(request));
+        if (object.name === 'EventRelation') {
+          const pair = `${String(write.record.EventId)}/${String(write.record.RelationId)}`;
+          if (relations.has(pair)) {
+            throw new SalesforceError(
+              400,
+              'DUPLICATE_VALUE',
+              'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
+              [],
+            );
+          }
+          relations.add(pair);
+        }
+        return write;
+      },
       (write) => ({ id: write.id, success: true, errors: [] }),
       () => undefined,
     );
@@ -333,24 +352,64 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
     return retrieveMany(request, type, fieldList(body.ids) ?? [], fieldList(body.fields));
   });
 
+  // Upsert Records Using sObject Collections (REST API guide): up to 200 records of the URI's type, each with
+  // `attributes.type`, matched on an external id field only ("Only external ids are supported. Don't use record
+  // ids."), results in request order with `created`.
   app.patch(`${base}/composite/sobjects/:type/:field`, async (request) => {
     const { type, field } = request.params as { type: string; field: string };
     const object = objectOrNotFound(context, type);
+    const external = externalIdField(object, field);
     const { records, allOrNone } = collectionBody(request);
+    const valueOf = (record: Body): string | undefined => {
+      const key = Object.keys(record).find((k) => k.toLowerCase() === external.name.toLowerCase());
+      const value = key ? record[key] : undefined;
+      return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+    };
+    const repeated = repeatedValues(external, records.map(valueOf));
     return runCollection(
       context,
       request,
       records.length,
       allOrNone,
       (i) => {
-        const key = Object.keys(records[i]).find((k) => k.toLowerCase() === field.toLowerCase());
-        const value = key ? records[i][key] : undefined;
-        if (typeof value !== 'string' && typeof value !== 'number')
-          throw SalesforceErrors.requiredFieldMissing([field]);
-        return prepareUpsert(context, request, object, field, String(value), withoutId(records[i]));
+        if (typeOf(records[i]) !== object) {
+          throw new SalesforceError(400, 'INVALID_TYPE', `Records must all be of type ${object.name}`);
+        }
+        const value = valueOf(records[i]);
+        if (value === undefined || value === '') throw SalesforceErrors.requiredFieldMissing([external.name]);
+        // Apex and the API refuse a list naming one external id twice, every row carrying it ("DUPLICATE_VALUE,
+        // Duplicate external id specified: 1: [Test__c]", salesforce.stackexchange.com/questions/296121).
+        if (repeated.has(textKey(external, value))) {
+          throw new SalesforceError(400, 'DUPLICATE_VALUE', `Duplicate external id specified: ${value}`, [
+            external.name,
+          ]);
+        }
+        return prepareUpsert(context, request, object, external.name, value, withoutId(records[i]));
       },
       (write) => ({ id: write.id, success: true, errors: [], created: write.operation === 'insert' }),
       () => undefined,
     );
   });
+}
+
+/** The external id field an sObject Collections upsert matches on: never Id, never a field that is not one. */
+function externalIdField(object: SObjectDef, name: string): FieldDef {
+  const field = fieldOf(object, name);
+  if (!field || field.name === 'Id' || !field.externalId) {
+    throw SalesforceErrors.notFound(`Provided external ID field does not exist or is not accessible: ${name}`);
+  }
+  return field;
+}
+
+/** The values (as equality sees them) that occur more than once in one request. */
+function repeatedValues(field: FieldDef, values: (string | undefined)[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const value of values) {
+    if (value === undefined) continue;
+    const key = textKey(field, value);
+    if (seen.has(key)) repeated.add(key);
+    seen.add(key);
+  }
+  return repeated;
 }

@@ -11,7 +11,7 @@ import {
 } from '@jetstreamapp/soql-parser-js';
 import { SalesforceError, SalesforceErrors } from './errors';
 import { dateLiteralRange, type DateRange } from './soql-dates';
-import { fieldOf, isTextType, type FieldDef, type Schema, type SObjectDef } from './schema';
+import { fieldOf, isTextType, textKey, type FieldDef, type Schema, type SObjectDef } from './schema';
 import { type StoredRecord } from './store';
 import { normaliseId, parseDate, parseDateTime, type FieldValue, type SRecord } from './values';
 
@@ -163,7 +163,7 @@ function comparable(def: FieldDef, value: FieldValue): Comparable {
   if (value === null) return null;
   if (def.type === 'datetime' && typeof value === 'string') return parseDateTime(value) ?? null;
   if (def.type === 'date' && typeof value === 'string') return parseDate(value) ?? null;
-  if (typeof value === 'string' && isTextType(def.type)) return value.toLowerCase();
+  if (typeof value === 'string' && isTextType(def.type)) return textKey(def, value);
   return value;
 }
 
@@ -197,7 +197,7 @@ function operand(def: FieldDef, raw: string, literalType: LiteralType | undefine
       const text = unquoteSoqlString(raw);
       if (def.type === 'id' || def.type === 'reference')
         return { kind: 'value', value: (normaliseId(text) ?? text).toLowerCase() };
-      return { kind: 'value', value: text.toLowerCase() };
+      return { kind: 'value', value: textKey(def, text) };
     }
     case 'BOOLEAN':
       if (def.type !== 'boolean') throw wrongLiteral(def, expectedOf(def));

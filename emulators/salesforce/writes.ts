@@ -1,7 +1,7 @@
 import { DEMO_ORG_ID } from '../demo-org';
 import { SalesforceError, SalesforceErrors } from './errors';
 import { type IdGenerator } from './ids';
-import { EVENT_DURATION_MAX_MINUTES, fieldOf, type FieldDef, type SObjectDef } from './schema';
+import { EVENT_DURATION_MAX_MINUTES, fieldOf, textKey, type FieldDef, type SObjectDef } from './schema';
 import { personName, type SalesforceStore } from './store';
 import {
   formatDate,
@@ -43,6 +43,21 @@ type Body = Record<string, unknown>;
 const IGNORED_KEYS = new Set(['attributes']);
 const MINUTE = 60_000;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Fields the store stamps itself, which not even the admin seed sets. */
+const SYSTEM_FIELDS = new Set([
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+]);
+const CONTACT_PREFIX = '003';
+const LEAD_PREFIX = '00Q';
+/** Shared Activities: "An event can be related to up to 50 contacts or one lead." */
+export const MAX_EVENT_CONTACTS = 50;
+/** "A non-recurring event can have up to 1,000 invitees." */
+export const MAX_EVENT_INVITEES = 1000;
 
 function jsonError(type: string, value: unknown): SalesforceError {
   return SalesforceErrors.jsonParser(
@@ -58,11 +73,12 @@ export class Dml {
     private readonly now: () => number,
   ) {}
 
-  prepareInsert(object: SObjectDef, body: Body, runAs: string): PreparedWrite {
+  /** `seeding`: the admin seed may also set fields the API cannot (a Lead's IsConverted), never Id. */
+  prepareInsert(object: SObjectDef, body: Body, runAs: string, options: { seeding?: boolean } = {}): PreparedWrite {
     const record: SRecord = {};
     for (const field of object.fields.values()) record[field.name] = field.defaultValue ?? null;
     if ('OwnerId' in record) record.OwnerId = runAs;
-    const given = this.applyBody(object, body, record, 'create');
+    const given = this.applyBody(object, body, record, options.seeding ? 'seed' : 'create');
     this.applyObjectRules(object, record, given, null);
     return { operation: 'insert', object, id: this.ids.next(object.keyPrefix), record, before: null };
   }
@@ -127,7 +143,7 @@ export class Dml {
   }
 
   /** Sets the body's fields on `record`; returns the names (canonical) of the fields given. */
-  private applyBody(object: SObjectDef, body: Body, record: SRecord, mode: 'create' | 'update'): Set<string> {
+  private applyBody(object: SObjectDef, body: Body, record: SRecord, mode: 'create' | 'update' | 'seed'): Set<string> {
     const given = new Set<string>();
     for (const [key, raw] of Object.entries(body)) {
       if (IGNORED_KEYS.has(key)) continue;
@@ -140,7 +156,8 @@ export class Dml {
           'Id',
         ]);
       }
-      const allowed = mode === 'create' ? field.createable : field.updateable;
+      const allowed =
+        mode === 'seed' ? !SYSTEM_FIELDS.has(field.name) : mode === 'create' ? field.createable : field.updateable;
       if (!allowed) {
         throw new SalesforceError(
           400,
@@ -230,6 +247,7 @@ export class Dml {
   /** Rules beyond single fields: required fields, derived fields, Event timing. */
   private applyObjectRules(object: SObjectDef, record: SRecord, given: Set<string>, before: SRecord | null): void {
     if (object.name === 'Event') applyEventRules(record, given, before, (id) => this.store.find(id)?.record);
+    if (object.name === 'EventRelation' && before === null) this.applyEventRelationRules(object, record);
     const missing = [...object.fields.values()]
       .filter((f) => f.required && (record[f.name] === null || record[f.name] === undefined))
       .map((f) => f.name);
@@ -240,11 +258,64 @@ export class Dml {
     }
   }
 
+  /**
+   * A new EventRelation, with Shared Activities on (EventRelation in the Object Reference): one row per person and
+   * Event, the Event's WhoId included (it is the row with IsParent); related people (IsParent) are up to 50 contacts
+   * or one lead, never both; at most 1,000 invitees on a non-recurring Event. The error codes are our best reading
+   * (the reference names the rules, not the codes).
+   */
+  private applyEventRelationRules(object: SObjectDef, record: SRecord): void {
+    const eventId = String(record.EventId);
+    const relationId = String(record.RelationId);
+    const event = this.store.find(eventId)?.record;
+    const rows = this.store.all(object).filter((r) => r.EventId === eventId && r.IsDeleted !== true);
+    const who = typeof event?.WhoId === 'string' ? event.WhoId : null;
+    if (who === relationId || rows.some((r) => r.RelationId === relationId)) {
+      throw new SalesforceError(
+        400,
+        'DUPLICATE_VALUE',
+        'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
+        [],
+      );
+    }
+    if (record.IsParent === true) {
+      const parents = new Set(rows.filter((r) => r.IsParent === true).map((r) => String(r.RelationId)));
+      if (who) parents.add(who);
+      const isLead = (id: string) => id.startsWith(LEAD_PREFIX);
+      if (!relationId.startsWith(CONTACT_PREFIX) && !isLead(relationId)) {
+        throw SalesforceErrors.fieldIntegrity('Relation ID: only a contact or a lead can be related to an event', [
+          'RelationId',
+        ]);
+      }
+      if (parents.size > 0 && (isLead(relationId) || [...parents].some(isLead))) {
+        throw SalesforceErrors.fieldIntegrity(
+          'Relation ID: an event can be related to up to 50 contacts or one lead, not both',
+          ['RelationId'],
+        );
+      }
+      if (parents.size >= MAX_EVENT_CONTACTS) {
+        throw SalesforceErrors.fieldIntegrity(
+          `Relation ID: an event can be related to at most ${MAX_EVENT_CONTACTS} contacts`,
+          ['RelationId'],
+        );
+      }
+    }
+    if (record.IsInvitee === true && rows.filter((r) => r.IsInvitee === true).length >= MAX_EVENT_INVITEES) {
+      throw SalesforceErrors.fieldIntegrity(`An event can have at most ${MAX_EVENT_INVITEES} invitees`, ['EventId']);
+    }
+  }
+
   private checkUnique(object: SObjectDef, field: FieldDef, record: SRecord): void {
-    const value = String(record[field.name]).toLowerCase();
+    const value = textKey(field, String(record[field.name]));
     const clash = this.store
       .all(object)
-      .find((r) => r.Id !== record.Id && r.IsDeleted !== true && String(r[field.name]).toLowerCase() === value);
+      .find(
+        (r) =>
+          r.Id !== record.Id &&
+          r.IsDeleted !== true &&
+          r[field.name] !== null &&
+          textKey(field, String(r[field.name])) === value,
+      );
     if (clash) {
       throw new SalesforceError(
         400,
