@@ -2,7 +2,8 @@
  * Runs the Zoom emulator on its own: `tsx emulators/zoom/main.ts`. Port, host, plan and credentials come from
  * the environment, with the demo org's credentials as defaults; webhooks are sent when
  * `ZOOM_EMULATOR_WEBHOOK_URL` and `ZOOM_WEBHOOK_SECRET_TOKEN` are set (`ZOOM_EMULATOR_AWKWARD_UUIDS=true` gives
- * instances UUIDs that need double encoding).
+ * instances UUIDs that need double encoding; `ZOOM_EMULATOR_PAST_DATA_DELAY_MS` sets how long after a meeting's end
+ * its past data becomes readable, default 5000).
  */
 import { DEMO_CREDENTIALS } from '../demo-org';
 import { type ZoomPlan } from './rate-limits';
@@ -26,6 +27,13 @@ function webhooksFrom(url: string | undefined, secretToken: string | undefined):
   return { url, secretToken };
 }
 
+function delayFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error('ZOOM_EMULATOR_PAST_DATA_DELAY_MS must be whole milliseconds');
+  return ms;
+}
+
 async function main(): Promise<void> {
   const env = process.env;
   const emulator = createZoomEmulator({
@@ -37,6 +45,7 @@ async function main(): Promise<void> {
     plan: planFrom(env.ZOOM_EMULATOR_PLAN),
     webhooks: webhooksFrom(env.ZOOM_EMULATOR_WEBHOOK_URL, env.ZOOM_WEBHOOK_SECRET_TOKEN),
     awkwardUuids: env.ZOOM_EMULATOR_AWKWARD_UUIDS === 'true',
+    pastDataDelayMs: delayFrom(env.ZOOM_EMULATOR_PAST_DATA_DELAY_MS),
   });
   const url = await emulator.listen(Number(env.ZOOM_EMULATOR_PORT || 4010), env.ZOOM_EMULATOR_HOST || '127.0.0.1');
   console.log(`Zoom emulator listening on ${url} (API ${url}/v2, token ${url}/oauth/token)`);

@@ -3,7 +3,7 @@ import { meetingIdFromPath, queryValue, type ZoomApiContext } from './api';
 import { ZoomErrors } from './errors';
 import { pageBody, pageSizeOf } from './pagination';
 import { formatZoomTime } from './start-time';
-import { type MeetingInstance, type ParticipantSegment } from './store';
+import { type EndedInstance, type ParticipantSegment } from './store';
 
 /**
  * Past meetings (instances that have ended), from the reference §2:
@@ -11,14 +11,20 @@ import { type MeetingInstance, type ParticipantSegment } from './store';
  *   `duration` and `total_minutes` in minutes, `start_time` the actual start;
  * - `GET /v2/past_meetings/{meetingId}/instances` (Medium [I]): `{ meetings: [{ start_time, uuid }] }`;
  * - `GET /v2/past_meetings/{UUID}/participants` (Medium) and `GET /v2/report/meetings/{id or UUID}/participants`
- *   (Heavy): one row per join/leave segment, `duration` in seconds, paged by `next_page_token`. Zoom's quirk
- *   is kept: the past-meetings list is empty when only one person took part; the report lists them.
+ *   (Heavy): one row per join/leave segment, `duration` in seconds, paged by `next_page_token`.
+ *
+ * Zoom's quirks are kept:
+ * - past data is published a while after the end (`pastDataDelayMs`); until then 404/3001, as Zoom's spec
+ *   documents for both past-meeting routes ("invalid or the meeting has not ended"; real-service-findings §1);
+ * - the past participants list is empty when only one person took part [V, qodex];
+ * - the report covers "past meetings with two or more participants, including the host" [V, Zoom spec via
+ *   qodex; findings §2]. What it answers for one person is undocumented: the stricter 404/3001 here.
+ * - `user_email` is '' for people outside the account unless an exception applies (Zoom's e-mail address
+ *   display rules, developers.zoom.us/changelog/platform/zoom-api-email-address-display-rules; findings §10).
  *
  * [I] choices: minutes round up (91 s → 2); `total_minutes` is the participants' seconds summed, in minutes
  * rounded up; `participants_count` counts rows (join segments), like the participant lists' `total_records`.
  */
-
-type PastInstance = MeetingInstance & { endTime: number };
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
@@ -27,7 +33,7 @@ export function durationMinutes(start: number, end: number): number {
   return Math.ceil((seconds(end) - seconds(start)) / 60);
 }
 
-function segmentSeconds(segment: ParticipantSegment, instance: PastInstance): number {
+function segmentSeconds(segment: ParticipantSegment, instance: EndedInstance): number {
   return seconds(segment.leaveTime ?? instance.endTime) - seconds(segment.joinTime);
 }
 
@@ -38,18 +44,29 @@ export function personKey(segment: Pick<ParticipantSegment, 'zoomUserId' | 'emai
   return `name:${segment.name}`;
 }
 
-function sortedSegments(instance: PastInstance): ParticipantSegment[] {
+/** The e-mail Zoom shows for a participant: blank under its display rules. */
+export function shownEmail(segment: Pick<ParticipantSegment, 'email' | 'emailHidden'>): string {
+  return segment.emailHidden ? '' : segment.email;
+}
+
+/** People (not join segments) who took part. */
+export function uniqueParticipants(instance: EndedInstance): number {
+  return new Set(instance.participants.map(personKey)).size;
+}
+
+function sortedSegments(instance: EndedInstance): ParticipantSegment[] {
   return [...instance.participants].sort((a, b) => a.joinTime - b.joinTime);
 }
 
-function requirePastInstance(context: ZoomApiContext, rawSegment: string): PastInstance {
+/** A past meeting whose data Zoom has published, or 404/3001. */
+function requirePastInstance(context: ZoomApiContext, rawSegment: string): EndedInstance {
   const meetingId = meetingIdFromPath(rawSegment);
-  const instance = context.store.findPastInstance(meetingId);
-  if (!instance || instance.endTime === undefined) throw ZoomErrors.pastMeetingNotFound(meetingId);
-  return instance as PastInstance;
+  const instance = context.store.findReadyPastInstance(meetingId);
+  if (!instance) throw ZoomErrors.pastMeetingNotFound(meetingId);
+  return instance;
 }
 
-function renderPastMeeting(context: ZoomApiContext, instance: PastInstance): Record<string, unknown> {
+export function renderPastMeeting(context: ZoomApiContext, instance: EndedInstance): Record<string, unknown> {
   const host = context.store.users.get(instance.hostId);
   const totalSeconds = instance.participants.reduce((sum, s) => sum + segmentSeconds(s, instance), 0);
   return {
@@ -70,12 +87,12 @@ function renderPastMeeting(context: ZoomApiContext, instance: PastInstance): Rec
   };
 }
 
-function participantRow(segment: ParticipantSegment, instance: PastInstance): Record<string, unknown> {
+function participantRow(segment: ParticipantSegment, instance: EndedInstance): Record<string, unknown> {
   return {
     id: segment.zoomUserId,
     user_id: segment.participantId,
     name: segment.name,
-    user_email: segment.email,
+    user_email: shownEmail(segment),
     join_time: formatZoomTime(segment.joinTime),
     leave_time: formatZoomTime(segment.leaveTime ?? instance.endTime),
     duration: segmentSeconds(segment, instance),
@@ -85,13 +102,12 @@ function participantRow(segment: ParticipantSegment, instance: PastInstance): Re
   };
 }
 
-function pastParticipantRows(instance: PastInstance): Record<string, unknown>[] {
-  const people = new Set(instance.participants.map(personKey));
-  if (people.size <= 1) return []; // Zoom: no results for a meeting with only one participant
+function pastParticipantRows(instance: EndedInstance): Record<string, unknown>[] {
+  if (uniqueParticipants(instance) <= 1) return []; // Zoom: no results for a meeting with only one participant
   return sortedSegments(instance).map((s) => ({ ...participantRow(s, instance), internal_user: s.internalUser }));
 }
 
-function reportParticipantRows(instance: PastInstance): Record<string, unknown>[] {
+function reportParticipantRows(instance: EndedInstance): Record<string, unknown>[] {
   return sortedSegments(instance).map((s) => ({
     ...participantRow(s, instance),
     customer_key: '',
@@ -109,7 +125,8 @@ export function registerPastMeetingRoutes(app: FastifyInstance, context: ZoomApi
 
   app.get<Params>('/v2/past_meetings/:meetingId/instances', { config: { rateLabel: 'Medium' } }, async (request) => {
     const meetingId = meetingIdFromPath(request.params.meetingId);
-    const instances = /^\d+$/.test(meetingId) ? context.store.pastInstancesOf(Number(meetingId)) : [];
+    const instances = /^\d+$/.test(meetingId) ? context.store.readyPastInstancesOf(Number(meetingId)) : [];
+    // A meeting we know of with nothing published yet lists none; Zoom documents 404 for unknown ids.
     if (instances.length === 0 && !(/^\d+$/.test(meetingId) && context.store.meetings.has(Number(meetingId)))) {
       throw ZoomErrors.pastMeetingNotFound(meetingId);
     }
@@ -120,6 +137,9 @@ export function registerPastMeetingRoutes(app: FastifyInstance, context: ZoomApi
     (kind: 'past' | 'report') =>
     async (request: { params: { meetingId: string }; query: unknown }): Promise<Record<string, unknown>> => {
       const instance = requirePastInstance(context, request.params.meetingId);
+      if (kind === 'report' && uniqueParticipants(instance) < 2) {
+        throw ZoomErrors.pastMeetingNotFound(meetingIdFromPath(request.params.meetingId));
+      }
       const rows = kind === 'past' ? pastParticipantRows(instance) : reportParticipantRows(instance);
       const page = context.pageTokens.page(
         rows,

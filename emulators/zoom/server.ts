@@ -5,11 +5,13 @@ import { registerApiGuards, type ZoomApiContext } from './api';
 import { registerMeetingRoutes } from './meetings';
 import { AccessTokens, registerOAuthRoutes, type ZoomCredentials } from './oauth';
 import { PageTokens } from './pagination';
+import { registerPastMeetingSeedRoute } from './past-meeting-seed';
 import { registerPastMeetingRoutes } from './past-meetings';
 import { RateLimiter, rateLimitPolicy, type RateLimitOverrides, type ZoomPlan } from './rate-limits';
 import { registerRecordingRoutes } from './recordings';
+import { registerReportMeetingRoutes } from './report-meetings';
 import { MeetingSimulation, registerSimulationRoutes, type SimulationOptions } from './simulation';
-import { ZoomStore, type ZoomUserSeed } from './store';
+import { DEFAULT_PAST_DATA_DELAY_MS, ZoomStore, type ZoomUserSeed } from './store';
 import { registerUserRoutes } from './users';
 import { registerWebhookAdminRoutes, WebhookSender, type WebhookOptions } from './webhooks';
 
@@ -17,7 +19,7 @@ import { registerWebhookAdminRoutes, WebhookSender, type WebhookOptions } from '
  * A Zoom API emulator for one account: Server-to-Server OAuth, users, meetings, past meetings, participants,
  * recordings, rate limits and signed webhooks, plus the shared `/_emulator/` admin API (request log, faults,
  * reset), `POST /_emulator/tokens/expire`, the webhook admin routes and the meeting simulation
- * (`/_emulator/meetings/{id}/start|participants|end|portal-edit`).
+ * (`/_emulator/meetings/{id}/start|participants|end|portal-edit`, `/_emulator/past-meetings`).
  */
 
 export interface ZoomEmulatorOptions extends SimulationOptions {
@@ -35,6 +37,11 @@ export interface ZoomEmulatorOptions extends SimulationOptions {
   logger?: boolean;
   /** Where to POST webhook events, signed with the secret token. Without it events are only recorded. */
   webhooks?: WebhookOptions;
+  /**
+   * How long after a meeting's end its past data (past meeting, participants, reports, instances) becomes
+   * readable; 404/3001 before. Default `DEFAULT_PAST_DATA_DELAY_MS` (5 s); 0 for at once.
+   */
+  pastDataDelayMs?: number;
 }
 
 export interface ZoomEmulator {
@@ -74,7 +81,11 @@ export function demoZoomUsers(): ZoomUserSeed[] {
 
 export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
   const now = options.now ?? Date.now;
-  const store = new ZoomStore(options.users ?? demoZoomUsers(), now);
+  const store = new ZoomStore(
+    options.users ?? demoZoomUsers(),
+    now,
+    options.pastDataDelayMs ?? DEFAULT_PAST_DATA_DELAY_MS,
+  );
   const tokens = new AccessTokens(now);
   const pageTokens = new PageTokens(now);
   const limiter =
@@ -115,9 +126,11 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
   registerUserRoutes(app, context, options.credentials.accountId);
   registerMeetingRoutes(app, context);
   registerPastMeetingRoutes(app, context);
+  registerReportMeetingRoutes(app, context);
   registerRecordingRoutes(app, context);
   registerWebhookAdminRoutes(app, webhooks);
   registerSimulationRoutes(app, simulation, context);
+  registerPastMeetingSeedRoute(app, simulation, context);
 
   return {
     app,

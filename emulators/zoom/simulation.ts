@@ -6,15 +6,18 @@ import { meetingIdFromPath, type ZoomApiContext } from './api';
 import { ZoomError } from './errors';
 import { readMeetingRequest } from './meeting-request';
 import { renderMeeting, requireMeeting, updateMeeting } from './meetings';
-import { personKey } from './past-meetings';
+import { durationMinutes, personKey } from './past-meetings';
 import { makeRecording, newDownloadToken, renderRecording } from './recordings';
 import { formatZoomTime } from './start-time';
 import {
   newMeetingUuid,
   randomToken,
+  type EndedInstance,
   type MeetingInstance,
+  type MeetingType,
   type ParticipantSegment,
   type StoredMeeting,
+  type StoredUser,
 } from './store';
 import {
   operatorOf,
@@ -29,8 +32,10 @@ import {
 /**
  * What happens outside the API, driven by tests and the demo under `/_emulator/meetings/{meetingId}/`:
  * - `POST start` `{ at? }`: a live instance with a new UUID, status `started`, `meeting.started`;
- * - `POST participants` `{ name, email?, joinTime?, leaveTime?, userId? }` or a list: join/leave segments,
- *   `meeting.participant_joined` and (with `leaveTime`) `meeting.participant_left`;
+ * - `POST participants` `{ name, email?, joinTime?, leaveTime?, userId?, hideEmail? }` or a list: join/leave
+ *   segments, `meeting.participant_joined` and (with `leaveTime`) `meeting.participant_left`. Zoom shows the
+ *   e-mail of account users only (`userId` or `email` of one): `hideEmail` true hides it anyway, false shows a
+ *   guest's (Zoom's exceptions: registration, calendar invitation, …);
  * - `POST end` `{ at?, recording? }`: open segments leave at the end, the instance becomes a past meeting,
  *   status `waiting`, `participant_left` for those still in, `meeting.ended`; with cloud recording
  *   (`auto_recording: cloud`, or `recording: true`; `recording: false` turns it off) the recording is ready and
@@ -58,20 +63,35 @@ const PARTICIPANT_ID_STEP = 1024;
 const REASON_LEFT = 'left the meeting. Reason : left the meeting.';
 const REASON_ENDED = 'left the meeting. Reason : Host ended the meeting.';
 
-const badRequest = (message: string) => new ZoomError(400, 300, message);
+export const badRequest = (message: string) => new ZoomError(400, 300, message);
 const conflict = (message: string) => new ZoomError(409, 409, message);
 
-interface ParticipantInput {
+export interface ParticipantInput {
   name: string;
   email?: string;
   joinTime?: number;
   leaveTime?: number;
   userId?: string;
+  /** Overrides Zoom's display rule for this person's e-mail (see above). */
+  hideEmail?: boolean;
 }
 
-type Fields = Record<string, unknown>;
+/** An ended meeting recorded without webhooks (`POST /_emulator/past-meetings`). */
+export interface PastInstanceSeed {
+  host: StoredUser;
+  /** Default: a new meeting number. */
+  meetingId?: number;
+  topic: string;
+  type: MeetingType;
+  startTime: number;
+  endTime: number;
+  /** Join times default to the start, leave times to the end. */
+  participants: ParticipantInput[];
+}
 
-const isObject = (value: unknown): value is Fields =>
+export type Fields = Record<string, unknown>;
+
+export const isObject = (value: unknown): value is Fields =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function bodyObject(body: unknown): Fields {
@@ -81,7 +101,7 @@ function bodyObject(body: unknown): Fields {
 }
 
 /** An ISO 8601 instant (UTC when it has no offset) or epoch ms. */
-function optionalInstant(fields: Fields, name: string): number | undefined {
+export function optionalInstant(fields: Fields, name: string): number | undefined {
   const value = fields[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -92,23 +112,28 @@ function optionalInstant(fields: Fields, name: string): number | undefined {
   throw badRequest(`${name} must be an ISO 8601 time or epoch milliseconds.`);
 }
 
-function optionalText(fields: Fields, name: string): string | undefined {
+export function optionalText(fields: Fields, name: string): string | undefined {
   const value = fields[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw badRequest(`${name} must be a string.`);
   return value;
 }
 
-function readParticipant(raw: unknown): ParticipantInput {
+export function readParticipant(raw: unknown): ParticipantInput {
   if (!isObject(raw)) throw badRequest('A participant must be an object.');
   const name = optionalText(raw, 'name');
   if (!name) throw badRequest('name is required.');
+  const hideEmail = raw.hideEmail;
+  if (hideEmail !== undefined && hideEmail !== null && typeof hideEmail !== 'boolean') {
+    throw badRequest('hideEmail must be a boolean.');
+  }
   return {
     name,
     email: optionalText(raw, 'email'),
     joinTime: optionalInstant(raw, 'joinTime'),
     leaveTime: optionalInstant(raw, 'leaveTime'),
     userId: optionalText(raw, 'userId'),
+    ...(typeof hideEmail === 'boolean' ? { hideEmail } : {}),
   };
 }
 
@@ -174,7 +199,7 @@ export class MeetingSimulation {
       startTime: at ?? this.context.now(),
       participants: [],
     };
-    this.context.store.instances.set(instance.uuid, instance);
+    this.context.store.addInstance(instance);
     meeting.uuid = instance.uuid;
     meeting.status = 'started';
     sendMeetingStarted(this.context, instance);
@@ -201,12 +226,14 @@ export class MeetingSimulation {
   }
 
   private newSegment(instance: MeetingInstance, input: ParticipantInput, joinTime: number): ParticipantSegment {
-    const user = input.userId !== undefined ? this.context.store.findUser(input.userId) : undefined;
+    const { store } = this.context;
+    const user = input.userId !== undefined ? store.findUser(input.userId) : undefined;
     const draft = {
       zoomUserId: user?.id ?? input.userId ?? '',
       name: input.name,
       email: input.email ?? user?.email ?? '',
     };
+    const accountUser = user ?? (draft.email ? store.findUserByEmail(draft.email) : undefined);
     const key = personKey(draft);
     const earlier = instance.participants.find((s) => personKey(s) === key);
     let participantUserId = this.participantUserIds.get(key);
@@ -221,8 +248,35 @@ export class MeetingSimulation {
       participantUserId,
       joinTime,
       ...(input.leaveTime !== undefined ? { leaveTime: input.leaveTime } : {}),
-      internalUser: user !== undefined,
+      internalUser: accountUser !== undefined,
+      emailHidden: input.hideEmail ?? accountUser === undefined,
     };
+  }
+
+  /** Records an ended meeting as if it had been held: no webhooks, its past data ready `pastDataDelayMs` after its end. */
+  seedPastInstance(seed: PastInstanceSeed): EndedInstance {
+    const instance: EndedInstance = {
+      uuid: this.newInstanceUuid(),
+      meetingId: seed.meetingId ?? this.context.store.newMeetingId(),
+      hostId: seed.host.id,
+      topic: seed.topic,
+      type: seed.type,
+      timezone: seed.host.timezone,
+      scheduledDurationMinutes: durationMinutes(seed.startTime, seed.endTime),
+      startTime: seed.startTime,
+      endTime: seed.endTime,
+      participants: [],
+    };
+    for (const input of seed.participants) {
+      const segment = this.newSegment(
+        instance,
+        { ...input, leaveTime: input.leaveTime ?? seed.endTime },
+        input.joinTime ?? seed.startTime,
+      );
+      instance.participants.push(segment);
+    }
+    this.context.store.addInstance(instance);
+    return instance;
   }
 
   end(meeting: StoredMeeting, at: number | undefined, recording: boolean | undefined): MeetingInstance {
@@ -294,6 +348,7 @@ export function registerSimulationRoutes(app: FastifyInstance, simulation: Meeti
         participant_uuid: s.participantUuid,
         name: s.name,
         email: s.email,
+        email_hidden: s.emailHidden,
         join_time: formatZoomTime(s.joinTime),
         ...(s.leaveTime !== undefined ? { leave_time: formatZoomTime(s.leaveTime) } : {}),
       })),

@@ -95,6 +95,8 @@ export interface ParticipantSegment {
   name: string;
   /** '' for people without an e-mail (guests, dial-ins). */
   email: string;
+  /** Zoom blanks the e-mail in API answers and webhooks (its e-mail address display rules). */
+  emailHidden: boolean;
   joinTime: number;
   /** Undefined while the segment is open. */
   leaveTime?: number;
@@ -141,6 +143,31 @@ export interface MeetingInstance {
   recording?: StoredRecording;
 }
 
+export type EndedInstance = MeetingInstance & { endTime: number };
+
+/** How long after its end Zoom publishes a meeting's past data (past meetings, participants, reports). */
+export const DEFAULT_PAST_DATA_DELAY_MS = 5000;
+
+/** Instances in start order, sorted lazily: seeding appends thousands in any order. */
+class StartOrdered {
+  private items: MeetingInstance[] = [];
+  private sorted = true;
+
+  add(instance: MeetingInstance): void {
+    const last = this.items.at(-1);
+    if (last && last.startTime > instance.startTime) this.sorted = false;
+    this.items.push(instance);
+  }
+
+  all(): readonly MeetingInstance[] {
+    if (!this.sorted) {
+      this.items.sort((a, b) => a.startTime - b.startTime);
+      this.sorted = true;
+    }
+    return this.items;
+  }
+}
+
 const PASSWORD_ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 export function randomPassword(length = 6): string {
@@ -163,12 +190,17 @@ export function randomToken(bytes = 24): string {
 export class ZoomStore {
   readonly users = new Map<string, StoredUser>();
   readonly meetings = new Map<number, StoredMeeting>();
-  /** Every instance that has started, by UUID, in start order. */
+  /** Every instance that has started, by UUID; add them with `addInstance`. */
   readonly instances = new Map<string, MeetingInstance>();
+  // Indexes, so that 20,000 seeded past meetings do not make every lookup scan them all.
+  private readonly byMeeting = new Map<number, StartOrdered>();
+  private readonly byHost = new Map<string, StartOrdered>();
 
   constructor(
     private readonly seed: readonly ZoomUserSeed[],
     private readonly now: () => number,
+    /** See `DEFAULT_PAST_DATA_DELAY_MS`. */
+    private readonly pastDataDelayMs = DEFAULT_PAST_DATA_DELAY_MS,
   ) {
     this.reset();
   }
@@ -178,6 +210,8 @@ export class ZoomStore {
     this.users.clear();
     this.meetings.clear();
     this.instances.clear();
+    this.byMeeting.clear();
+    this.byHost.clear();
     for (const user of this.seed) {
       this.users.set(user.id, { type: 2, status: 'active', ...user, createdAt: this.now() });
     }
@@ -191,8 +225,13 @@ export class ZoomStore {
     if (userIdOrEmail === 'me') return this.users.values().next().value;
     const byId = this.users.get(userIdOrEmail);
     if (byId) return byId;
-    const email = userIdOrEmail.toLowerCase();
-    return [...this.users.values()].find((u) => u.email.toLowerCase() === email);
+    return this.findUserByEmail(userIdOrEmail);
+  }
+
+  findUserByEmail(email: string): StoredUser | undefined {
+    const wanted = email.toLowerCase();
+    for (const user of this.users.values()) if (user.email.toLowerCase() === wanted) return user;
+    return undefined;
   }
 
   /** A meeting by its number or by the UUID of its instance. */
@@ -214,30 +253,70 @@ export class ZoomStore {
   newMeetingId(): number {
     for (;;) {
       const id = Number(randomDigits(11));
-      if (!this.meetings.has(id)) return id;
+      if (!this.meetings.has(id) && !this.byMeeting.has(id)) return id;
     }
+  }
+
+  /** Who hosts a meeting number: its meeting, the user whose PMI it is, or its earlier instances. */
+  hostIdOfMeetingNumber(meetingId: number): string | undefined {
+    const meeting = this.meetings.get(meetingId);
+    if (meeting) return meeting.hostId;
+    for (const user of this.users.values()) if (user.pmi === meetingId) return user.id;
+    return this.byMeeting.get(meetingId)?.all()[0]?.hostId;
+  }
+
+  addInstance(instance: MeetingInstance): void {
+    this.instances.set(instance.uuid, instance);
+    const index = <K>(map: Map<K, StartOrdered>, key: K) => {
+      let list = map.get(key);
+      if (!list) map.set(key, (list = new StartOrdered()));
+      list.add(instance);
+    };
+    index(this.byMeeting, instance.meetingId);
+    index(this.byHost, instance.hostId);
   }
 
   /** The meeting's instance in progress, if it has started and not ended. */
   liveInstanceOf(meetingId: number): MeetingInstance | undefined {
-    return [...this.instances.values()].find((i) => i.meetingId === meetingId && i.endTime === undefined);
+    return this.byMeeting
+      .get(meetingId)
+      ?.all()
+      .find((i) => i.endTime === undefined);
   }
 
-  /** Instances of the meeting that have ended, oldest first. */
-  pastInstancesOf(meetingId: number): MeetingInstance[] {
-    return [...this.instances.values()]
-      .filter((i): i is MeetingInstance & { endTime: number } => i.meetingId === meetingId && i.endTime !== undefined)
-      .sort((a, b) => a.startTime - b.startTime);
+  /** Ended, and Zoom has published its past data (`pastDataDelayMs` after the end). */
+  isPastDataReady(instance: MeetingInstance): instance is EndedInstance {
+    return instance.endTime !== undefined && this.now() >= instance.endTime + this.pastDataDelayMs;
+  }
+
+  /** Instances of the meeting whose past data is readable, oldest first. */
+  readyPastInstancesOf(meetingId: number): EndedInstance[] {
+    return (this.byMeeting.get(meetingId)?.all() ?? []).filter((i) => this.isPastDataReady(i));
+  }
+
+  /** Instances hosted by the user whose past data is readable, oldest first. */
+  readyPastInstancesOfHost(hostId: string): EndedInstance[] {
+    return (this.byHost.get(hostId)?.all() ?? []).filter((i) => this.isPastDataReady(i));
   }
 
   /**
    * An ended instance by UUID, or the latest ended instance of a meeting number (as Zoom's past-meeting
-   * endpoints resolve a numeric id).
+   * endpoints resolve a numeric id), published or not.
    */
-  findPastInstance(meetingIdOrUuid: string): MeetingInstance | undefined {
-    if (/^\d+$/.test(meetingIdOrUuid)) return this.pastInstancesOf(Number(meetingIdOrUuid)).at(-1);
+  findPastInstance(meetingIdOrUuid: string): EndedInstance | undefined {
+    const ended = (i: MeetingInstance | undefined): i is EndedInstance => i?.endTime !== undefined;
+    if (/^\d+$/.test(meetingIdOrUuid)) {
+      return (this.byMeeting.get(Number(meetingIdOrUuid))?.all() ?? []).filter(ended).at(-1);
+    }
     const instance = this.instances.get(meetingIdOrUuid);
-    return instance?.endTime === undefined ? undefined : instance;
+    return ended(instance) ? instance : undefined;
+  }
+
+  /** Like `findPastInstance`, but only once its past data is readable. */
+  findReadyPastInstance(meetingIdOrUuid: string): EndedInstance | undefined {
+    if (/^\d+$/.test(meetingIdOrUuid)) return this.readyPastInstancesOf(Number(meetingIdOrUuid)).at(-1);
+    const instance = this.instances.get(meetingIdOrUuid);
+    return instance && this.isPastDataReady(instance) ? instance : undefined;
   }
 
   meetingsOf(hostId: string): StoredMeeting[] {

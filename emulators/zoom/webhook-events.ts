@@ -1,6 +1,7 @@
 import { type ZoomApiContext } from './api';
 import { formatZoomTime } from './start-time';
 import { joinUrl, meetingSummary } from './meeting-views';
+import { shownEmail } from './past-meetings';
 import { type MeetingInstance, type ParticipantSegment, type StoredMeeting, type StoredUser } from './store';
 
 /**
@@ -143,13 +144,18 @@ export function sendMeetingEnded(context: ZoomApiContext, instance: MeetingInsta
   });
 }
 
+/**
+ * A participant as the live events carry it. `email` follows the API's display rules: Zoom's change log states
+ * them for "API responses", and guests' join events arrive without an e-mail (zoom/rtms#128); the stricter
+ * reading applies them to webhooks too.
+ */
 function participantFields(segment: ParticipantSegment): Record<string, unknown> {
   return {
     user_id: segment.participantId,
     user_name: segment.name,
     id: segment.zoomUserId,
     participant_uuid: segment.participantUuid,
-    email: segment.email,
+    email: shownEmail(segment),
     registrant_id: '',
     participant_user_id: segment.participantUserId,
     customer_key: '',

@@ -87,7 +87,13 @@ interface Running {
 }
 
 async function startEmulator(options: Partial<ZoomEmulatorOptions>): Promise<Running> {
-  const emulator = createZoomEmulator({ credentials: DEMO_CREDENTIALS.zoom, rateLimits: false, ...options });
+  // Past data at once, except in the tests about its delay.
+  const emulator = createZoomEmulator({
+    credentials: DEMO_CREDENTIALS.zoom,
+    rateLimits: false,
+    pastDataDelayMs: 0,
+    ...options,
+  });
   const url = await emulator.listen(0);
   const raw = axios.create({ baseURL: url, validateStatus: () => true });
   const tokenResponse = await raw.post(
@@ -297,7 +303,7 @@ describe('Zoom emulator meeting lifecycle and webhooks', () => {
     expect(typeof admin.data.deliveries[0].time).toBe('number');
   });
 
-  it('a meeting with one participant: no past participants, but the report has them', async () => {
+  it('a meeting with one participant: no past participants, and the report (two or more people) says 3001', async () => {
     const meeting = await createMeeting();
     await sim(meeting.id, 'start', { at: T('17:00:00') });
     await sim(meeting.id, 'participants', [
@@ -310,8 +316,40 @@ describe('Zoom emulator meeting lifecycle and webhooks', () => {
     expect(past.status).toBe(200);
     expect(past.data).toMatchObject({ total_records: 0, next_page_token: '', participants: [] });
     const report = await env.api.get(`/report/meetings/${encodeURIComponent(uuid)}/participants`);
-    expect(report.data.total_records).toBe(2);
-    expect(report.data.participants.map((p: { duration: number }) => p.duration)).toEqual([1195, 540]);
+    expect(report.status).toBe(404);
+    expect(report.data).toEqual({ code: 3001, message: `Meeting does not exist: ${uuid}.` });
+  });
+
+  it("e-mails of people outside the account are blank everywhere unless shown; an account user's can be hidden", async () => {
+    const meeting = await createMeeting();
+    await sim(meeting.id, 'start', { at: T('17:00:00') });
+    const joined = await sim(meeting.id, 'participants', [
+      { name: 'Ada Lovelace', userId: ADA.zoomId, joinTime: T('17:00:05') },
+      { name: 'Grace Hopper', email: GRACE.email, joinTime: T('17:00:10') }, // an account user by e-mail
+      { name: 'Bob Buyer', email: 'bob@customer.example', joinTime: T('17:01:00') },
+      { name: 'Rita Registered', email: 'rita@customer.example', hideEmail: false, joinTime: T('17:02:00') },
+      { name: 'Ada Lovelace', userId: ADA.zoomId, hideEmail: true, joinTime: T('17:03:00') },
+    ]);
+    expect(joined.data.participants.map((p: { email_hidden: boolean }) => p.email_hidden)).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    const ended = await sim(meeting.id, 'end', { at: T('17:30:00') });
+    const shown = [ADA.email, GRACE.email, '', 'rita@customer.example', ''];
+
+    await waitFor(() => receiver.of('meeting.participant_left').length === 5);
+    const hookEmails = (event: string) =>
+      receiver.of(event).map((r) => (r.body.payload.object.participant as { email: string }).email);
+    expect(hookEmails('meeting.participant_joined')).toEqual(shown);
+    expect(hookEmails('meeting.participant_left')).toEqual(shown);
+    for (const path of ['past_meetings', 'report/meetings']) {
+      const rows = await env.api.get(`/${path}/${encodeURIComponent(ended.data.uuid)}/participants`);
+      expect(rows.data.participants.map((p: { user_email: string }) => p.user_email)).toEqual(shown);
+    }
+    expect(JSON.stringify(receiver.received)).not.toContain('bob@customer.example');
   });
 
   it('cloud recording: recording.completed after the delay, then the recordings endpoint', async () => {
