@@ -1,3 +1,4 @@
+import { activityInfo } from '@temporalio/activity';
 import {
   recordingSummary,
   summarizeAttendance,
@@ -5,9 +6,9 @@ import {
   type MeetingRecordingInfo,
 } from '../domain/meeting-outcome';
 import type { ZoomClient } from '../integrations/zoom/client';
-import type { MeetingRecordings } from '../integrations/zoom/types';
+import type { MeetingRecordings, PastMeeting, PastMeetingParticipant } from '../integrations/zoom/types';
 import { ZoomApiError } from '../integrations/zoom/errors';
-import { zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
+import { pastDataFailure, zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
 
 /**
  * Reads what happened in a meeting from Zoom and turns it into the Event's post-meeting fields. Used on
@@ -16,13 +17,36 @@ import { zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
 
 export type ZoomPastApi = Pick<
   ZoomClient,
-  | 'getMeeting'
-  | 'getPastMeeting'
-  | 'listPastMeetingInstances'
-  | 'listPastMeetingParticipants'
-  | 'listReportParticipants'
-  | 'getMeetingRecordings'
+  'getMeeting' | 'getPastMeeting' | 'listPastMeetingInstances' | 'listPastMeetingParticipants' | 'getMeetingRecordings'
 >;
+
+const isNotFound = (error: unknown): boolean => error instanceof ZoomApiError && error.code === ZOOM_MEETING_NOT_FOUND;
+
+/**
+ * Who attended. Zoom lists nobody when one person took part, and its report covers meetings of two or more
+ * only, so that one person is taken to be the host (a guest alone, joined before the host, would need the
+ * Business-plan dashboard to tell).
+ */
+function attendanceRows(past: PastMeeting, segments: PastMeetingParticipant[]) {
+  if (segments.length === 0 && past.participants_count > 0) {
+    return [
+      {
+        id: past.host_id,
+        name: past.user_name,
+        email: past.user_email,
+        joinTime: past.start_time,
+        leaveTime: past.end_time,
+      },
+    ];
+  }
+  return segments.map((s) => ({
+    id: s.id,
+    name: s.name,
+    email: s.user_email,
+    joinTime: s.join_time,
+    leaveTime: s.leave_time,
+  }));
+}
 
 function recordingInfo(recordings: MeetingRecordings | undefined): MeetingRecordingInfo | undefined {
   if (!recordings || recordings.recording_files.length === 0) return undefined;
@@ -40,9 +64,15 @@ function recordingInfo(recordings: MeetingRecordings | undefined): MeetingRecord
 }
 
 export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
-  /** The newest finished instance that started at or after `notBefore`. */
-  async function latestInstance(meetingId: string, notBefore: string | undefined) {
-    const instances = await zoom.listPastMeetingInstances(meetingId);
+  /**
+   * The newest finished instance that started at or after `notBefore`. For a meeting that exists, 3001 means no
+   * instance is published yet; for one `/meetings/{id}` called gone, it stays "gone".
+   */
+  async function latestInstance(meetingId: string, notBefore: string | undefined, meetingExists: boolean) {
+    const instances = await zoom.listPastMeetingInstances(meetingId).catch((error: unknown) => {
+      if (meetingExists && isNotFound(error)) return [];
+      throw error;
+    });
     const eligible = instances.filter((i) => !notBefore || Date.parse(i.start_time) >= Date.parse(notBefore));
     return eligible.sort((a, b) => Date.parse(b.start_time) - Date.parse(a.start_time))[0];
   }
@@ -58,32 +88,25 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
       instanceUuid?: string;
       notBefore?: string;
     }): Promise<MeetingOutcome> {
-      try {
-        let uuid = input.instanceUuid;
-        if (!uuid) {
+      let uuid = input.instanceUuid;
+      if (!uuid) {
+        try {
           const meeting = await zoom.getMeeting(input.meetingId).catch((error: unknown) => {
             // A meeting deleted after it ended still has past instances.
-            if (error instanceof ZoomApiError && error.code === ZOOM_MEETING_NOT_FOUND) return undefined;
+            if (isNotFound(error)) return undefined;
             throw error;
           });
           if (meeting?.status === 'started') return { state: 'live', attendees: [], participantsComplete: false };
-          uuid = (await latestInstance(input.meetingId, input.notBefore))?.uuid;
+          uuid = (await latestInstance(input.meetingId, input.notBefore, meeting !== undefined))?.uuid;
           if (!uuid) return { state: 'not-started', attendees: [], participantsComplete: true };
+        } catch (error) {
+          throw zoomFailure(error, 'read the meeting from Zoom');
         }
+      }
+      try {
         const past = await zoom.getPastMeeting(uuid);
-        let segments = await zoom.listPastMeetingParticipants(uuid);
-        // Zoom lists nobody for a meeting with a single participant; the report endpoint does.
-        if (segments.length === 0 && past.participants_count > 0) segments = await zoom.listReportParticipants(uuid);
-        const attendees = summarizeAttendance(
-          segments.map((s) => ({
-            id: s.id,
-            name: s.name,
-            email: s.user_email,
-            joinTime: s.join_time,
-            leaveTime: s.leave_time,
-          })),
-          past.end_time,
-        );
+        const segments = past.participants_count > 0 ? await zoom.listPastMeetingParticipants(uuid) : [];
+        const attendees = summarizeAttendance(attendanceRows(past, segments), past.end_time);
         const recording = recordingInfo(await zoom.getMeetingRecordings(uuid));
         return {
           state: 'ended',
@@ -92,11 +115,16 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
           actualEnd: past.end_time,
           durationMinutes: past.duration,
           attendees,
-          participantsComplete: attendees.length > 0 || past.participants_count === 0,
+          // Zoom answers 3001 (handled below) until it has published the participants, so this list is final.
+          participantsComplete: true,
           ...(recording ? { recording } : {}),
         };
       } catch (error) {
-        throw zoomFailure(error, 'read the meeting from Zoom');
+        const { attempt, scheduledTimestampMs } = activityInfo();
+        throw pastDataFailure(error, 'read the meeting from Zoom', {
+          attempt,
+          waitedMs: Date.now() - scheduledTimestampMs,
+        });
       }
     },
   };

@@ -1,8 +1,21 @@
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ZoomApiError } from '../integrations/zoom/errors';
 import { FailureTypes, permanentFailure, rateLimitedFailure } from './failures';
 
 /** Zoom's code for "meeting not found or expired". */
 export const ZOOM_MEETING_NOT_FOUND = 3001;
+
+/**
+ * How long 3001 from the past-meeting and report endpoints is read as "not published yet": Zoom's spec gives it
+ * for a meeting that "has not ended", and its past data lags `meeting.ended` by seconds to minutes.
+ */
+export const PAST_DATA_WAIT_MS = 60 * 60_000;
+const PAST_DATA_FIRST_RETRY_MS = 2000;
+const PAST_DATA_MAX_RETRY_MS = 60_000;
+/** Retryable: Zoom has not published the ended meeting yet. */
+export const PAST_DATA_PENDING = 'ZoomPastDataPending';
+/** Permanent: still nothing after `PAST_DATA_WAIT_MS`. */
+export const PAST_DATA_MISSING = 'ZoomPastDataMissing';
 
 /** Zoom errors as Temporal failures: 429 waits as told, other retryable errors retry, the rest are permanent. */
 export function zoomFailure(error: unknown, what: string): unknown {
@@ -14,4 +27,26 @@ export function zoomFailure(error: unknown, what: string): unknown {
     return permanentFailure(FailureTypes.zoomMeetingGone, 'The Zoom meeting no longer exists in Zoom');
   }
   return permanentFailure(FailureTypes.zoomValidation, `Zoom refused to ${what}: ${error.message}`);
+}
+
+/**
+ * Errors of past-meeting and report reads. Only `/meetings/{id}` can say a meeting is gone; 3001 here means the
+ * data is not published yet: ask again after a growing pause (attempt 1: 2 s … at most 1 min) until
+ * `waitedMs` reaches `PAST_DATA_WAIT_MS`, then give up with a readable message.
+ */
+export function pastDataFailure(error: unknown, what: string, progress: { attempt: number; waitedMs: number }) {
+  if (!(error instanceof ZoomApiError) || error.code !== ZOOM_MEETING_NOT_FOUND) return zoomFailure(error, what);
+  if (progress.waitedMs >= PAST_DATA_WAIT_MS) {
+    return permanentFailure(
+      PAST_DATA_MISSING,
+      'Zoom has not published the ended meeting an hour later; try "Sync Meeting Details" again later',
+    );
+  }
+  return ApplicationFailure.create({
+    type: PAST_DATA_PENDING,
+    message: 'Zoom has not published the ended meeting yet',
+    nonRetryable: false,
+    category: ApplicationFailureCategory.BENIGN,
+    nextRetryDelay: Math.min(PAST_DATA_FIRST_RETRY_MS * 2 ** Math.max(0, progress.attempt - 1), PAST_DATA_MAX_RETRY_MS),
+  });
 }
