@@ -14,6 +14,7 @@ export const FailureTypes = {
   rateLimited: 'RateLimited',
   mailNotConfigured: 'MailNotConfigured',
   recordNotFound: 'RecordNotFound',
+  zoomPageTokenExpired: 'ZoomPageTokenExpired',
 } as const;
 
 export const NON_RETRYABLE_FAILURE_TYPES = [

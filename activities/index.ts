@@ -3,11 +3,23 @@ import { createOutcomeActivities, type ZoomPastApi } from './meeting-outcome';
 import { createLaunchEmailActivities, type LaunchEmailDeps } from './launch-email';
 import { createMeetingEmailActivities } from './meeting-email';
 import { createInstantMeetingActivities, type InstantMeetingDeps } from './instant-meeting';
+import { createHourlySyncActivities, type HourlySyncDeps } from './hourly-sync';
+import { createExternalMeetingActivities, type ExternalMeetingDeps } from './external-meetings';
 
 export interface ActivityDeps extends MeetingActivityDeps {
-  zoom: MeetingActivityDeps['zoom'] & ZoomPastApi;
-  salesforce: MeetingActivityDeps['salesforce'] & LaunchEmailDeps['salesforce'] & InstantMeetingDeps['salesforce'];
+  zoom: MeetingActivityDeps['zoom'] & ZoomPastApi & HourlySyncDeps['zoom'] & ExternalMeetingDeps['zoom'];
+  salesforce: MeetingActivityDeps['salesforce'] &
+    LaunchEmailDeps['salesforce'] &
+    InstantMeetingDeps['salesforce'] &
+    HourlySyncDeps['salesforce'] &
+    ExternalMeetingDeps['salesforce'];
   mailer?: LaunchEmailDeps['mailer'];
+  /** The hourly sync signals and starts meeting workflows through a Temporal client. */
+  temporal: HourlySyncDeps['temporal'];
+  /** The meeting workflows' task queue. */
+  taskQueue: string;
+  /** Zoom reads per second the external-meeting import may make in this process. */
+  zoomReadsPerSecond?: number;
 }
 
 /** Every activity the worker registers, built from injected clients so tests can pass fakes. */
@@ -18,6 +30,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createLaunchEmailActivities(deps),
     ...createMeetingEmailActivities(deps),
     ...createInstantMeetingActivities(deps),
+    ...createHourlySyncActivities(deps),
+    ...createExternalMeetingActivities(deps),
   };
 }
 

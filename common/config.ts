@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { msToNumber } from '@temporalio/common/lib/time';
 
 /**
  * Configuration, read once from the environment (and an optional `.env`) and validated at start-up.
@@ -58,6 +59,38 @@ const mailSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465')
     .optional(),
   MAIL_FROM: nonEmpty.default('Zoom for Salesforce <no-reply@zoom-salesforce.invalid>'),
+});
+
+/** A duration such as `1h`, `10m` or `30d` (Temporal's duration strings), in milliseconds. */
+const duration = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    try {
+      const ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
+      if (ms > 0) return ms;
+    } catch {
+      // reported below
+    }
+    context.addIssue({
+      code: 'custom',
+      message: `must be a positive duration such as 1h, 10m or 30d (got "${value}")`,
+    });
+    return z.NEVER;
+  });
+
+const syncSchema = z.object({
+  /** How often the hourly sync runs. */
+  SYNC_INTERVAL: duration.default(60 * 60_000),
+  /** Each run starts this long before the previous run's end. */
+  SYNC_OVERLAP: duration.default(10 * 60_000),
+  /** How far back the first run, or the first after the toggle is turned on, looks for external meetings. */
+  EXTERNAL_LOOKBACK: duration.default(30 * 24 * 60 * 60_000),
+  SYNC_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Zoom's plan sets the account-wide rate limits the worker paces itself by. */
+  ZOOM_PLAN: z.enum(['pro', 'business']).default('pro'),
+  /** Whether this worker creates (or updates) the Schedule at start-up. */
+  SYNC_SCHEDULE: bool.default(true),
 });
 
 const apiSchema = z.object({
@@ -162,6 +195,24 @@ function readAll<T extends Record<string, (env: Env) => unknown>>(
   return out as { [K in keyof T]: ReturnType<T[K]> };
 }
 
+function readSync(env: Env) {
+  const c = parse(syncSchema, env);
+  // Zoom's report reads at most six months back (shared/reference/zoom-api.md, "Report: a user's past meetings").
+  if (c.EXTERNAL_LOOKBACK > 180 * 24 * 60 * 60_000) {
+    throw new ConfigError(['EXTERNAL_LOOKBACK: Zoom keeps report data for six months; use 180d or less']);
+  }
+  if (c.SYNC_OVERLAP >= c.SYNC_INTERVAL) throw new ConfigError(['SYNC_OVERLAP must be shorter than SYNC_INTERVAL']);
+  return {
+    intervalMs: c.SYNC_INTERVAL,
+    overlapMs: c.SYNC_OVERLAP,
+    lookbackMs: c.EXTERNAL_LOOKBACK,
+    hostConcurrency: c.SYNC_HOST_CONCURRENCY,
+    zoomPlan: c.ZOOM_PLAN,
+    createSchedule: c.SYNC_SCHEDULE,
+  };
+}
+export type SyncConfig = ReturnType<typeof readSync>;
+
 function readLogging(env: Env) {
   const c = parse(loggingSchema, env);
   return { level: c.LOG_LEVEL, pretty: c.LOG_FORMAT === 'pretty' };
@@ -176,7 +227,14 @@ export type MailConfig = NonNullable<ReturnType<typeof readMail>>;
 
 export function loadWorkerConfig(env: Env = readEnv()) {
   return readAll(
-    { temporal: readTemporal, zoom: readZoom, salesforce: readSalesforce, mail: readMail, logging: readLogging },
+    {
+      temporal: readTemporal,
+      zoom: readZoom,
+      salesforce: readSalesforce,
+      mail: readMail,
+      sync: readSync,
+      logging: readLogging,
+    },
     env,
   );
 }

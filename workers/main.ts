@@ -1,16 +1,19 @@
 /**
- * Worker process entry: reads and validates the configuration, connects to Temporal, Zoom and Salesforce, and
- * runs the meeting workflows and their activities until SIGINT/SIGTERM.
+ * Worker process entry: reads and validates the configuration, connects to Temporal, Zoom and Salesforce, makes
+ * sure the hourly sync's Schedule exists, and runs the meeting workflows, their activities and the rate-limited
+ * external-meeting import until SIGINT/SIGTERM.
  */
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
-import { nativeConnectionOptions } from '../common/temporal-connection';
+import { connectClient, nativeConnectionOptions } from '../common/temporal-connection';
+import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE } from '../common/zoom-plan';
 import { createActivities } from '../activities';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { Mailer } from '../integrations/mail/mailer';
-import { createWorker } from './worker';
+import { createWorker, createZoomImportWorker, importBatchesPerSecond, runWorkers } from './worker';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
@@ -18,23 +21,37 @@ async function main(): Promise<void> {
     logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>),
   });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
+  const client = await connectClient(config.temporal);
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
+  const { taskQueue, namespace } = config.temporal;
   const activities = createActivities({
     zoom: new ZoomClient(config.zoom),
     salesforce: new SalesforceClient(config.salesforce),
     ...(config.mail ? { mailer: new Mailer(config.mail) } : {}),
+    temporal: client,
+    taskQueue,
+    zoomReadsPerSecond: ZOOM_PLAN_RATES[config.sync.zoomPlan].medium * ZOOM_RATE_SHARE,
   });
-  const worker = await createWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    activities,
-  });
-  console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+  if (config.sync.createSchedule) {
+    const outcome = await ensureHourlySyncSchedule(client, hourlySyncScheduleOptions(taskQueue, config.sync));
+    console.log(`Schedule zoom-hourly-sync ${outcome} (every ${config.sync.intervalMs / 60_000} min)`);
+  }
+  const workers = [
+    await createWorker({ connection, namespace, taskQueue, activities }),
+    await createZoomImportWorker({
+      connection,
+      namespace,
+      taskQueue,
+      activities,
+      batchesPerSecond: importBatchesPerSecond(config.sync.zoomPlan),
+    }),
+  ];
+  console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
   try {
-    await worker.run();
+    await runWorkers(workers);
   } finally {
+    await client.connection.close();
     await connection.close();
   }
 }

@@ -1,15 +1,23 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
+import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
+import { IMPORT_BATCH_SIZE, zoomImportTaskQueue } from '../workflows/messages';
 
-/** The meeting worker: the workflows of this project plus the given activities, on one task queue. */
-export async function createWorker(options: {
+interface WorkerBase {
   connection: NativeConnection;
   namespace: string;
+  /** The meeting workflows' task queue; the import queue's name derives from it. */
   taskQueue: string;
   activities: Activities;
-  /** Tests pass a pre-built bundle so that each test file bundles once. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
-}): Promise<Worker> {
+}
+
+/** The meeting worker: the workflows of this project plus the given activities, on one task queue. */
+export async function createWorker(
+  options: WorkerBase & {
+    /** Tests pass a pre-built bundle so that each test file bundles once. */
+    workflowBundle?: WorkerOptions['workflowBundle'];
+  },
+): Promise<Worker> {
   const { connection, namespace, taskQueue, activities, workflowBundle } = options;
   return Worker.create({
     connection,
@@ -18,4 +26,40 @@ export async function createWorker(options: {
     activities,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
+}
+
+/**
+ * Import batches the server lets all workers together start per second: a full batch reads 200 participant lists
+ * (Zoom's Medium label), so the account's Medium rate, less a share for everything else, over the batch size.
+ */
+export function importBatchesPerSecond(plan: ZoomPlan): number {
+  return (ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE) / IMPORT_BATCH_SIZE;
+}
+
+/**
+ * The external-meeting import's worker: activities only, on their own queue, whose dispatch rate the Temporal
+ * server enforces across every worker (`maxTaskQueueActivitiesPerSecond`), so Zoom's account-wide limit holds
+ * however many workers run.
+ */
+export async function createZoomImportWorker(options: WorkerBase & { batchesPerSecond: number }): Promise<Worker> {
+  const { connection, namespace, taskQueue, activities, batchesPerSecond } = options;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: zoomImportTaskQueue(taskQueue),
+    activities: { importExternalMeetings: activities.importExternalMeetings },
+    maxTaskQueueActivitiesPerSecond: batchesPerSecond,
+  });
+}
+
+/** Runs workers together; when one stops (or fails), the others are shut down too. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  const runs = workers.map((worker) => worker.run());
+  try {
+    await Promise.race(runs);
+  } finally {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await Promise.allSettled(runs);
+  }
+  await Promise.all(runs);
 }

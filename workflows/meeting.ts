@@ -38,12 +38,14 @@ import {
   eventChangedSignal,
   meetingStateQuery,
   MeetingStatusAttribute,
+  reconcileSignal,
   ScheduledStartAttribute,
   syncNowUpdate,
   ZoomMeetingIdAttribute,
   zoomEventSignal,
   type MeetingState,
   type MeetingWorkflowInput,
+  type ReconcileRequest,
 } from './messages';
 
 const retry: RetryPolicy = {
@@ -108,6 +110,8 @@ export interface MeetingWorkflowCarry {
   zoomInbox: ZoomMeetingEvent[];
   seenZoomEvents: string[];
   clock: LifecycleClock;
+  /** Requests of the hourly sync not yet applied (absent in carries written before the sync existed). */
+  reconcileInbox?: ReconcileRequest[];
 }
 
 /** The lifecycle's timers, as epoch milliseconds (workflow time). */
@@ -155,6 +159,7 @@ export async function meetingWorkflow(
   const inbox: EventCalloutItem[] = [...(carry?.inbox ?? [])];
   const zoomInbox: ZoomMeetingEvent[] = [...(carry?.zoomInbox ?? [])];
   const seenZoomEvents = new Set<string>(carry?.seenZoomEvents ?? []);
+  const reconcileInbox: ReconcileRequest[] = [...(carry?.reconcileInbox ?? [])];
   const clock: LifecycleClock = carry?.clock ?? {
     polls: 0,
     participantRetries: 0,
@@ -181,6 +186,9 @@ export async function meetingWorkflow(
     seenZoomEvents.add(event.dedupeKey);
     if (seenZoomEvents.size > SEEN_ZOOM_EVENTS_MAX) seenZoomEvents.delete(seenZoomEvents.values().next().value!);
     zoomInbox.push(event);
+  });
+  setHandler(reconcileSignal, (request) => {
+    reconcileInbox.push(request);
   });
   setHandler(meetingStateQuery, () => state);
   setHandler(syncNowUpdate, async () => {
@@ -582,8 +590,32 @@ export async function meetingWorkflow(
     );
   }
 
+  /**
+   * The hourly sync saw the Event behind Zoom (its end is past, or its outcome is incomplete): ask Zoom at once.
+   * A workflow the sync started (the lifecycle had finished or never ran) adopts the meeting the Event shows; with
+   * no plan applied it never mails attendees, since the meeting's time is over.
+   */
+  function applyReconcile(request: ReconcileRequest): void {
+    if (!state.zoomMeetingId) {
+      if (!['Scheduled', 'Started', 'Ended'].includes(request.status)) return;
+      meeting = { meetingId: request.zoomMeetingId, joinUrl: '', hostZoomUserId: '', usesPmi: request.usesPmi };
+      Object.assign(state, {
+        zoomMeetingId: request.zoomMeetingId,
+        usesPmi: request.usesPmi,
+        startTime: request.startTime,
+        endTime: request.endTime,
+        phase: request.status === 'Ended' ? 'ended' : request.status === 'Started' ? 'started' : 'awaiting-start',
+      });
+    }
+    const now = Date.now();
+    if (state.phase === 'scheduled' && Date.parse(state.endTime!) <= now) state.phase = 'awaiting-start';
+    if (state.phase === 'awaiting-start' || state.phase === 'started') clock.pollAt = now;
+    if (state.phase === 'ended') clock.participantRetryAt = now;
+  }
+
   /** Applies the newest pending callout (older or duplicate ones are counted and dropped), then Zoom events. */
   async function drainInboxes(): Promise<void> {
+    while (reconcileInbox.length > 0) applyReconcile(reconcileInbox.shift()!);
     while (inbox.length > 0 || zoomInbox.length > 0) {
       if (inbox.length > 0) {
         const items = inbox.splice(0, inbox.length);
@@ -628,11 +660,12 @@ export async function meetingWorkflow(
         zoomInbox: zoomInbox.splice(0),
         seenZoomEvents: [...seenZoomEvents],
         clock,
+        ...(reconcileInbox.length > 0 ? { reconcileInbox: reconcileInbox.splice(0) } : {}),
       });
     }
     if (finished()) break;
     const deadline = nextDeadline();
-    const hasWork = () => inbox.length > 0 || zoomInbox.length > 0;
+    const hasWork = () => inbox.length > 0 || zoomInbox.length > 0 || reconcileInbox.length > 0;
     if (deadline === undefined) {
       await condition(hasWork);
       continue;

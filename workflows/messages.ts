@@ -8,6 +8,7 @@ import type { EventCalloutItem, EventZoomFields, ZoomStatus } from '../domain/ev
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { MeetingPlan } from '../domain/meeting-plan';
 import type { ScheduledMeeting } from '../activities/meetings';
+import type { EndedMeetingRef } from '../activities/external-meetings';
 
 /** One workflow per Salesforce Event. Event Ids are not PII. */
 export function meetingWorkflowId(eventId: string): string {
@@ -115,3 +116,103 @@ export const SEARCH_ATTRIBUTES = [
 
 /** A Zoom webhook event about this meeting, normalised; may arrive twice (same `dedupeKey`) or out of order. */
 export const zoomEventSignal = defineSignal<[ZoomMeetingEvent]>('zoomEvent');
+
+// ---- The hourly sync ----------------------------------------------------------------------------------------
+
+/** The Temporal Schedule that starts `hourlySyncWorkflow`; operators trigger, pause and backfill it by this id. */
+export const HOURLY_SYNC_SCHEDULE_ID = 'zoom-hourly-sync';
+
+export interface HourlySyncInput {
+  intervalMs: number;
+  /** Each run starts this long before the previous run's end, so nothing at the seam is missed. */
+  overlapMs: number;
+  /** How far back the first run (or the first with external meetings turned on) looks. */
+  lookbackMs: number;
+  /** Hosts synced at once (one child workflow each). */
+  hostConcurrency: number;
+  /** Run for a window ending here instead of the scheduled time (tests, hand-run catch-ups). */
+  windowEnd?: string;
+}
+
+/** A Salesforce user whose e-mail is a user of the Zoom account. Ids only: no address enters history. */
+export interface SyncHost {
+  sfUserId: string;
+  zoomUserId: string;
+}
+
+/** What one host's sync did; the run's memo adds them up for the Web UI. */
+export interface HostSyncCounts {
+  /** Upcoming managed meetings compared with Zoom, and those whose Zoom-side edit was handed to their workflow. */
+  upcomingChecked: number;
+  zoomEditsFound: number;
+  /** Ended meetings of the window seen in Zoom's report. */
+  meetingsSeen: number;
+  /** Meetings the integration manages (an Event holds their id): never imported. */
+  skippedManaged: number;
+  /** External meetings with no participant linked: no Event. */
+  skippedNoMatch: number;
+  /** Events created or updated for external meetings. */
+  eventsWritten: number;
+  /** Participants left unlinked because two or more records matched equally well. */
+  needsReview: number;
+  /** Meetings whose participants Zoom had not published yet; the next run's overlap picks them up. */
+  deferred: number;
+}
+
+export interface HourlySyncProgress extends HostSyncCounts {
+  window: { from: string; to: string; backfill: boolean };
+  externalEnabled: boolean;
+  hostsTotal: number;
+  hostsDone: number;
+  /** Events past their end still Scheduled or Started, or Ended without their outcome: handed to their workflows. */
+  staleEventsNudged: number;
+}
+
+export interface HostSyncInput {
+  host: SyncHost;
+  window: { from: string; to: string };
+  external: boolean;
+  /** Where a continued run resumes: the report days still to read, the page token of the current day. */
+  resume?: {
+    days: string[];
+    pageToken?: string;
+    counts: HostSyncCounts;
+    upcomingDone: boolean;
+    /** Meetings read but not yet imported (fewer than a batch). */
+    pending: EndedMeetingRef[];
+    /** Instance UUIDs already taken from the current day. */
+    takenToday: string[];
+  };
+}
+
+/** External meetings are imported 200 at a time: one sObject Collections write per batch. */
+export const IMPORT_BATCH_SIZE = 200;
+
+/** The rate-limited queue of the external-meeting import (its Zoom reads are paced account-wide by the server). */
+export function zoomImportTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-zoom-import`;
+}
+
+/** One child per host and run, so a host's history stays small and its progress shows on its own. */
+export function hostSyncWorkflowId(runWorkflowId: string, sfUserId: string): string {
+  return `${runWorkflowId}-host-${sfUserId}`;
+}
+
+/** The hourly sync found this Event behind Zoom: ask Zoom now. Carries ids, status and times only. */
+export interface ReconcileRequest {
+  zoomMeetingId: string;
+  status: ZoomStatus;
+  startTime: string;
+  endTime: string;
+  usesPmi: boolean;
+}
+
+export const reconcileSignal = defineSignal<[ReconcileRequest]>('reconcile');
+
+/**
+ * One signed request from the org, by its `X-Nonce` (checked to be 16–64 letters, digits, '-' or '_'; random, not
+ * PII): the API's replay cache. Starting a second workflow with this id is refused, so the nonce is honoured once.
+ */
+export function signedRequestWorkflowId(nonce: string): string {
+  return `signed-request-${nonce}`;
+}

@@ -33,6 +33,26 @@ export interface SalesforceUser {
 
 export type SalesforceEvent = EventSnapshot & Record<string, unknown>;
 
+/** One record's outcome in an sObject Collections call. */
+export interface SaveResult {
+  id?: string;
+  success: boolean;
+  created?: boolean;
+  errors: { statusCode?: string; message?: string; fields?: string[] }[];
+}
+
+/** sObject Collections take at most 200 records per call. */
+const COLLECTION_LIMIT = 200;
+
+function toSaveResult(result: SaveResult): SaveResult {
+  return {
+    ...(result.id ? { id: result.id } : {}),
+    success: result.success,
+    ...(result.created !== undefined ? { created: result.created } : {}),
+    errors: result.errors ?? [],
+  };
+}
+
 const USER_FIELDS = ['Id', 'Email', 'Name', 'TimeZoneSidKey', 'IsActive'];
 const EVENT_FIELDS = [
   ...SNAPSHOT_FIELDS,
@@ -240,6 +260,41 @@ export class SalesforceClient {
       `SELECT Id FROM Event WHERE Zoom_Meeting_Id__c = '${escapeSoqlString(zoomMeetingId)}' LIMIT 1`,
     );
     return records[0].Id;
+  }
+
+  /**
+   * Upserts up to 200 records by an external id in one sObject Collections call
+   * (`PATCH /composite/sobjects/{type}/{field}`, allOrNone false): one result per record, in order.
+   */
+  async upsertRecords(
+    type: string,
+    externalIdField: string,
+    records: Record<string, unknown>[],
+  ): Promise<SaveResult[]> {
+    if (records.length > COLLECTION_LIMIT) throw new Error(`At most ${COLLECTION_LIMIT} records per call`);
+    if (records.length === 0) return [];
+    const results = await this.call((connection) =>
+      connection.sobject(type).upsert(records as never[], externalIdField, { allOrNone: false }),
+    );
+    return (results as unknown as SaveResult[]).map(toSaveResult);
+  }
+
+  /** Creates up to 200 records in one sObject Collections call (allOrNone false): one result per record. */
+  async createRecords(type: string, records: Record<string, unknown>[]): Promise<SaveResult[]> {
+    if (records.length > COLLECTION_LIMIT) throw new Error(`At most ${COLLECTION_LIMIT} records per call`);
+    if (records.length === 0) return [];
+    const results = await this.call((connection) =>
+      connection.sobject(type).create(records as never[], { allOrNone: false }),
+    );
+    return (results as unknown as SaveResult[]).map(toSaveResult);
+  }
+
+  /** The org-wide `Sync_External_Meetings__c` (the admin's toggle for external meetings); off when unset. */
+  async getSyncExternalMeetings(): Promise<boolean> {
+    const { records } = await this.query<{ SetupOwnerId: string; Sync_External_Meetings__c?: boolean | null }>(
+      'SELECT SetupOwnerId, Sync_External_Meetings__c FROM Zoom_Settings__c',
+    );
+    return records.find((r) => r.SetupOwnerId?.startsWith('00D'))?.Sync_External_Meetings__c === true;
   }
 
   /** Every record of a SOQL query (all batches). */

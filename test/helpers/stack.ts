@@ -17,7 +17,7 @@ import { createSalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator } from '../../emulators/zoom/server';
 import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
-import { createWorker } from '../../workers/worker';
+import { createWorker, createZoomImportWorker, runWorkers } from '../../workers/worker';
 import { createDevServerEnv, uniqueTaskQueue } from './temporal';
 
 export const API_VERSION = '62.0';
@@ -41,7 +41,11 @@ export interface TestStack {
 }
 
 export async function startTestStack(
-  options: { zoomEmulator?: Partial<Parameters<typeof createZoomEmulator>[0]> } = {},
+  options: {
+    zoomEmulator?: Partial<Parameters<typeof createZoomEmulator>[0]>;
+    /** The import queue's server-side rate; tests need no Zoom plan's pace. */
+    importBatchesPerSecond?: number;
+  } = {},
 ): Promise<TestStack> {
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue('e2e');
@@ -94,18 +98,28 @@ export async function startTestStack(
     workflowsPath: require.resolve('../../workflows'),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   });
+  const activities = createActivities({
+    zoom: new ZoomClient(zoomConfig()),
+    salesforce: new SalesforceClient(salesforceConfig),
+    mailer: new Mailer({ smtpUrl, from: 'Zoom for Salesforce <no-reply@zoom-salesforce.invalid>' }),
+    temporal: env.client,
+    taskQueue,
+  });
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle,
-    activities: createActivities({
-      zoom: new ZoomClient(zoomConfig()),
-      salesforce: new SalesforceClient(salesforceConfig),
-      mailer: new Mailer({ smtpUrl, from: 'Zoom for Salesforce <no-reply@zoom-salesforce.invalid>' }),
-    }),
+    activities,
   });
-  const workerRun = worker.run();
+  const importWorker = await createZoomImportWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities,
+    batchesPerSecond: options.importBatchesPerSecond ?? 50,
+  });
+  const workerRun = runWorkers([worker, importWorker]);
 
   const sfUser = async () => {
     const conn = new SalesforceConnection({

@@ -1,0 +1,140 @@
+/**
+ * One run of the hourly sync, started by the Schedule `zoom-hourly-sync` (or by hand):
+ * 1. reconciliation, always on: Events that Salesforce shows behind Zoom are handed to their meeting workflows;
+ * 2. per host (bounded concurrency, one child workflow each): Zoom-side edits whose webhook was lost, and, when the
+ *    admin's toggle is on, the external meetings that ended in the run's window.
+ * The window runs from the previous run's end (less an overlap) to this run's scheduled time; the memo shows the
+ * progress in the Web UI and, once the run completes, the watermark the next run starts from.
+ */
+import {
+  ApplicationFailure,
+  continueAsNew,
+  executeChild,
+  log,
+  proxyActivities,
+  upsertMemo,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Activities } from '../activities';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
+import { syncWindow, type SyncWatermark } from '../domain/sync-window';
+import { hostSyncWorkflow, emptyHostCounts } from './host-sync';
+import {
+  hostSyncWorkflowId,
+  type HostSyncCounts,
+  type HourlySyncInput,
+  type HourlySyncProgress,
+  type SyncHost,
+} from './messages';
+
+const { readSyncWatermark, readSyncSettings, listSyncHosts, reconcileStaleEvents } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
+  },
+});
+
+/** Set by the Schedule on every run it starts: the time the run was due (a backfilled run's is in the past). */
+const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** Memo keys: the run's progress, and the watermark a completed run leaves for the next one. */
+export const PROGRESS_MEMO = 'progress';
+export const WATERMARK_MEMO = 'watermark';
+
+/** Where a run continued-as-new picks up. */
+export interface HourlySyncCarry {
+  progress: HourlySyncProgress;
+  hosts: SyncHost[];
+  hostsFailed: number;
+}
+
+function runTime(input: HourlySyncInput): number {
+  if (input.windowEnd) return Date.parse(input.windowEnd);
+  const scheduled = workflowInfo().typedSearchAttributes.get(ScheduledStartTime);
+  return scheduled ? scheduled.getTime() : workflowInfo().runStartTime.getTime();
+}
+
+function addCounts(total: HostSyncCounts, counts: HostSyncCounts): void {
+  for (const key of Object.keys(counts) as (keyof HostSyncCounts)[]) total[key] += counts[key];
+}
+
+export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlySyncCarry): Promise<HourlySyncProgress> {
+  let progress: HourlySyncProgress;
+  let hosts: SyncHost[];
+  let hostsFailed = carry?.hostsFailed ?? 0;
+  if (carry) {
+    ({ progress, hosts } = carry);
+  } else {
+    const [previous, settings] = await Promise.all([readSyncWatermark(), readSyncSettings()]);
+    const window = syncWindow(runTime(input), Date.now(), previous, settings.externalEnabled, input);
+    progress = {
+      window,
+      externalEnabled: settings.externalEnabled,
+      hostsTotal: 0,
+      hostsDone: 0,
+      staleEventsNudged: 0,
+      ...emptyHostCounts(),
+    };
+    upsertMemo({ [PROGRESS_MEMO]: progress });
+    // Reconciliation looks at Salesforce as it is now, so a backfill of a past slot has nothing to add to it.
+    if (!window.backfill) {
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await reconcileStaleEvents({ afterId, asOf: window.to });
+        progress.staleEventsNudged += page.nudged;
+        upsertMemo({ [PROGRESS_MEMO]: progress });
+        if (page.lastId === undefined) break;
+        afterId = page.lastId;
+      }
+    }
+    hosts = await listSyncHosts();
+    progress.hostsTotal = hosts.length;
+    upsertMemo({ [PROGRESS_MEMO]: progress });
+  }
+
+  // Hosts run a few at a time; the run continues as new between hosts when its history grows long.
+  const queue = [...hosts];
+  let continuing = false;
+  const lane = async (): Promise<void> => {
+    while (queue.length > 0 && !continuing) {
+      const host = queue.shift()!;
+      try {
+        const counts = await executeChild(hostSyncWorkflow, {
+          workflowId: hostSyncWorkflowId(workflowInfo().workflowId, host.sfUserId),
+          args: [{ host, window: progress.window, external: progress.externalEnabled }],
+        });
+        addCounts(progress, counts);
+      } catch (error) {
+        // One host's trouble (say, its Zoom user was removed) does not hold the others back.
+        hostsFailed += 1;
+        log.warn('Host sync failed', { sfUserId: host.sfUserId, message: (error as Error).message });
+      }
+      progress.hostsDone += 1;
+      upsertMemo({ [PROGRESS_MEMO]: { ...progress, hostsFailed } });
+      if (workflowInfo().continueAsNewSuggested) continuing = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(input.hostConcurrency, hosts.length)) }, lane));
+  if (continuing && queue.length > 0) {
+    return continueAsNew<typeof hourlySyncWorkflow>(input, { progress, hosts: queue, hostsFailed });
+  }
+
+  // The watermark moves only when every host's window was covered: a failed host's meetings are tried again.
+  if (!progress.window.backfill && hostsFailed === 0) {
+    const watermark: SyncWatermark = { windowEnd: progress.window.to, externalEnabled: progress.externalEnabled };
+    upsertMemo({ [WATERMARK_MEMO]: watermark });
+  }
+  if (hostsFailed > 0) {
+    throw ApplicationFailure.create({
+      type: 'HostSyncFailed',
+      message: `${hostsFailed} of ${progress.hostsTotal} hosts could not be synced; the next run covers their window again`,
+      nonRetryable: true,
+      details: [progress],
+    });
+  }
+  return progress;
+}
