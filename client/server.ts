@@ -22,7 +22,8 @@ import {
 } from '../workflows/messages';
 import { registerEventRoutes, type EventTemporalClient } from './event-routes';
 import { forEachInEventOrder } from './per-event-lanes';
-import { describeFailure, requireCalloutSignature } from './request-helpers';
+import { describeFailure, requireCalloutSignature, withinDeadline } from './request-helpers';
+import { temporalReplayGuard, type ReplayGuardTemporal } from './replay-guard';
 import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';
 import { registerInstantMeetings } from './instant-meetings';
 
@@ -32,8 +33,15 @@ export const CALLOUT_PATH = '/v1/salesforce/events';
 /** Salesforce's own cap on a synchronous callout body. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export const SIGNAL_CONCURRENCY = 32;
-/** Answer before the org's default 10 s callout timeout, so it sees our 503 rather than a timeout. */
-export const DEFAULT_TEMPORAL_TIMEOUT_MS = 8_000;
+/**
+ * Budget for the callout's Temporal calls (the replay cache, then the signals), counted from the request's arrival:
+ * the org sees our 503 within 5 s, well before its 10 s callout timeout, even while Temporal is unreachable.
+ */
+export const DEFAULT_TEMPORAL_TIMEOUT_MS = 4_000;
+/** How long a button's request may wait for the replay cache; the route's own budget follows. */
+export const BUTTON_REPLAY_GUARD_TIMEOUT_MS = 3_000;
+const CALLOUT_UNAVAILABLE = 'Temporal is unavailable; send the whole batch again later';
+const BUTTON_UNAVAILABLE = 'The Zoom integration is unavailable right now; try again in a few minutes';
 const READINESS_TIMEOUT_MS = 3_000;
 const RETRY_AFTER_SECONDS = 5;
 
@@ -44,14 +52,16 @@ export type MeetingSignalWithStartOptions = WithWorkflowArgs<
 >;
 
 /**
- * The part of a Temporal `Client` the API uses; a real `Client` fits, and tests pass a small fake. `getHandle` and
+ * The part of a Temporal `Client` the API uses; a real `Client` fits, and tests pass a small fake. `start` records
+ * the nonces of signed requests (`client/replay-guard.ts`). `getHandle` and
  * `execute` serve the Event routes (`client/event-routes.ts`), which are registered only when both are present (a
  * real `Client` always has them; fakes for the callout tests may leave them out).
  */
 export interface ApiTemporalClient {
   workflow: {
     signalWithStart(workflowType: string, options: MeetingSignalWithStartOptions): Promise<unknown>;
-  } & Partial<EventTemporalClient['workflow']> &
+  } & ReplayGuardTemporal['workflow'] &
+    Partial<EventTemporalClient['workflow']> &
     Partial<Pick<Client['workflow'], 'executeUpdateWithStart'>>;
   connection: Pick<ConnectionLike, 'withDeadline'> & {
     workflowService: { getSystemInfo(request: object): Promise<unknown> };
@@ -66,7 +76,7 @@ export interface ApiServerDeps {
   logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
   /** Clock for the signature's freshness check. */
   now?: () => number;
-  /** Budget for signalling one whole batch to Temporal. */
+  /** Budget for the callout's Temporal calls, from the request's arrival: the replay cache and the signals. */
   temporalTimeoutMs?: number;
   /** Zoom's webhooks (`POST /v1/zoom/webhooks`), registered only when given with a secret token. */
   zoomWebhooks?: ZoomWebhookDeps;
@@ -104,8 +114,23 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   const temporalTimeoutMs = deps.temporalTimeoutMs ?? DEFAULT_TEMPORAL_TIMEOUT_MS;
   const openApiSpec = readFileSync(join(__dirname, 'openapi.yaml'), 'utf8');
-  const requireSignature = requireCalloutSignature(calloutSecret, now);
-  const requireRouteSignature = requireCalloutSignature(calloutSecret, now, { requireRequestLine: true });
+  // Every signed request is honoured once: its nonce is recorded in Temporal, shared by all replicas.
+  const replayGuard = temporalReplayGuard(temporal, taskQueue, now);
+  const requireCalloutSigned = requireCalloutSignature(calloutSecret, now, {
+    replayGuard,
+    guardTimeoutMs: temporalTimeoutMs,
+    unavailableMessage: CALLOUT_UNAVAILABLE,
+  });
+  const buttonGuard = {
+    replayGuard,
+    guardTimeoutMs: BUTTON_REPLAY_GUARD_TIMEOUT_MS,
+    unavailableMessage: BUTTON_UNAVAILABLE,
+  };
+  const requireSignature = requireCalloutSignature(calloutSecret, now, buttonGuard);
+  const requireRouteSignature = requireCalloutSignature(calloutSecret, now, {
+    ...buttonGuard,
+    requireRequestLine: true,
+  });
 
   // Fastify's own request lines would log URLs and headers; the onResponse hook writes one line without PII.
   const common = { bodyLimit: MAX_BODY_BYTES, logController: new LogController({ disableRequestLogging: true }) };
@@ -165,7 +190,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
 
   app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(openApiSpec));
 
-  app.post(CALLOUT_PATH, { preHandler: requireSignature }, async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post(CALLOUT_PATH, { preHandler: requireCalloutSigned }, async (request: FastifyRequest, reply: FastifyReply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let json: unknown;
     try {
@@ -185,8 +210,10 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     }
     calloutCounts.set(request, { accepted: valid.length, rejected: rejected.length });
 
+    // The budget runs from the request's arrival: the replay cache has used part of it.
+    const deadline = Date.now() - reply.elapsedTime + temporalTimeoutMs;
     try {
-      await temporal.connection.withDeadline(Date.now() + temporalTimeoutMs, () =>
+      await withinDeadline(temporal.connection, deadline, () =>
         forEachInEventOrder(valid, SIGNAL_CONCURRENCY, async ({ eventId, item }) => {
           await temporal.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
             workflowId: meetingWorkflowId(eventId),
@@ -202,10 +229,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       calloutCounts.set(request, { accepted: 0, rejected: rejected.length });
       request.log.error(describeFailure(error), 'signalling Temporal failed');
       // Signals are idempotent on the workflow side (SystemModstamp), so the org may resend the whole batch.
-      return reply
-        .code(503)
-        .header('Retry-After', String(RETRY_AFTER_SECONDS))
-        .send({ error: 'Temporal is unavailable; send the whole batch again later' });
+      return reply.code(503).header('Retry-After', String(RETRY_AFTER_SECONDS)).send({ error: CALLOUT_UNAVAILABLE });
     }
 
     const accepted: AcceptedEvent[] = valid.map(({ index, eventId }) => ({

@@ -240,13 +240,13 @@ describe('"Send Email" button', () => {
     return { vcalendar, vevent, event: new ICAL.Event(vevent) };
   }
 
-  test('mails everyone once with an invitation; a retried request mails nobody again; reschedule and cancel follow', async () => {
+  test('mails everyone once with an invitation; a replayed request mails nobody again; reschedule and cancel follow', async () => {
     const subject = 'Lifecycle: invitation';
     const { eventId } = await scheduledMeeting(subject, {
       Zoom_Additional_Emails__c: 'extra@partner.example; MARIE.CURIE@acme.example',
     });
     const body = JSON.stringify({ additionalEmails: ['new@partner.example', 'not-an-address', 'NEW@partner.example'] });
-    // Signed once: a retried request is the same bytes.
+    // Signed once: a replayed request is the same bytes.
     const headers = calloutHeaders(DEMO_CREDENTIALS.calloutSecret, body, Date.now(), {
       method: 'POST',
       path: `/v1/events/${eventId}/email`,
@@ -289,11 +289,13 @@ describe('"Send Email" button', () => {
     expect(event.startDate.toJSDate().getTime()).toBe(Date.parse(sfEvent.StartDateTime));
     expect(event.startDate.zone?.tzid).toBe('America/New_York');
 
-    // The org retries the very same request: same answer, nothing mailed twice.
-    const retried = await send();
-    expect(retried.status).toBe(200);
-    expect(retried.data.recipients).toEqual(first.data.recipients);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The very same request again (a replay: the org signs every request anew) is refused before anything is mailed.
+    const replayed = await send();
+    expect(replayed.status).toBe(401);
+    expect(replayed.data).toEqual({
+      error: 'This signed request was already received; every request needs a new X-Nonce',
+    });
+    // Refused before any workflow could start, so nothing can still be on its way.
     expect(invitesFor(`Invitation: ${subject}`)).toHaveLength(4);
 
     // A reschedule raises SEQUENCE; a cancellation sends METHOD:CANCEL for the same UID.

@@ -70,6 +70,8 @@ function fakeTemporal() {
   const temporal: ApiTemporalClient = {
     workflow: {
       signalWithStart: jest.fn().mockResolvedValue(undefined),
+      // The replay cache: each test request is signed anew, so every nonce is new.
+      start: jest.fn().mockResolvedValue(undefined),
       getHandle: handle,
       execute: (type, options) => execute(type, options),
     },

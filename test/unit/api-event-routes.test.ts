@@ -115,6 +115,8 @@ function fakeTemporal() {
   const temporal: ApiTemporalClient = {
     workflow: {
       signalWithStart: fake.signalWithStart,
+      // The replay cache: each test request is signed anew, so every nonce is new.
+      start: jest.fn().mockResolvedValue(undefined),
       getHandle: handle,
       execute: (type, options) => fake.execute(type, options),
     },
@@ -564,7 +566,7 @@ describe('Event routes', () => {
     app = createApiServer({
       calloutSecret: SECRET,
       temporal: {
-        workflow: { signalWithStart: jest.fn() },
+        workflow: { signalWithStart: jest.fn(), start: jest.fn().mockResolvedValue(undefined) },
         connection: { withDeadline: (_deadline, fn) => fn(), workflowService: { getSystemInfo: jest.fn() } },
       },
       taskQueue: TASK_QUEUE,

@@ -38,6 +38,8 @@ function fakeTemporal() {
   const temporal: ApiTemporalClient = {
     workflow: {
       signalWithStart: jest.fn().mockResolvedValue(undefined),
+      // The replay cache: each test request is signed anew, so every nonce is new.
+      start: jest.fn().mockResolvedValue(undefined),
       executeUpdateWithStart: async <Ret>(...args: Parameters<ExecuteUpdateWithStart>) =>
         (await executeUpdateWithStart(...args)) as Ret,
     },

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   createApiServer,
   MAX_BODY_BYTES,
@@ -9,6 +10,7 @@ import {
   type MeetingSignalWithStartOptions,
 } from '../../client/server';
 import { calloutHeaders } from '../../domain/callout-signature';
+import type { SignedRequestStartOptions } from '../../client/replay-guard';
 import { eventChangedSignal, SalesforceEventIdAttribute } from '../../workflows/messages';
 
 /**
@@ -29,11 +31,13 @@ type SignalWithStart = (workflowType: string, options: MeetingSignalWithStartOpt
 function fakeTemporal() {
   const signalWithStart = jest.fn<Promise<unknown>, Parameters<SignalWithStart>>().mockResolvedValue(undefined);
   const getSystemInfo = jest.fn<Promise<unknown>, [object]>().mockResolvedValue({});
+  // The replay cache (`client/replay-guard.ts`); each test request is signed anew, so every nonce is new.
+  const start = jest.fn<Promise<unknown>, [string, SignedRequestStartOptions]>().mockResolvedValue(undefined);
   const temporal: ApiTemporalClient = {
-    workflow: { signalWithStart },
+    workflow: { signalWithStart, start },
     connection: { withDeadline: (_deadline, fn) => fn(), workflowService: { getSystemInfo } },
   };
-  return { temporal, signalWithStart, getSystemInfo };
+  return { temporal, signalWithStart, start, getSystemInfo };
 }
 
 function meetingEvent(id: string, overrides: Record<string, unknown> = {}) {
@@ -143,6 +147,50 @@ describe('API server', () => {
     it('checks the signature before parsing, so bad JSON with a bad signature is a 401', async () => {
       const response = await post('{not json', { 'x-signature': 'v1=00' });
       expect(response.statusCode).toBe(401);
+    });
+
+    it('records the nonce of a signed request in the replay cache until its signature expires', async () => {
+      const headers = calloutHeaders(SECRET, body, NOW_MS - 100_000);
+      const response = await app.inject({ method: 'POST', url: PATH, payload: body, headers });
+      expect(response.statusCode).toBe(202);
+      expect(fake.start).toHaveBeenCalledTimes(1);
+      expect(fake.start.mock.calls[0]).toEqual([
+        'signedRequestWorkflow',
+        {
+          workflowId: `signed-request-${headers['x-nonce']}`,
+          taskQueue: TASK_QUEUE,
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          startDelay: 200_000,
+        },
+      ]);
+    });
+
+    it('answers 401 to a nonce the replay cache has seen, and signals nothing', async () => {
+      fake.start.mockRejectedValueOnce(new WorkflowExecutionAlreadyStartedError('started', 'id', 'type'));
+      const response = await post(body);
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({
+        error: 'This signed request was already received; every request needs a new X-Nonce',
+      });
+      expect(fake.signalWithStart).not.toHaveBeenCalled();
+    });
+
+    it('answers 503 with Retry-After when the replay cache cannot be reached, and signals nothing', async () => {
+      fake.start.mockRejectedValueOnce(Object.assign(new Error('14 UNAVAILABLE'), { name: 'ServiceError', code: 14 }));
+      const response = await post(body);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(fake.signalWithStart).not.toHaveBeenCalled();
+    });
+
+    it('never asks the replay cache about a request that is not signed by the org', async () => {
+      const forged = calloutHeaders('not-the-shared-secret-at-all!!!!', body, NOW_MS);
+      await app.inject({ method: 'POST', url: PATH, payload: body, headers: forged });
+      const { 'x-nonce': _nonce, ...withoutNonce } = calloutHeaders(SECRET, body, NOW_MS);
+      const response = await app.inject({ method: 'POST', url: PATH, payload: body, headers: withoutNonce });
+      expect(response.json()).toEqual({ error: 'Missing X-Nonce header' });
+      expect(fake.start).not.toHaveBeenCalled();
     });
   });
 

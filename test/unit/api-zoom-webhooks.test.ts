@@ -31,7 +31,7 @@ const PARTICIPANT_EMAIL = 'jchill@example.com';
 
 function fakeTemporal(): ApiTemporalClient {
   return {
-    workflow: { signalWithStart: jest.fn().mockResolvedValue(undefined) },
+    workflow: { signalWithStart: jest.fn().mockResolvedValue(undefined), start: jest.fn() },
     connection: { withDeadline: (_deadline, fn) => fn(), workflowService: { getSystemInfo: jest.fn() } },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signCallout, verifyCallout } from '../../domain/callout-signature';
+import { signCallout, signRequest, verifyCallout } from '../../domain/callout-signature';
 import { parseCalloutBody } from '../../domain/callout-validation';
 import { MEETING_INPUT_FIELDS, SNAPSHOT_FIELDS, type EventCalloutItem } from '../../domain/event-fields';
 import { DEFAULT_METADATA_DIR, loadMetadata } from '../../emulators/salesforce/metadata';
@@ -32,6 +32,7 @@ interface ButtonRequest {
 interface TestVector {
   secret: string;
   timestamp: string;
+  nonce: string;
   callout: { items: EventCalloutItem[]; body: string; signature: string };
   buttons: ButtonRequest[];
   selection: SelectionCase[];
@@ -46,18 +47,29 @@ describe('the callout the Apex code sends', () => {
   const { body, signature, items } = vector.callout;
   const signedAt = Number(vector.timestamp) * 1000;
 
-  it('carries a signature the backend accepts', () => {
-    const check = verifyCallout(vector.secret, { timestamp: vector.timestamp, signature }, Buffer.from(body), signedAt);
+  const headers = { timestamp: vector.timestamp, nonce: vector.nonce, signature };
+
+  it('carries a signature over its timestamp, nonce and body that the backend accepts', () => {
+    const check = verifyCallout(vector.secret, headers, Buffer.from(body), signedAt);
     expect(check).toEqual({ ok: true });
-    expect(signCallout(vector.secret, vector.timestamp, body)).toBe(signature);
+    expect(signCallout(vector.secret, vector.timestamp, vector.nonce, body)).toBe(signature);
   });
 
-  it('is refused when one byte of the body or the timestamp changes', () => {
+  it('is refused when one byte of the body, the timestamp or the nonce changes', () => {
     const tampered = body.replace('Pricing', 'pricing');
     expect(tampered).not.toBe(body);
-    expect(verifyCallout(vector.secret, { timestamp: vector.timestamp, signature }, tampered, signedAt).ok).toBe(false);
+    expect(verifyCallout(vector.secret, headers, tampered, signedAt).ok).toBe(false);
     const later = String(Number(vector.timestamp) + 1);
-    expect(verifyCallout(vector.secret, { timestamp: later, signature }, body, signedAt).ok).toBe(false);
+    expect(verifyCallout(vector.secret, { ...headers, timestamp: later }, body, signedAt).ok).toBe(false);
+    const otherNonce = vector.nonce.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expect(verifyCallout(vector.secret, { ...headers, nonce: otherNonce }, body, signedAt).ok).toBe(false);
+  });
+
+  it('is refused without its nonce (the signing before replay protection)', () => {
+    expect(verifyCallout(vector.secret, { ...headers, nonce: undefined }, body, signedAt)).toEqual({
+      ok: false,
+      reason: 'Missing X-Nonce header',
+    });
   });
 
   it('is compact JSON of the items, every snapshot field present and in order', () => {
@@ -76,7 +88,11 @@ describe('the callout the Apex code sends', () => {
 
 describe("the buttons' requests the Apex code sends", () => {
   const signedAt = Number(vector.timestamp) * 1000;
-  const headersOf = (request: ButtonRequest) => ({ timestamp: vector.timestamp, signature: request.signature });
+  const headersOf = (request: ButtonRequest) => ({
+    timestamp: vector.timestamp,
+    nonce: vector.nonce,
+    signature: request.signature,
+  });
 
   it.each(vector.buttons.map((b) => [`${b.method} ${b.path}`, b] as const))(
     '%s carries a v2 signature the backend accepts on that route only',
@@ -84,6 +100,7 @@ describe("the buttons' requests the Apex code sends", () => {
       const line = { method: request.method, path: request.path };
       const options = { line, requireRequestLine: true };
       expect(verifyCallout(vector.secret, headersOf(request), request.body, signedAt, options)).toEqual({ ok: true });
+      expect(signRequest(vector.secret, vector.timestamp, vector.nonce, line, request.body)).toBe(request.signature);
       const elsewhere = { method: request.method, path: request.path.replace(/00U\w+/, '00U5g0000AbCdE2EQK') };
       expect(
         verifyCallout(vector.secret, headersOf(request), request.body, signedAt, { ...options, line: elsewhere }).ok,

@@ -440,7 +440,11 @@ describe("the org's trigger", () => {
     const [callout] = received;
     const check = verifyCallout(
       SECRET,
-      { timestamp: callout.headers['x-timestamp'] as string, signature: callout.headers['x-signature'] as string },
+      {
+        timestamp: callout.headers['x-timestamp'] as string,
+        nonce: callout.headers['x-nonce'] as string,
+        signature: callout.headers['x-signature'] as string,
+      },
       callout.body,
     );
     expect(check).toEqual({ ok: true });
