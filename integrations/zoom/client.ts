@@ -5,6 +5,7 @@ import type {
   AccessTokenResponse,
   CreateMeetingRequest,
   GetMeetingRecordingsOptions,
+  ListReportUserMeetingsOptions,
   ListUserMeetingsOptions,
   MeetingListPage,
   MeetingParticipantSegment,
@@ -14,6 +15,7 @@ import type {
   PastMeetingInstance,
   PastMeetingParticipant,
   ReportMeetingParticipant,
+  ReportUserMeetingsPage,
   UpdateMeetingRequest,
   ZoomMeeting,
   ZoomUser,
@@ -141,8 +143,30 @@ export class ZoomClient {
   }
 
   /**
+   * One page of the user's past meetings with two or more participants (Heavy). `from`/`to` are UTC dates, at
+   * most a month apart and within the past six months; follow `next_page_token` for more.
+   */
+  async listReportUserMeetings(
+    userIdOrEmail: string,
+    options: ListReportUserMeetingsOptions,
+  ): Promise<ReportUserMeetingsPage> {
+    return this.call<ReportUserMeetingsPage>({
+      method: 'GET',
+      path: `/report/users/${encodeUserId(userIdOrEmail)}/meetings`,
+      params: {
+        from: options.from,
+        to: options.to,
+        type: options.type,
+        page_size: options.pageSize,
+        next_page_token: options.nextPageToken || undefined,
+      },
+    });
+  }
+
+  /**
    * Every participant row of an ended instance, all pages (one row per join/leave segment, `duration` in
-   * seconds). Zoom answers no rows for a meeting with only one participant; `listReportParticipants` has them.
+   * seconds). Zoom answers no rows for a meeting with only one participant, and 3001 until it has published the
+   * ended meeting.
    */
   async listPastMeetingParticipants(meetingUuid: string | number): Promise<PastMeetingParticipant[]> {
     return this.allParticipants<PastMeetingParticipant>(
@@ -150,7 +174,7 @@ export class ZoomClient {
     );
   }
 
-  /** The report's participant rows of an ended instance, all pages (Heavy rate label). */
+  /** The report's participant rows of an ended instance, all pages (Heavy). Meetings of two or more people only. */
   async listReportParticipants(meetingIdOrUuid: string | number): Promise<ReportMeetingParticipant[]> {
     return this.allParticipants<ReportMeetingParticipant>(
       `/report/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}/participants`,

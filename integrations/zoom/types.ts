@@ -181,6 +181,65 @@ export interface PastMeeting {
   source?: string;
 }
 
+/** `type` of the report: meetings the user hosted, one meeting, or those they hosted or joined. */
+export type ReportUserMeetingsType = 'past' | 'pastOne' | 'pastJoined';
+
+export interface ListReportUserMeetingsOptions {
+  /** UTC dates `yyyy-mm-dd`, both inclusive: at most one month, within the past six months. */
+  from: string;
+  to: string;
+  /** Default `past`. */
+  type?: ReportUserMeetingsType;
+  /** At most 300; Zoom's default is 30. */
+  pageSize?: number;
+  nextPageToken?: string;
+}
+
+/**
+ * A meeting instance in `GET /report/users/{userId}/meetings` (only those with two or more unique participants).
+ * `user_name`/`user_email` are the host's.
+ */
+export interface ReportUserMeeting {
+  uuid: string;
+  id: number;
+  /** The emulator sends it; Zoom's published type does not list it. */
+  host_id?: string;
+  /** 1 instant, 2 scheduled, 3/8 recurring, 4 PMI, 7 PAC (5, 6, 9 webinars). */
+  type: number;
+  topic: string;
+  user_name: string;
+  user_email: string;
+  /** Actual start and end, UTC `…Z`. */
+  start_time: string;
+  end_time: string;
+  /** Minutes. */
+  duration: number;
+  /** Minutes attended by everyone together. */
+  total_minutes: number;
+  participants_count: number;
+  source?: string;
+  dept?: string;
+  session_key?: string;
+  custom_keys?: { key: string; value: string }[];
+  schedule_time?: string;
+  host_name?: string;
+  has_recording?: boolean;
+  has_screen_share?: boolean;
+  has_chat?: boolean;
+}
+
+export interface ReportUserMeetingsPage {
+  /** The report's dates as Zoom read them. */
+  from?: string;
+  to?: string;
+  page_size: number;
+  total_records: number;
+  /** Empty on the last page; valid for 15 minutes and only with the same query. */
+  next_page_token: string;
+  page_count?: number;
+  meetings: ReportUserMeeting[];
+}
+
 /** An ended instance from `GET /past_meetings/{meetingId}/instances`. */
 export interface PastMeetingInstance {
   uuid: string;
@@ -189,7 +248,7 @@ export interface PastMeetingInstance {
 
 /**
  * One join/leave segment of a participant: a person who left and rejoined has several rows. `name` is a free
- * display name; `user_email` is often empty (guests, dial-ins, e-mail display rules).
+ * display name; `user_email` is usually '' for anyone outside the host's account (e-mail display rules).
  */
 export interface MeetingParticipantSegment {
   /** The participant's Zoom user id when signed in, else empty. */
@@ -209,7 +268,7 @@ export interface MeetingParticipantSegment {
 
 /**
  * `GET /past_meetings/{UUID}/participants` row. Zoom returns no rows at all for a meeting with only one
- * participant: use the report when that matters.
+ * participant (and the report covers meetings of two or more only).
  */
 export interface PastMeetingParticipant extends MeetingParticipantSegment {
   internal_user?: boolean;
