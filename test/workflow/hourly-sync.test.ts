@@ -1,0 +1,330 @@
+/**
+ * The hourly sync's workflows on the time-skipping server with fake activities: the window and watermark, the
+ * reconciliation pages, one child per host, import batches of 200, an import retried after a crash, a failed host,
+ * a backfill and the toggle off.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { EndedMeetingRef } from '../../activities/external-meetings';
+import { reportDays } from '../../domain/sync-window';
+import { type hourlySyncWorkflow } from '../../workflows/hourly-sync';
+import {
+  meetingWorkflowId,
+  reconcileSignal,
+  zoomImportTaskQueue,
+  type HourlySyncInput,
+  type ReconcileRequest,
+  type SyncHost,
+} from '../../workflows/messages';
+import { type meetingWorkflow } from '../../workflows/meeting';
+import {
+  fakeActivities,
+  HOUR,
+  MeetingWorkflowHarness,
+  nextEventId,
+  waitForCalls,
+  type Fakes,
+} from '../helpers/meeting-workflow-harness';
+import { uniqueTaskQueue } from '../helpers/temporal';
+
+const input: HourlySyncInput = {
+  intervalMs: HOUR,
+  overlapMs: 10 * 60_000,
+  lookbackMs: 30 * 24 * HOUR,
+  hostConcurrency: 2,
+};
+
+/**
+ * The top of the server's current hour, set before each test: a run for now, not a backfill (the workflow compares
+ * with its own clock, which the time-skipping server moves on between tests).
+ */
+let windowEnd = '';
+const hoursBefore = (hours: number) => new Date(Date.parse(windowEnd) - hours * HOUR).toISOString();
+
+const HOSTS: SyncHost[] = [
+  { sfUserId: '005000000000001AAA', zoomUserId: 'zoom-ada' },
+  { sfUserId: '005000000000002AAA', zoomUserId: 'zoom-grace' },
+  { sfUserId: '005000000000003AAA', zoomUserId: 'zoom-alan' },
+];
+
+function meetingsOf(host: string, count: number, endTime: string): EndedMeetingRef[] {
+  return Array.from({ length: count }, (_, i) => ({
+    uuid: `${host}-uuid-${i}`,
+    meetingId: String(85000000000 + i),
+    topic: `Call ${i}`,
+    startTime: new Date(Date.parse(endTime) - 30 * 60_000).toISOString(),
+    endTime,
+    durationMinutes: 30,
+    hasRecording: false,
+  }));
+}
+
+interface SyncFakeOptions {
+  externalEnabled?: boolean;
+  /** Meetings each host's report lists on the first day asked, in pages of `pageSize`. */
+  meetingsPerHost?: number;
+  pageSize?: number;
+  importFails?: (call: number, hostId: string) => boolean;
+}
+
+function syncFakes(options: SyncFakeOptions = {}) {
+  const written = new Map<string, number>();
+  let importCalls = 0;
+  const endTime = new Date(Date.parse(windowEnd) - 30 * 60_000).toISOString();
+  const fakes = {
+    readSyncWatermark: jest.fn(async () => undefined),
+    readSyncSettings: jest.fn(async () => ({ externalEnabled: options.externalEnabled ?? true })),
+    reconcileStaleEvents: jest.fn(async ({ afterId }: { afterId?: string }) =>
+      afterId === undefined ? { lastId: '00U000000000200AAA', nudged: 200 } : { nudged: 7 },
+    ),
+    listSyncHosts: jest.fn(async () => HOSTS),
+    checkUpcomingMeetings: jest.fn(async () => ({ checked: 2, editsFound: 1 })),
+    listEndedMeetings: jest.fn(
+      async ({ host, day, pageToken }: { host: SyncHost; day: string; pageToken?: string }) => {
+        // Everything ended on the window's own day.
+        if (day !== endTime.slice(0, 10)) return { meetings: [] };
+        const all = meetingsOf(host.zoomUserId, options.meetingsPerHost ?? 3, endTime);
+        const size = options.pageSize ?? 300;
+        const from = pageToken ? Number(pageToken) : 0;
+        const next = from + size < all.length ? String(from + size) : undefined;
+        return { meetings: all.slice(from, from + size), ...(next ? { nextPageToken: next } : {}) };
+      },
+    ),
+    importExternalMeetings: jest.fn(async ({ host, meetings }: { host: SyncHost; meetings: EndedMeetingRef[] }) => {
+      importCalls += 1;
+      // An upsert by instance UUID: writing one twice leaves one Event.
+      const half = options.importFails?.(importCalls, host.zoomUserId)
+        ? meetings.slice(0, meetings.length / 2)
+        : meetings;
+      for (const m of half) written.set(m.uuid, (written.get(m.uuid) ?? 0) + 1);
+      if (half !== meetings) throw new Error('worker crashed mid-batch');
+      return { skippedManaged: 0, skippedNoMatch: 0, eventsWritten: meetings.length, needsReview: 1, deferred: 0 };
+    }),
+  };
+  return { fakes, written };
+}
+
+describe('hourly sync workflows', () => {
+  let harness: MeetingWorkflowHarness;
+
+  beforeAll(async () => {
+    harness = await MeetingWorkflowHarness.create();
+  });
+
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  beforeEach(async () => {
+    windowEnd = new Date(Math.floor((await harness.env.currentTimeMs()) / HOUR) * HOUR).toISOString();
+  });
+
+  /** Runs one sync with both workers (workflows and the import queue) on a fresh task queue. */
+  async function runSync(fakes: ReturnType<typeof syncFakes>['fakes'], runInput: HourlySyncInput) {
+    const taskQueue = uniqueTaskQueue('sync');
+    const worker = await harness.newWorker(fakes as unknown as Fakes, taskQueue);
+    const importWorker = await harness.newWorker(fakes as unknown as Fakes, zoomImportTaskQueue(taskQueue), {
+      workflowBundle: undefined,
+      workflowsPath: undefined,
+    });
+    const handle = await harness.env.client.workflow.start<typeof hourlySyncWorkflow>('hourlySyncWorkflow', {
+      taskQueue,
+      workflowId: `zoom-hourly-sync-test-${taskQueue}`,
+      args: [runInput],
+    });
+    const outcome = await importWorker.runUntil(
+      worker.runUntil(
+        handle.result().then(
+          (progress) => ({ progress, error: undefined }),
+          (error: unknown) => ({ progress: undefined, error }),
+        ),
+      ),
+    );
+    const memo = (await handle.describe()).memo ?? {};
+    return { ...outcome, memo, workflowId: handle.workflowId };
+  }
+
+  it('covers the lookback on the first run, reconciles page by page, syncs every host, and leaves the watermark', async () => {
+    const { fakes, written } = syncFakes();
+    const { progress, memo } = await runSync(fakes, { ...input, windowEnd });
+    expect(progress).toMatchObject({
+      window: { from: hoursBefore(30 * 24), to: windowEnd, backfill: false },
+      externalEnabled: true,
+      hostsTotal: 3,
+      hostsDone: 3,
+      staleEventsNudged: 207,
+      upcomingChecked: 6,
+      zoomEditsFound: 3,
+      meetingsSeen: 9,
+      eventsWritten: 9,
+      needsReview: 3,
+    });
+    expect(fakes.reconcileStaleEvents.mock.calls.map(([page]) => page.afterId)).toEqual([
+      undefined,
+      '00U000000000200AAA',
+    ]);
+    // A report day per host for each day of the lookback, from 30 hours before it (meetings that began then).
+    const days = reportDays({ from: hoursBefore(30 * 24), to: windowEnd });
+    expect(days.length).toBeGreaterThanOrEqual(32);
+    expect(fakes.listEndedMeetings).toHaveBeenCalledTimes(3 * days.length);
+    expect(written.size).toBe(9);
+    expect(memo.watermark).toEqual({ windowEnd, externalEnabled: true });
+    expect(memo.progress).toMatchObject({ hostsDone: 3, eventsWritten: 9 });
+  });
+
+  it('imports in batches of 200 across report pages', async () => {
+    const { fakes } = syncFakes({ meetingsPerHost: 450, pageSize: 300 });
+    const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR, hostConcurrency: 3 });
+    const batchSizes = fakes.importExternalMeetings.mock.calls.map(([batch]) => batch.meetings.length);
+    expect(batchSizes.sort((a, b) => b - a)).toEqual([200, 200, 200, 200, 200, 200, 50, 50, 50]);
+    expect(progress).toMatchObject({ meetingsSeen: 1350, eventsWritten: 1350 });
+    // The second page of each host's day was asked for with the first page's token.
+    expect(fakes.listEndedMeetings.mock.calls.filter(([page]) => page.pageToken === '300')).toHaveLength(3);
+  });
+
+  it('retries an import that crashed half-way without making a second Event for any meeting', async () => {
+    const { fakes, written } = syncFakes({ meetingsPerHost: 40, importFails: (call) => call === 1 });
+    const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR });
+    expect(fakes.importExternalMeetings).toHaveBeenCalledTimes(4);
+    expect(written.size).toBe(120);
+    expect(Math.max(...written.values())).toBeLessThanOrEqual(2);
+    expect(progress).toMatchObject({ eventsWritten: 120, hostsDone: 3 });
+  });
+
+  it('fails the run and keeps the watermark when a host cannot be synced, after finishing the others', async () => {
+    const { fakes } = syncFakes();
+    fakes.importExternalMeetings.mockImplementation(async ({ host, meetings }) => {
+      if (host.zoomUserId === 'zoom-grace')
+        throw ApplicationFailure.create({ type: 'ZoomValidationError', message: 'refused', nonRetryable: true });
+      return { skippedManaged: 0, skippedNoMatch: 0, eventsWritten: meetings.length, needsReview: 0, deferred: 0 };
+    });
+    const { error, memo } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR });
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(((error as WorkflowFailedError).cause as ApplicationFailure).type).toBe('HostSyncFailed');
+    expect(memo.watermark).toBeUndefined();
+    expect(memo.progress).toMatchObject({ hostsDone: 3, eventsWritten: 6, hostsFailed: 1 });
+  });
+
+  it('reads nothing external while the toggle is off, and still reconciles and checks upcoming meetings', async () => {
+    const { fakes } = syncFakes({ externalEnabled: false });
+    const { progress, memo } = await runSync(fakes, { ...input, windowEnd });
+    expect(fakes.listEndedMeetings).not.toHaveBeenCalled();
+    expect(fakes.importExternalMeetings).not.toHaveBeenCalled();
+    expect(fakes.checkUpcomingMeetings).toHaveBeenCalledTimes(3);
+    expect(progress).toMatchObject({ staleEventsNudged: 207, externalEnabled: false });
+    expect(memo.watermark).toEqual({ windowEnd, externalEnabled: false });
+  });
+
+  it('gives a backfilled slot its own window, skips reconciliation and leaves the watermark alone', async () => {
+    const { fakes } = syncFakes();
+    fakes.readSyncWatermark.mockImplementation(
+      async () => ({ windowEnd: hoursBefore(1), externalEnabled: true }) as never,
+    );
+    const slot = new Date(Date.now() - 10 * 24 * HOUR).toISOString();
+    const { progress, memo } = await runSync(fakes, { ...input, windowEnd: slot });
+    expect(progress!.window).toEqual({
+      from: new Date(Date.parse(slot) - HOUR - 10 * 60_000).toISOString(),
+      to: slot,
+      backfill: true,
+    });
+    expect(fakes.reconcileStaleEvents).not.toHaveBeenCalled();
+    expect(memo.watermark).toBeUndefined();
+  });
+
+  it("starts the next run's window at the last watermark less the overlap", async () => {
+    const { fakes } = syncFakes();
+    fakes.readSyncWatermark.mockImplementation(
+      async () => ({ windowEnd: hoursBefore(1), externalEnabled: true }) as never,
+    );
+    const { progress } = await runSync(fakes, { ...input, windowEnd });
+    const from = new Date(Date.parse(windowEnd) - HOUR - 10 * 60_000).toISOString();
+    expect(progress!.window.from).toBe(from);
+    const days = reportDays({ from, to: windowEnd });
+    expect(days.length).toBeLessThanOrEqual(3);
+    expect(fakes.listEndedMeetings).toHaveBeenCalledTimes(3 * days.length);
+  });
+
+  it('a reconcile signal starts the workflow of an Event whose lifecycle had finished, which asks Zoom and writes the outcome', async () => {
+    const fakes = fakeActivities();
+    fakes.fetchMeetingOutcome.mockImplementation(async () => ({
+      state: 'ended',
+      instanceUuid: 'inst-1',
+      actualStart: '2026-11-30T10:02:00Z',
+      actualEnd: '2026-11-30T10:31:00Z',
+      durationMinutes: 29,
+      attendees: [
+        { name: 'Host', minutes: 29, segments: 1 },
+        { name: 'Guest', minutes: 20, segments: 1 },
+      ],
+      participantsComplete: true,
+      recording: { summary: '1 file (MP4)' },
+    }));
+    await harness.withWorker(fakes, async (taskQueue) => {
+      const eventId = nextEventId();
+      const request: ReconcileRequest = {
+        zoomMeetingId: '85123456789',
+        status: 'Scheduled',
+        startTime: '2026-11-30T10:00:00Z',
+        endTime: '2026-11-30T10:30:00Z',
+        usesPmi: false,
+      };
+      const handle = await harness.env.client.workflow.signalWithStart<typeof meetingWorkflow, [ReconcileRequest]>(
+        'meetingWorkflow',
+        {
+          workflowId: meetingWorkflowId(eventId),
+          taskQueue,
+          args: [{ eventId }],
+          signal: reconcileSignal,
+          signalArgs: [request],
+        },
+      );
+      const state = await handle.result();
+      expect(fakes.fetchMeetingOutcome).toHaveBeenCalledWith(expect.objectContaining({ meetingId: '85123456789' }));
+      expect(fakes.writeEventFields).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId,
+          fields: expect.objectContaining({ Zoom_Status__c: 'Ended', Zoom_Participant_Count__c: 2 }),
+        }),
+      );
+      expect(state).toMatchObject({ phase: 'ended', status: 'Ended', zoomMeetingId: '85123456789' });
+      // The meeting's time is over and no plan was applied: nobody is mailed, nothing is created in Zoom.
+      expect(fakes.sendLaunchEmail).not.toHaveBeenCalled();
+      expect(fakes.createZoomMeeting).not.toHaveBeenCalled();
+    });
+  });
+
+  it('a reconcile signal makes a running lifecycle that is waiting after the end ask Zoom at once', async () => {
+    const fakes = fakeActivities();
+    await harness.withWorker(fakes, async (taskQueue) => {
+      const eventId = nextEventId();
+      const handle = await harness.env.client.workflow.signalWithStart<typeof meetingWorkflow, [ReconcileRequest]>(
+        'meetingWorkflow',
+        {
+          workflowId: meetingWorkflowId(eventId),
+          taskQueue,
+          args: [{ eventId }],
+          signal: reconcileSignal,
+          signalArgs: [
+            {
+              zoomMeetingId: '85123456780',
+              status: 'Started',
+              startTime: new Date(Date.now() - 2 * HOUR).toISOString(),
+              endTime: new Date(Date.now() - HOUR).toISOString(),
+              usesPmi: false,
+            },
+          ],
+        },
+      );
+      await waitForCalls(fakes.fetchMeetingOutcome, 1);
+      await handle.signal(reconcileSignal, {
+        zoomMeetingId: '85123456780',
+        status: 'Started',
+        startTime: new Date(Date.now() - 2 * HOUR).toISOString(),
+        endTime: new Date(Date.now() - HOUR).toISOString(),
+        usesPmi: false,
+      });
+      await waitForCalls(fakes.fetchMeetingOutcome, 2);
+      await handle.terminate('test finished');
+    });
+  });
+});
