@@ -45,3 +45,14 @@ export function rateLimitedFailure(message: string, retryAfterMs: number | undef
       : {}),
   });
 }
+
+/** Something that looks like an e-mail address (local part, "@", a dotted domain). */
+const EMAIL_ADDRESS = /[^\s<>()[\]{},;:"'@]+@[^\s<>()[\]{},;:"'@]+\.[A-Za-z]{2,}/g;
+
+/**
+ * A service's own text (Zoom's, Salesforce's) without the e-mail addresses it may echo ("User does not exist:
+ * host@…"): failure messages are logged by the worker and kept in workflow history, which carry ids, never addresses.
+ */
+export function withoutEmailAddresses(text: string): string {
+  return text.replace(EMAIL_ADDRESS, '<e-mail address>');
+}

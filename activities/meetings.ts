@@ -86,7 +86,7 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       if (user.IsActive === false) {
         throw permanentFailure(
           FailureTypes.hostNotFound,
-          `The Event owner (${user.Name ?? ownerId}) is an inactive Salesforce user`,
+          `The Event owner (${ownerId}) is an inactive Salesforce user`,
         );
       }
       hostEmails.set(ownerId, user.Email);
@@ -129,9 +129,10 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
           error instanceof ZoomApiError &&
           (error.code === ZOOM_USER_NOT_FOUND || error.code === ZOOM_USER_NOT_IN_ACCOUNT)
         ) {
+          // Logged by the worker and kept in history, so the owner's id, not the address: the Event shows its owner.
           throw permanentFailure(
             FailureTypes.hostNotFound,
-            `The Event owner's e-mail (${hostEmail}) is not a user of this Zoom account. Ask your Zoom admin to add them, or use the same e-mail in Salesforce and Zoom.`,
+            `The Salesforce e-mail address of the Event owner (${plan.ownerId}) is not a user of this Zoom account. Ask your Zoom admin to add them, or use the same e-mail in Salesforce and Zoom.`,
           );
         }
         throw zoomFailure(error, 'create the meeting');

@@ -1,5 +1,5 @@
 import { SalesforceApiError } from '../integrations/salesforce/errors';
-import { FailureTypes, permanentFailure, rateLimitedFailure } from './failures';
+import { FailureTypes, permanentFailure, rateLimitedFailure, withoutEmailAddresses } from './failures';
 
 const SALESFORCE_RECORD_GONE = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_CROSS_REFERENCE_KEY']);
 
@@ -13,5 +13,8 @@ export function salesforceFailure(error: unknown, what: string): unknown {
   if (SALESFORCE_RECORD_GONE.has(error.errorCode)) {
     return permanentFailure(FailureTypes.salesforceEventGone, `The Salesforce record no longer exists (${what})`);
   }
-  return permanentFailure(FailureTypes.salesforceValidation, `Salesforce refused to ${what}: ${error.message}`);
+  return permanentFailure(
+    FailureTypes.salesforceValidation,
+    `Salesforce refused to ${what}: ${withoutEmailAddresses(error.message)}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { ZoomApiError } from '../integrations/zoom/errors';
-import { FailureTypes, permanentFailure, rateLimitedFailure } from './failures';
+import { FailureTypes, permanentFailure, rateLimitedFailure, withoutEmailAddresses } from './failures';
 
 /** Zoom's code for "meeting not found or expired". */
 export const ZOOM_MEETING_NOT_FOUND = 3001;
@@ -22,11 +22,34 @@ export function zoomFailure(error: unknown, what: string): unknown {
   if (!(error instanceof ZoomApiError)) return error;
   if (error.httpStatus === 429)
     return rateLimitedFailure(`Zoom rate limit while trying to ${what}`, error.retryAfterMs);
-  if (error.isRetryable) return error;
+  if (error.isRetryable) return withoutAddresses(error);
   if (error.code === ZOOM_MEETING_NOT_FOUND) {
     return permanentFailure(FailureTypes.zoomMeetingGone, 'The Zoom meeting no longer exists in Zoom');
   }
-  return permanentFailure(FailureTypes.zoomValidation, `Zoom refused to ${what}: ${error.message}`);
+  return permanentFailure(
+    FailureTypes.zoomValidation,
+    `Zoom refused to ${what}: ${withoutEmailAddresses(error.message)}`,
+  );
+}
+
+/**
+ * The same error, for the retry policy, with any address Zoom echoed taken out of its message and of its operation
+ * (a host's path is `/users/<e-mail>/meetings`): the worker logs it, and its message and stack go into history.
+ */
+function withoutAddresses(error: ZoomApiError): ZoomApiError {
+  const message = withoutEmailAddresses(error.message);
+  const operation = error.operation === undefined ? undefined : withoutEmailAddresses(error.operation);
+  if (message === error.message && operation === error.operation) return error;
+  return new ZoomApiError({
+    httpStatus: error.httpStatus,
+    code: error.code,
+    message,
+    retryAfterMs: error.retryAfterMs,
+    rateLimitType: error.rateLimitType,
+    rateLimitScope: error.rateLimitScope,
+    operation,
+    trackingId: error.trackingId,
+  });
 }
 
 /**

@@ -159,7 +159,45 @@ describe('createZoomMeeting', () => {
     );
     expect(failure.type).toBe(FailureTypes.hostNotFound);
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.message).toContain('ada@x.example');
+    // The message is logged by the worker and kept in history: the owner's id, never the address.
+    expect(failure.message).toContain('not a user of this Zoom account');
+    expect(failure.message).toContain(plan.ownerId);
+    expect(failure.message).not.toContain('ada@x.example');
+  });
+
+  test("Zoom's own text in a failure never carries an e-mail address, retryable or not", async () => {
+    const { zoom, activities } = fakes();
+    const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({ httpStatus: 400, code: 1120, message: 'Invalid host: Ada.Lovelace+zoom@x.example.' }),
+    );
+    const refused = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
+    expect(refused.type).toBe(FailureTypes.zoomValidation);
+    expect(refused.message).toBe('Zoom refused to create the meeting: Invalid host: <e-mail address>.');
+
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({ httpStatus: 503, message: 'Service unavailable for ada@x.example', operation: 'POST /x' }),
+    );
+    const retryable = (await new MockActivityEnvironment()
+      .run(activities.createZoomMeeting, input)
+      .catch((e: unknown) => e)) as ZoomApiError;
+    expect(retryable).toBeInstanceOf(ZoomApiError);
+    expect(retryable).toMatchObject({ httpStatus: 503, isRetryable: true, operation: 'POST /x' });
+    expect(retryable.message).toBe('Service unavailable for <e-mail address>');
+  });
+
+  test('an inactive owner is named by id, not by name', async () => {
+    const { salesforce, activities } = fakes();
+    salesforce.getUser.mockResolvedValueOnce({
+      Id: '005000000000002AAA',
+      Email: 'grace@x.example',
+      Name: 'Grace Hopper',
+      IsActive: false,
+      TimeZoneSidKey: 'Europe/London',
+    });
+    const failure = await failureOf(new MockActivityEnvironment().run(activities.findHostEmail, '005000000000002AAA'));
+    expect(failure.message).toContain('005000000000002AAA');
+    expect(failure.message).not.toMatch(/Grace|grace@/);
   });
 
   test('a 429 retries after Retry-After, bounded; a 500 is rethrown for the retry policy; a 300 is permanent', async () => {
