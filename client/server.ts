@@ -198,7 +198,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     } catch {
       return reply.code(400).send({ error: 'The body is not valid JSON' });
     }
-    const parsed = parseCalloutBody(json);
+    const parsed = parseCalloutBody(json, { nowMs: now() });
     if (!parsed.ok)
       return reply.code(400).send({ error: 'The body is not a valid batch of events', errors: parsed.errors });
 

@@ -11,7 +11,8 @@ import { describeType, isObject, type JsonObject } from './json';
  * `events[3].event.EndDateTime`, so an admin can find both the item and the field.
  *
  * Rules applied to every upsert: JSON types, date-time and id formats (a malformed one means a broken trigger, never
- * user input) and Salesforce's own length limits. Rules that only matter for a Zoom meeting (required start, end
+ * user input), Salesforce's own date range (1700–4000) and length limits. Every item's `SystemModstamp` must be in
+ * that range and at most 5 minutes ahead of our clock. Rules that only matter for a Zoom meeting (required start, end
  * and owner, their consistency, the time zone) apply only when `Make_Zoom_Meeting__c` is true, so that unticking
  * the box always gets through and cancels the meeting. A delete carries only `Id` and `SystemModstamp`.
  */
@@ -38,6 +39,31 @@ export const MAX_CALLOUT_ITEMS = 200;
 export const MAX_EVENT_DURATION_DAYS = 14;
 export const SUBJECT_MAX_LENGTH = 255;
 export const DESCRIPTION_MAX_LENGTH = 32_000;
+/** The date-times Salesforce can store: 1700-01-01T00:00:00Z to 4000-12-31T23:59:59.999Z. */
+export const SALESFORCE_MIN_DATE_TIME = '1700-01-01T00:00:00.000Z';
+export const SALESFORCE_MAX_DATE_TIME = '4000-12-31T23:59:59.999Z';
+/** How far a SystemModstamp may be ahead of our clock (clock skew); further is a broken or hostile stamp. */
+export const MAX_MODSTAMP_AHEAD_MS = 5 * 60_000;
+
+export interface ParseOptions {
+  /** Our clock, for the SystemModstamp's future check; default `Date.now()`. */
+  nowMs?: number;
+}
+
+/** Whether Salesforce can store the (normalised, ISO UTC) date-time; they compare as strings. */
+export function isStorableDateTime(iso: string): boolean {
+  return iso >= SALESFORCE_MIN_DATE_TIME && iso <= SALESFORCE_MAX_DATE_TIME;
+}
+
+/** The rejection of a date-time outside Salesforce's range; only the year is echoed. */
+export function outOfRangeMessage(field: string, iso: string): string {
+  return `${field} ${iso.slice(0, 4)}-… is out of range: Salesforce stores date-times from 1700-01-01 to 4000-12-31 (UTC)`;
+}
+
+/** Whether `zone` is an IANA time zone name, the rule for `Customer_Time_Zone__c` and for Zoom's `timezone`. */
+export function isTimeZoneName(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
 
 const OPERATIONS: readonly CalloutOperation[] = ['upsert', 'delete'];
 const BOOLEAN_FIELDS = ['Make_Zoom_Meeting__c', 'Zoom_Use_PMI__c', 'Zoom_Join_Before_Host__c'] as const;
@@ -51,7 +77,8 @@ function isAbsent(value: unknown): value is null | undefined | '' {
   return value === undefined || value === null || value === '';
 }
 
-export function parseCalloutBody(json: unknown): CalloutBodyResult {
+export function parseCalloutBody(json: unknown, options: ParseOptions = {}): CalloutBodyResult {
+  const nowMs = options.nowMs ?? Date.now();
   if (!isObject(json)) {
     return { ok: false, errors: [{ field: '', message: 'The body must be a JSON object with an "events" list' }] };
   }
@@ -79,7 +106,7 @@ export function parseCalloutBody(json: unknown): CalloutBodyResult {
       : [{ field: `events[${index}]`, message: `Each item must be an object, not ${describeType(item)}` }],
   );
   if (notObjects.length > 0) return { ok: false, errors: notObjects };
-  return { ok: true, results: (events as JsonObject[]).map((item, index) => parseItem(item, index)) };
+  return { ok: true, results: (events as JsonObject[]).map((item, index) => parseItem(item, index, nowMs)) };
 }
 
 /** Collects the errors of one item while building its normalised snapshot. */
@@ -109,7 +136,7 @@ class ItemParser {
   }
 }
 
-function parseItem(raw: JsonObject, index: number): ItemResult {
+function parseItem(raw: JsonObject, index: number, nowMs: number): ItemResult {
   const path = `events[${index}]`;
   const errors: FieldError[] = [];
   const operation = raw.operation;
@@ -123,7 +150,7 @@ function parseItem(raw: JsonObject, index: number): ItemResult {
 
   const parser = new ItemParser(`${path}.event`, raw.event);
   const eventId = parseEventId(parser);
-  parseModstamp(parser);
+  parseModstamp(parser, nowMs);
   if (operation === 'upsert') parseUpsertFields(parser);
   errors.push(...parser.errors);
 
@@ -156,7 +183,7 @@ function parseEventId(parser: ItemParser): string | undefined {
 
 const DATE_TIME_HINT = 'a Salesforce date-time such as 2026-11-26T18:00:00.000+0000';
 
-function parseModstamp(parser: ItemParser): void {
+function parseModstamp(parser: ItemParser, nowMs: number): void {
   const value = parser.raw('SystemModstamp');
   if (isAbsent(value)) {
     parser.fail('SystemModstamp', 'SystemModstamp is required (the workflow uses it to ignore out-of-date callouts)');
@@ -165,6 +192,18 @@ function parseModstamp(parser: ItemParser): void {
   const normalised = typeof value === 'string' ? normaliseSalesforceDateTime(value) : undefined;
   if (normalised === undefined) {
     parser.fail('SystemModstamp', `SystemModstamp must be ${DATE_TIME_HINT}`);
+    return;
+  }
+  // A stamp from the far future would make every later, real edit of the Event look older, and be ignored.
+  if (!isStorableDateTime(normalised)) {
+    parser.fail('SystemModstamp', outOfRangeMessage('SystemModstamp', normalised));
+    return;
+  }
+  if (Date.parse(normalised) > nowMs + MAX_MODSTAMP_AHEAD_MS) {
+    parser.fail(
+      'SystemModstamp',
+      `SystemModstamp is more than ${MAX_MODSTAMP_AHEAD_MS / 60_000} minutes in the future; Salesforce stamps a change when it is saved`,
+    );
     return;
   }
   parser.snapshot.SystemModstamp = normalised;
@@ -188,6 +227,7 @@ function parseUpsertFields(parser: ItemParser): void {
     }
     const normalised = normaliseSalesforceDateTime(value);
     if (normalised === undefined) parser.fail(field, `${field} must be ${DATE_TIME_HINT}`);
+    else if (!isStorableDateTime(normalised)) parser.fail(field, outOfRangeMessage(field, normalised));
     else parser.snapshot[field] = times[field] = normalised;
   }
 
@@ -253,7 +293,7 @@ function checkMeetingRequirements(
   }
 
   const zone = parser.snapshot.Customer_Time_Zone__c;
-  if (typeof zone === 'string' && !IANAZone.isValidZone(zone)) {
+  if (typeof zone === 'string' && !isTimeZoneName(zone)) {
     const shown = zone.length > 64 ? `${zone.slice(0, 64)}…` : zone;
     parser.fail(
       'Customer_Time_Zone__c',

@@ -194,6 +194,29 @@ describe('API server', () => {
     });
   });
 
+  describe('dates', () => {
+    it("rejects an item stamped in the future by the API's clock, or in a year Salesforce cannot store, and signals only the rest", async () => {
+      const ahead = new Date(NOW_MS + 6 * 60_000).toISOString();
+      const response = await post({
+        events: [
+          { operation: 'upsert', event: meetingEvent(EVENT_A, { SystemModstamp: ahead }) },
+          { operation: 'upsert', event: meetingEvent(EVENT_B, { StartDateTime: '9999-11-26T18:00:00.000+0000' }) },
+          { operation: 'delete', event: { Id: EVENT_B, SystemModstamp: '2026-11-20T09:15:03.000Z' } },
+        ],
+      });
+      expect(response.statusCode).toBe(202);
+      const { accepted, rejected } = response.json();
+      expect(accepted).toEqual([{ index: 2, eventId: EVENT_B, workflowId: `meeting-${EVENT_B}` }]);
+      expect(rejected.map((r: { index: number; errors: { field: string }[] }) => [r.index, r.errors[0].field])).toEqual(
+        [
+          [0, 'events[0].event.SystemModstamp'],
+          [1, 'events[1].event.StartDateTime'],
+        ],
+      );
+      expect(fake.signalWithStart).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('malformed bodies', () => {
     it('answers 400 to bad JSON', async () => {
       const response = await post('{"events": [');

@@ -451,3 +451,71 @@ describe('parseCalloutBody: what a Zoom meeting needs', () => {
     }
   });
 });
+
+describe('dates Salesforce can store', () => {
+  const NOW_MS = Date.parse('2026-11-26T12:00:00.000Z');
+  const parseAt = (event: unknown, operation = 'upsert') => {
+    const result = parseCalloutBody({ events: [{ operation, event }] }, { nowMs: NOW_MS });
+    if (!result.ok) throw new Error(`body rejected: ${JSON.stringify(result.errors)}`);
+    return result.results[0];
+  };
+  const RANGE = 'Salesforce stores date-times from 1700-01-01 to 4000-12-31 (UTC)';
+
+  it.each(['1000-01-01T10:00:00.000Z', '1699-12-31T23:59:59.999Z', '4001-01-01T00:00:00.000Z', '9999-12-01T10:00:00Z'])(
+    'rejects the item whose StartDateTime is %s, even with the box unticked',
+    (start) => {
+      for (const ticked of [true, false]) {
+        const end = start.replace(/T.*/, 'T23:59:59.999Z');
+        const { errors, item } = parseAt(
+          meetingEvent({ StartDateTime: start, EndDateTime: end, Make_Zoom_Meeting__c: ticked }),
+        );
+        expect(item).toBeUndefined();
+        expect(errors).toContainEqual({
+          field: 'events[0].event.StartDateTime',
+          message: `StartDateTime ${start.slice(0, 4)}-… is out of range: ${RANGE}`,
+        });
+      }
+    },
+  );
+
+  it('accepts the first and the last moment Salesforce can store', () => {
+    const first = parseAt(
+      meetingEvent({ StartDateTime: '1700-01-01T00:00:00.000Z', EndDateTime: '1700-01-01T01:00:00.000Z' }),
+    );
+    expect(first.errors).toEqual([]);
+    const last = parseAt(
+      meetingEvent({ StartDateTime: '4000-12-31T22:59:59.000Z', EndDateTime: '4000-12-31T23:59:59.999Z' }),
+    );
+    expect(last.errors).toEqual([]);
+  });
+
+  it('rejects an EndDateTime out of range', () => {
+    const { errors } = parseAt(meetingEvent({ EndDateTime: '9999-01-01T00:00:00.000Z' }));
+    expect(errors.map((e) => e.field)).toContain('events[0].event.EndDateTime');
+  });
+
+  it.each([
+    ['a year Salesforce cannot store', '1000-01-01T00:00:00.000Z', `SystemModstamp 1000-… is out of range: ${RANGE}`],
+    [
+      'the year 9999 (it would make every later edit look older)',
+      '9999-12-31T00:00:00.000Z',
+      `SystemModstamp 9999-… is out of range: ${RANGE}`,
+    ],
+    [
+      'six minutes from now',
+      '2026-11-26T12:06:00.000Z',
+      'SystemModstamp is more than 5 minutes in the future; Salesforce stamps a change when it is saved',
+    ],
+  ])('rejects a SystemModstamp in %s, for an upsert and a delete alike', (_label, stamp, message) => {
+    for (const operation of ['upsert', 'delete']) {
+      const { errors, item, eventId } = parseAt(meetingEvent({ SystemModstamp: stamp }), operation);
+      expect(item).toBeUndefined();
+      expect(eventId).toBe(EVENT_18);
+      expect(errors).toEqual([{ field: 'events[0].event.SystemModstamp', message }]);
+    }
+  });
+
+  it('accepts a SystemModstamp a little ahead of our clock (clock skew)', () => {
+    expect(parseAt(meetingEvent({ SystemModstamp: '2026-11-26T12:04:59.000Z' })).errors).toEqual([]);
+  });
+});
