@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isStorableDateTime, isTimeZoneName, SUBJECT_MAX_LENGTH } from './callout-validation';
 import { describeType, isObject, type JsonObject } from './json';
 
 /**
@@ -8,6 +9,9 @@ import { describeType, isObject, type JsonObject } from './json';
  *
  * Signature: `x-zm-signature: v0=<hex HMAC-SHA256(secretToken, "v0:" + x-zm-request-timestamp + ":" + rawBody)>`.
  * It covers the exact bytes Zoom sent, so it must be checked over the raw body, never over re-serialised JSON.
+ *
+ * Values that reach the Event are held to the org side's rules (`domain/callout-validation.ts`): IANA time zone
+ * names, date-times Salesforce can store, topics no longer than a Subject; a webhook breaking one is refused (400).
  *
  * Pure: no I/O beyond node:crypto. The normalised event never carries the payloads' secrets (download_token,
  * passwords, passcodes, join URLs). Participant names and e-mails are kept, since the workflow matches attendees
@@ -232,12 +236,32 @@ class Reader {
     return ok ? value : this.fail(name, `must be a non-negative ${integer ? 'integer' : 'number'}`);
   }
 
-  /** A Zoom date-time, normalised to ISO-8601 UTC with milliseconds. */
+  /** A Zoom date-time, normalised to ISO-8601 UTC with milliseconds, within what Salesforce can store. */
   time(name: string): string | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
     const ms = ZOOM_TIME.test(value) ? Date.parse(value) : NaN;
-    return Number.isNaN(ms) ? this.fail(name, 'must be an ISO-8601 date-time') : new Date(ms).toISOString();
+    if (Number.isNaN(ms)) return this.fail(name, 'must be an ISO-8601 date-time');
+    const iso = new Date(ms).toISOString();
+    return isStorableDateTime(iso)
+      ? iso
+      : this.fail(name, 'must be between 1700-01-01 and 4000-12-31, the date-times Salesforce stores');
+  }
+
+  /** An IANA time zone name: the rule the org's `Customer_Time_Zone__c` follows (the value is never echoed). */
+  timeZone(name: string): string | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    return isTimeZoneName(value)
+      ? value
+      : this.fail(name, 'must be an IANA time zone name, such as "America/New_York"');
+  }
+
+  /** A meeting topic, which becomes the Event's Subject. */
+  topic(name: string): string | undefined {
+    const value = this.string(name);
+    if (value === undefined || value.length <= SUBJECT_MAX_LENGTH) return value;
+    return this.fail(name, `must be at most ${SUBJECT_MAX_LENGTH} characters, the length of an Event Subject`);
   }
 
   obj(name: string, required = false): JsonObject | undefined {
@@ -336,16 +360,16 @@ function parseMeetingEvent(name: string, kind: ZoomMeetingEventKind, body: JsonO
 
   if (kind === 'updated') {
     event.changes = compact<ZoomMeetingChanges>({
-      topic: object.string('topic'),
+      topic: object.topic('topic'),
       startTime: object.time('start_time'),
       duration: object.nonNegative('duration'),
-      timezone: object.string('timezone'),
+      timezone: object.timeZone('timezone'),
     });
   } else {
-    event.topic = object.string('topic');
+    event.topic = object.topic('topic');
     event.startTime = object.time('start_time');
     event.duration = object.nonNegative('duration');
-    event.timezone = object.string('timezone');
+    event.timezone = object.timeZone('timezone');
     if (kind === 'ended') event.endTime = object.time('end_time');
   }
   if (kind === 'participant_joined' || kind === 'participant_left') {

@@ -504,3 +504,42 @@ describe('parseZoomWebhook', () => {
     });
   });
 });
+
+describe('Zoom-side values, as strictly as the org-side ones', () => {
+  const updated = (object: Record<string, unknown>) => envelope('meeting.updated', { id: MEETING, ...object });
+
+  it.each(['Mars/Olympus_Mons', 'America/New York', 'x'.repeat(300), "Europe/Madrid'; DROP TABLE"])(
+    'refuses a meeting.updated whose timezone %p is not an IANA name (it would be written to the Event)',
+    (timezone) => {
+      const errors = errorsOf(parseZoomWebhook(updated({ topic: 'New title', timezone })));
+      expect(errors).toEqual(['$.payload.object.timezone must be an IANA time zone name, such as "America/New_York"']);
+    },
+  );
+
+  it('refuses an invalid timezone on the live events too', () => {
+    const errors = errorsOf(parseZoomWebhook(envelope('meeting.started', liveObject({ timezone: 'Nowhere/Land' }))));
+    expect(errors).toEqual(['$.payload.object.timezone must be an IANA time zone name, such as "America/New_York"']);
+  });
+
+  it('accepts the time zone names Zoom uses', () => {
+    for (const timezone of ['America/New_York', 'Europe/Madrid', 'Asia/Kolkata', 'UTC']) {
+      expect(meetingEvent(parseZoomWebhook(updated({ timezone }))).changes).toEqual({ timezone });
+    }
+  });
+
+  it.each(['1699-12-31T23:00:00Z', '4001-01-01T00:00:00Z', '9999-03-03T18:00:00Z'])(
+    'refuses a start_time Salesforce cannot store: %s',
+    (start) => {
+      const errors = errorsOf(parseZoomWebhook(updated({ start_time: start })));
+      expect(errors).toEqual([
+        '$.payload.object.start_time must be between 1700-01-01 and 4000-12-31, the date-times Salesforce stores',
+      ]);
+    },
+  );
+
+  it('refuses a topic longer than an Event Subject (255 characters)', () => {
+    const errors = errorsOf(parseZoomWebhook(updated({ topic: 'x'.repeat(256) })));
+    expect(errors).toEqual(['$.payload.object.topic must be at most 255 characters, the length of an Event Subject']);
+    expect(meetingEvent(parseZoomWebhook(updated({ topic: 'x'.repeat(255) }))).changes?.topic).toHaveLength(255);
+  });
+});
