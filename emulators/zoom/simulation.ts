@@ -286,6 +286,8 @@ export class MeetingSimulation {
     const stillIn = instance.participants.filter((s) => s.leaveTime === undefined);
     for (const segment of stillIn) segment.leaveTime = Math.max(endTime, segment.joinTime);
     instance.endTime = endTime;
+    // A simulated end may claim a later end time; its past data is published counting from now.
+    if (endTime > this.context.now()) instance.endedAt = this.context.now();
     meeting.status = 'waiting';
     for (const segment of stillIn) sendParticipantLeft(this.context, instance, segment, REASON_ENDED);
     sendMeetingEnded(this.context, instance);

@@ -139,6 +139,8 @@ export interface MeetingInstance {
   /** Actual start and end. */
   startTime: number;
   endTime?: number;
+  /** When the end happened on the emulator's clock, if a simulation claimed a later `endTime`. */
+  endedAt?: number;
   participants: ParticipantSegment[];
   recording?: StoredRecording;
 }
@@ -286,7 +288,9 @@ export class ZoomStore {
 
   /** Ended, and Zoom has published its past data (`pastDataDelayMs` after the end). */
   isPastDataReady(instance: MeetingInstance): instance is EndedInstance {
-    return instance.endTime !== undefined && this.now() >= instance.endTime + this.pastDataDelayMs;
+    if (instance.endTime === undefined) return false;
+    const ended = Math.min(instance.endTime, instance.endedAt ?? instance.endTime);
+    return this.now() >= ended + this.pastDataDelayMs;
   }
 
   /** Instances of the meeting whose past data is readable, oldest first. */

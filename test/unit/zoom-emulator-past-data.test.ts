@@ -102,6 +102,18 @@ describe('past data is published pastDataDelayMs after the end', () => {
     expect((await api.get(`/past_meetings/${meeting.id}/instances`)).data.meetings).toHaveLength(1);
     expect((await report(ADA.email, { from: day, to: day })).data.meetings).toHaveLength(1);
   });
+
+  test('a simulated end that claims a later end time is published the delay after it happened', async () => {
+    const meeting = await client.createMeeting(ADA.email, { topic: 'Later', type: 2, start_time: iso(clock) });
+    await admin.post(`/meetings/${meeting.id}/start`, { at: iso(clock) });
+    const { uuid } = (await admin.post(`/meetings/${meeting.id}/end`, { at: iso(clock + 40 * MINUTE) })).data as {
+      uuid: string;
+    };
+    expect((await api.get(`/past_meetings/${encodeURIComponent(uuid)}`)).status).toBe(404);
+    clock += DELAY;
+    const past = await api.get(`/past_meetings/${encodeURIComponent(uuid)}`);
+    expect([past.status, past.data.duration]).toEqual([200, 40]);
+  });
 });
 
 describe('GET /report/users/{userId}/meetings', () => {
@@ -141,7 +153,7 @@ describe('GET /report/users/{userId}/meetings', () => {
     await seed(ADA.email, [nov(17)]); // after `to`
     await seed(GRACE.email, [nov(5)]); // someone else's
 
-    const page = await report(ADA.zoomId, { from: '2026-11-01', to: '2026-11-16' });
+    const page = await report(ADA.zoomId!, { from: '2026-11-01', to: '2026-11-16' });
     expect(page.status).toBe(200);
     expect(page.data).toMatchObject({ from: '2026-11-01', to: '2026-11-16', total_records: 3, next_page_token: '' });
     expect(page.data.meetings.map((m: { topic: string }) => m.topic)).toEqual(['Call 0', 'Call 1', 'Call 2']);
