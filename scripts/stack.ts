@@ -322,6 +322,8 @@ async function main(): Promise<void> {
       // Zoom's webhooks: the emulator signs them with the app's secret token and posts them to the API.
       ZOOM_WEBHOOK_SECRET_TOKEN: env.ZOOM_WEBHOOK_SECRET_TOKEN || DEMO_CREDENTIALS.zoomWebhookSecretToken,
       ZOOM_EMULATOR_WEBHOOK_URL: `http://${host}:${apiPort}/v1/zoom/webhooks`,
+      // Past data (participants, reports) is readable this long after a meeting ends, as in Zoom.
+      ZOOM_EMULATOR_PAST_DATA_DELAY_MS: env.ZOOM_EMULATOR_PAST_DATA_DELAY_MS || '5000',
     });
   }
   if (emulateSalesforce) {

@@ -77,6 +77,8 @@ export async function startTestStack(
   const zoom = createZoomEmulator({
     credentials: DEMO_CREDENTIALS.zoom,
     webhooks: { url: `${apiUrl}/v1/zoom/webhooks`, secretToken: ZOOM_WEBHOOK_SECRET },
+    // Zoom publishes past data a while after the end: short here, so the product's wait is exercised.
+    pastDataDelayMs: 1500,
     ...options.zoomEmulator,
   });
   zoomUrl = await zoom.listen(0, '127.0.0.1');
