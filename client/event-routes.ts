@@ -25,7 +25,7 @@ import {
   syncNowUpdate,
   type MeetingState,
 } from '../workflows/messages';
-import { describeFailure, failureType } from './request-helpers';
+import { describeFailure, failureType, getMeetingForStart } from './request-helpers';
 
 /**
  * The Event endpoints behind the org's buttons, signed like the callouts:
@@ -353,7 +353,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
       const { state } = await currentState(meetingWorkflowId(eventId));
       const zoomMeetingId = state.zoomMeetingId;
       if (!zoomMeetingId) throw new EventRouteError(409, MESSAGES.noMeetingToStart);
-      const meeting = await zoom.getMeeting(zoomMeetingId);
+      const meeting = await getMeetingForStart(zoom, zoomMeetingId);
       if (!meeting.start_url) throw new EventRouteError(502, MESSAGES.zoomFailed);
       request.log.info({ eventId, zoomMeetingId }, 'start URL handed out');
       return { eventId, zoomMeetingId, startUrl: meeting.start_url };

@@ -4,7 +4,7 @@ import { isSalesforceId, SALESFORCE_KEY_PREFIX, toSalesforceId18 } from '../doma
 import type { ZoomClient } from '../integrations/zoom/client';
 import type { InstantMeetingRequest } from '../activities/instant-meeting';
 import { instantMeetingWorkflowId, startInstantMeetingUpdate, type InstantMeetingAnswer } from '../workflows/messages';
-import { describeFailure, failureType } from './request-helpers';
+import { describeFailure, failureType, getMeetingForStart } from './request-helpers';
 
 /**
  * "Start Zoom Meeting" on a Lead or Contact: `POST /v1/salesforce/instant-meetings`, signed like the callouts.
@@ -124,7 +124,7 @@ export function registerInstantMeetings(app: FastifyInstance, deps: InstantMeeti
         return reply.code(failure.status).send(failure.body);
       }
       try {
-        const meeting = await deps.zoom.getMeeting(answer.zoomMeetingId);
+        const meeting = await getMeetingForStart(deps.zoom, answer.zoomMeetingId);
         if (!meeting.start_url) throw new Error('Zoom answered without a start URL');
         request.log.info({ eventId: answer.eventId, zoomMeetingId: answer.zoomMeetingId }, 'instant meeting ready');
         return reply.code(200).send({ ...answer, startUrl: meeting.start_url });

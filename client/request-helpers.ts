@@ -8,6 +8,9 @@ import {
   CALLOUT_TIMESTAMP_HEADER,
   verifyCallout,
 } from '../domain/callout-signature';
+import type { ZoomClient } from '../integrations/zoom/client';
+import type { ZoomMeeting } from '../integrations/zoom/types';
+import { ZoomApiError } from '../integrations/zoom/errors';
 import type { ReplayGuard } from './replay-guard';
 
 /** Pieces shared by the API's routes: header access, failure descriptions for logs, the org's signature. */
@@ -116,4 +119,28 @@ export function failureType(error: unknown): string | undefined {
     if (current instanceof ApplicationFailure && current.type) return current.type;
   }
   return undefined;
+}
+
+/** The pause before asking Zoom for a start URL again, when Zoom did not say how long to wait. */
+export const START_URL_RETRY_DELAY_MS = 250;
+/** A longer `Retry-After` (a daily limit) does not fit a button's wait: the user is told to try later. */
+export const START_URL_MAX_RETRY_AFTER_MS = 2_000;
+
+/**
+ * The meeting, for a fresh start URL, asking Zoom once more after an answer a retry may change (no answer, a 5xx,
+ * a 429 with a short `Retry-After`). The route's own budget bounds both tries.
+ */
+export async function getMeetingForStart(
+  zoom: Pick<ZoomClient, 'getMeeting'>,
+  meetingId: string,
+): Promise<ZoomMeeting> {
+  try {
+    return await zoom.getMeeting(meetingId);
+  } catch (error) {
+    if (!(error instanceof ZoomApiError) || !error.isRetryable) throw error;
+    const waitMs = error.retryAfterMs ?? START_URL_RETRY_DELAY_MS;
+    if (waitMs > START_URL_MAX_RETRY_AFTER_MS) throw error;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return zoom.getMeeting(meetingId);
+  }
 }

@@ -538,10 +538,36 @@ describe('Event routes', () => {
       expect(response.json()).toEqual({ error: 'The Zoom meeting of this Event no longer exists in Zoom' });
     });
 
-    it('answers 502 when Zoom fails', async () => {
+    it.each([
+      ['a 500', new ZoomApiError({ httpStatus: 500, code: 200, message: 'Internal server error' })],
+      ['no answer', new ZoomApiError({ httpStatus: 0, message: 'Zoom did not answer in time' })],
+      ['a 429 with a short Retry-After', new ZoomApiError({ httpStatus: 429, message: 'slow', retryAfterMs: 50 })],
+    ])('asks Zoom once more after %s, and answers the start URL', async (_label, failure) => {
       running();
-      getMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 503, message: 'Service unavailable' }));
+      getMeeting.mockRejectedValueOnce(failure);
       const response = await startUrl();
+      expect(response.statusCode).toBe(200);
+      expect(response.json().startUrl).toBe(START_URL);
+      expect(getMeeting).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not ask again after an answer a retry cannot change, nor after a long Retry-After', async () => {
+      running();
+      getMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 400, code: 300, message: 'Invalid meeting id' }));
+      expect((await startUrl()).statusCode).toBe(502);
+      expect(getMeeting).toHaveBeenCalledTimes(1);
+      getMeeting.mockRejectedValueOnce(
+        new ZoomApiError({ httpStatus: 429, message: 'daily', retryAfterMs: 3_600_000 }),
+      );
+      expect((await startUrl()).statusCode).toBe(502);
+      expect(getMeeting).toHaveBeenCalledTimes(2);
+    });
+
+    it('answers 502 when Zoom fails twice', async () => {
+      running();
+      getMeeting.mockRejectedValue(new ZoomApiError({ httpStatus: 503, message: 'Service unavailable' }));
+      const response = await startUrl();
+      expect(getMeeting).toHaveBeenCalledTimes(2);
       expect(response.statusCode).toBe(502);
       expect(response.headers['cache-control']).toBe('no-store');
       expect(response.json()).toEqual({ error: 'Zoom did not answer; try again in a few minutes' });

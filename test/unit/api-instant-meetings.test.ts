@@ -10,6 +10,7 @@ import { INSTANT_MEETINGS_PATH } from '../../client/instant-meetings';
 import { calloutHeaders } from '../../domain/callout-signature';
 import type { ZoomClient } from '../../integrations/zoom/client';
 import type { ZoomMeeting } from '../../integrations/zoom/types';
+import { ZoomApiError } from '../../integrations/zoom/errors';
 import { startInstantMeetingUpdate, type InstantMeetingAnswer } from '../../workflows/messages';
 
 const SECRET = 'a-callout-secret-of-32-characters';
@@ -126,6 +127,14 @@ describe('POST /v1/salesforce/instant-meetings', () => {
       args: [{ recordId: LEAD_ID, userId: USER_ID, subject: 'Call with Marie' }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
+  });
+
+  it('asks Zoom once more for the start URL after a single 500', async () => {
+    getMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 500, message: 'Internal server error' }));
+    const response = await post({ recordId: LEAD_ID, userId: USER_ID });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ ...ANSWER, startUrl: START_URL });
+    expect(getMeeting).toHaveBeenCalledTimes(2);
   });
 
   it('answers 502 (never a 200 without it) when Zoom gives no start URL', async () => {
