@@ -37,19 +37,28 @@ export class DeadlineExceededError extends Error {
 
 /**
  * Runs `fn`'s Temporal calls with a gRPC deadline and stops waiting at that moment whatever happens underneath
- * (the SDK's retries of an unreachable server, a connection still being made): the caller answers in time.
+ * (the SDK's retries of an unreachable server, a connection still being made): the caller answers in time. Where
+ * the connection supports it, the calls are cancelled then too, so none outlives the answer.
  */
 export async function withinDeadline<T>(
-  connection: Pick<ConnectionLike, 'withDeadline'>,
+  connection: Pick<ConnectionLike, 'withDeadline'> & Partial<Pick<ConnectionLike, 'withAbortSignal'>>,
   deadlineMs: number,
   fn: () => Promise<T>,
 ): Promise<T> {
+  const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError()), Math.max(0, deadlineMs - Date.now()));
+    timer = setTimeout(
+      () => {
+        reject(new DeadlineExceededError());
+        abort.abort();
+      },
+      Math.max(0, deadlineMs - Date.now()),
+    );
   });
+  const run = connection.withAbortSignal ? () => connection.withAbortSignal!(abort.signal, fn) : fn;
   try {
-    return await Promise.race([connection.withDeadline(deadlineMs, fn), expired]);
+    return await Promise.race([connection.withDeadline(deadlineMs, run), expired]);
   } finally {
     clearTimeout(timer);
   }
