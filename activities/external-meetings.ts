@@ -46,6 +46,12 @@ export interface EndedMeetingRef {
   hasRecording: boolean;
 }
 
+/** Meetings of one host; a batch mixes hosts so that every Salesforce write carries up to 200 Events. */
+export interface ImportGroup {
+  host: SyncHost;
+  meetings: EndedMeetingRef[];
+}
+
 export interface ImportResult {
   skippedManaged: number;
   skippedNoMatch: number;
@@ -65,6 +71,8 @@ export interface ExternalMeetingDeps {
   salesforce: ExternalSalesforceApi;
   /** Zoom reads per second this process may make for the import (Medium label); the Pro plan's share by default. */
   zoomReadsPerSecond?: number;
+  /** Zoom report reads per second (Heavy label); the Pro plan's share by default. */
+  zoomReportReadsPerSecond?: number;
   /** How long a host's Contacts and Leads are reused between batches of one run. */
   candidatesTtlMs?: number;
 }
@@ -107,6 +115,8 @@ function notRelatedNote(ids: string[]): string {
 export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
   const { zoom, salesforce } = deps;
   const pacer = new RatePacer(deps.zoomReadsPerSecond ?? ZOOM_PLAN_RATES.pro.medium * ZOOM_RATE_SHARE);
+  // The report is Heavy: hosts listed side by side would burst past its per-second limit.
+  const reportPacer = new RatePacer(deps.zoomReportReadsPerSecond ?? ZOOM_PLAN_RATES.pro.heavy * ZOOM_RATE_SHARE);
   // A host's index can hold tens of thousands of records: keep a few hosts at a time.
   const candidates = new TtlCache<string, CandidateIndex>(deps.candidatesTtlMs ?? 10 * 60_000, 20);
   const hosts = new TtlCache<string, MeetingHost>(deps.candidatesTtlMs ?? 10 * 60_000);
@@ -215,6 +225,26 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
     }
   }
 
+  /** The meeting's people (segments merged), or undefined while Zoom has not published them (3001). */
+  async function attendeesOf(meeting: EndedMeetingRef) {
+    try {
+      const segments = await zoomRead(() => zoom.listPastMeetingParticipants(meeting.uuid));
+      return summarizeAttendance(
+        segments.map((s) => ({
+          id: s.id,
+          name: s.name,
+          email: s.user_email,
+          joinTime: s.join_time,
+          leaveTime: s.leave_time,
+        })),
+        meeting.endTime,
+      );
+    } catch (error) {
+      if (error instanceof ZoomApiError && error.code === PAST_DATA_NOT_READY) return undefined;
+      throw error;
+    }
+  }
+
   return {
     /** One page of the host's meetings that started on `day` (UTC), keeping those that ended in the window. */
     async listEndedMeetings(input: {
@@ -224,6 +254,7 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
       pageToken?: string;
     }): Promise<{ meetings: EndedMeetingRef[]; nextPageToken?: string }> {
       try {
+        await reportPacer.acquire();
         const page = await zoom.listReportUserMeetings(input.host.zoomUserId, {
           from: input.day,
           to: input.day,
@@ -257,11 +288,11 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
     },
 
     /**
-     * Imports up to 200 ended meetings of one host: skips those the integration manages, reads each one's
-     * participants, links them to the host's Contacts and Leads, and upserts one Event per instance with a linked
-     * person (by `Zoom_Meeting_UUID__c`, one sObject Collections call), then relates the other linked people.
+     * Imports up to 200 ended meetings, of one host or several: skips those the integration manages, reads each
+     * one's participants, links them to its host's Contacts and Leads, and upserts one Event per instance with a
+     * linked person (by `Zoom_Meeting_UUID__c`, one sObject Collections call), then relates the other linked people.
      */
-    async importExternalMeetings(input: { host: SyncHost; meetings: EndedMeetingRef[] }): Promise<ImportResult> {
+    async importExternalMeetings(input: { groups: ImportGroup[] }): Promise<ImportResult> {
       const result: ImportResult = {
         skippedManaged: 0,
         skippedNoMatch: 0,
@@ -270,69 +301,58 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
         deferred: 0,
       };
       try {
-        const managed = await managedMeetingIds([...new Set(input.meetings.map((m) => m.meetingId))]);
-        const index = await candidateIndex(input.host.sfUserId);
-        const host = await hostIdentity(input.host);
+        const meetingIds = input.groups.flatMap((g) => g.meetings.map((m) => m.meetingId));
+        const managed = await managedMeetingIds([...new Set(meetingIds)]);
         const events: { record: Record<string, unknown>; relationIds: string[] }[] = [];
-        for (const [i, meeting] of input.meetings.entries()) {
-          heartbeat(i);
-          if (managed.has(meeting.meetingId)) {
-            result.skippedManaged += 1;
-            continue;
-          }
-          let segments;
-          try {
-            segments = await zoomRead(() => zoom.listPastMeetingParticipants(meeting.uuid));
-          } catch (error) {
-            if (error instanceof ZoomApiError && error.code === PAST_DATA_NOT_READY) {
+        let done = 0;
+        for (const group of input.groups) {
+          const index = await candidateIndex(group.host.sfUserId);
+          const host = await hostIdentity(group.host);
+          for (const meeting of group.meetings) {
+            heartbeat(done++);
+            if (managed.has(meeting.meetingId)) {
+              result.skippedManaged += 1;
+              continue;
+            }
+            const attendees = await attendeesOf(meeting);
+            if (!attendees) {
               result.deferred += 1;
               continue;
             }
-            throw error;
+            const matches = matchParticipants(attendees, host, index);
+            result.needsReview += matches.filter((m) => m.outcome.kind === 'ambiguous').length;
+            const people = eventPeople(matches);
+            if (!people.whoId) {
+              result.skippedNoMatch += 1;
+              continue;
+            }
+            const recording = meeting.hasRecording ? await recordingOf(meeting.uuid) : undefined;
+            events.push({
+              relationIds: people.relationIds,
+              record: {
+                Zoom_Meeting_UUID__c: meeting.uuid,
+                OwnerId: group.host.sfUserId,
+                Subject: (meeting.topic || 'Zoom meeting').slice(0, 255),
+                StartDateTime: meeting.startTime,
+                EndDateTime: meeting.endTime,
+                WhoId: people.whoId,
+                Make_Zoom_Meeting__c: false,
+                Zoom_Source__c: 'External',
+                Zoom_Meeting_Id__c: meeting.meetingId,
+                Zoom_Match_Notes__c: (matchNotes(matches) + notRelatedNote(people.notRelated)).slice(0, 32_768),
+                ...outcomeFields({
+                  state: 'ended',
+                  instanceUuid: meeting.uuid,
+                  actualStart: meeting.startTime,
+                  actualEnd: meeting.endTime,
+                  durationMinutes: meeting.durationMinutes,
+                  attendees,
+                  participantsComplete: true,
+                  ...(recording ? { recording } : {}),
+                }),
+              },
+            });
           }
-          const attendees = summarizeAttendance(
-            segments.map((s) => ({
-              id: s.id,
-              name: s.name,
-              email: s.user_email,
-              joinTime: s.join_time,
-              leaveTime: s.leave_time,
-            })),
-            meeting.endTime,
-          );
-          const matches = matchParticipants(attendees, host, index);
-          result.needsReview += matches.filter((m) => m.outcome.kind === 'ambiguous').length;
-          const people = eventPeople(matches);
-          if (!people.whoId) {
-            result.skippedNoMatch += 1;
-            continue;
-          }
-          const recording = meeting.hasRecording ? await recordingOf(meeting.uuid) : undefined;
-          events.push({
-            relationIds: people.relationIds,
-            record: {
-              Zoom_Meeting_UUID__c: meeting.uuid,
-              OwnerId: input.host.sfUserId,
-              Subject: (meeting.topic || 'Zoom meeting').slice(0, 255),
-              StartDateTime: meeting.startTime,
-              EndDateTime: meeting.endTime,
-              WhoId: people.whoId,
-              Make_Zoom_Meeting__c: false,
-              Zoom_Source__c: 'External',
-              Zoom_Meeting_Id__c: meeting.meetingId,
-              Zoom_Match_Notes__c: (matchNotes(matches) + notRelatedNote(people.notRelated)).slice(0, 32_768),
-              ...outcomeFields({
-                state: 'ended',
-                instanceUuid: meeting.uuid,
-                actualStart: meeting.startTime,
-                actualEnd: meeting.endTime,
-                durationMinutes: meeting.durationMinutes,
-                attendees,
-                participantsComplete: true,
-                ...(recording ? { recording } : {}),
-              }),
-            },
-          });
         }
         if (events.length === 0) return result;
         const saved = await salesforce.upsertRecords(
@@ -344,7 +364,7 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
         if (refused.length > 0) {
           const codes = [...new Set(refused.flatMap((s) => s.errors.map((e) => e.statusCode ?? 'UNKNOWN')))];
           // Codes only: a refused record's message may quote a participant. A locked row clears on a retry (the
-          // upsert is idempotent); anything else needs a person, and fails the host so the watermark stays put.
+          // upsert is idempotent); anything else needs a person, and fails the run so the watermark stays put.
           throw ApplicationFailure.create({
             type: FailureTypes.salesforceValidation,
             message: `Salesforce refused ${refused.length} of ${saved.length} external-meeting Events (${codes.join(', ')})`,

@@ -20,6 +20,8 @@ export interface ActivityDeps extends MeetingActivityDeps {
   taskQueue: string;
   /** Zoom reads per second the external-meeting import may make in this process. */
   zoomReadsPerSecond?: number;
+  /** Zoom report reads per second (Heavy label) in this process. */
+  zoomReportReadsPerSecond?: number;
 }
 
 /** Every activity the worker registers, built from injected clients so tests can pass fakes. */

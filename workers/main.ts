@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     temporal: client,
     taskQueue,
     zoomReadsPerSecond: ZOOM_PLAN_RATES[config.sync.zoomPlan].medium * ZOOM_RATE_SHARE,
+    zoomReportReadsPerSecond: ZOOM_PLAN_RATES[config.sync.zoomPlan].heavy * ZOOM_RATE_SHARE,
   });
   if (config.sync.createSchedule) {
     const outcome = await ensureHourlySyncSchedule(client, hourlySyncScheduleOptions(taskQueue, config.sync));

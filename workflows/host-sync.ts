@@ -8,10 +8,16 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { EndedMeetingRef } from '../activities/external-meetings';
+import type { EndedMeetingRef, ImportResult } from '../activities/external-meetings';
 import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import { reportDays } from '../domain/sync-window';
-import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, type HostSyncCounts, type HostSyncInput } from './messages';
+import {
+  IMPORT_BATCH_SIZE,
+  zoomImportTaskQueue,
+  type HostSyncCounts,
+  type HostSyncInput,
+  type HostSyncResult,
+} from './messages';
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',
@@ -41,8 +47,9 @@ export function emptyHostCounts(): HostSyncCounts {
   };
 }
 
-export async function hostSyncWorkflow(input: HostSyncInput): Promise<HostSyncCounts> {
-  const { importExternalMeetings } = proxyActivities<Activities>({
+/** The import activity, on its rate-limited queue (beside the meeting workflows' queue). */
+export function importActivity() {
+  return proxyActivities<Activities>({
     // Zoom's limits are account-wide: the import queue's server-side rate bounds every worker together.
     taskQueue: zoomImportTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: '10 minutes',
@@ -50,7 +57,24 @@ export async function hostSyncWorkflow(input: HostSyncInput): Promise<HostSyncCo
     // Waiting in the rate-limited queue behind other hosts counts here, so it is generous.
     scheduleToCloseTimeout: '12 hours',
     retry,
-  });
+  }).importExternalMeetings;
+}
+
+/** Adds an import's outcome to the counts. */
+export function addImportResult(counts: HostSyncCounts, result: ImportResult): void {
+  counts.skippedManaged += result.skippedManaged;
+  counts.skippedNoMatch += result.skippedNoMatch;
+  counts.eventsWritten += result.eventsWritten;
+  counts.needsReview += result.needsReview;
+  counts.deferred += result.deferred;
+}
+
+/**
+ * Full batches of the host's own are imported here; the rest (fewer than 200) goes back to the run, which pools
+ * the hosts' remainders into full batches, so a quiet hour of many hosts still writes 200 Events per call.
+ */
+export async function hostSyncWorkflow(input: HostSyncInput): Promise<HostSyncResult> {
+  const importExternalMeetings = importActivity();
   const { host, window, external } = input;
   const counts = input.resume?.counts ?? emptyHostCounts();
   if (!input.resume?.upcomingDone) {
@@ -58,22 +82,13 @@ export async function hostSyncWorkflow(input: HostSyncInput): Promise<HostSyncCo
     counts.upcomingChecked += upcoming.checked;
     counts.zoomEditsFound += upcoming.editsFound;
   }
-  if (!external) return counts;
+  if (!external) return { counts, remainder: [] };
 
   const days = input.resume?.days ?? reportDays(window);
   let pageToken = input.resume?.pageToken;
   let pending: EndedMeetingRef[] = input.resume?.pending ?? [];
   /** Instances already taken from the current day, so a restart of the day after an expired page token skips them. */
   let takenToday = new Set<string>(input.resume?.takenToday ?? []);
-
-  const importBatch = async (batch: EndedMeetingRef[]) => {
-    const result = await importExternalMeetings({ host, meetings: batch });
-    counts.skippedManaged += result.skippedManaged;
-    counts.skippedNoMatch += result.skippedNoMatch;
-    counts.eventsWritten += result.eventsWritten;
-    counts.needsReview += result.needsReview;
-    counts.deferred += result.deferred;
-  };
 
   while (days.length > 0) {
     let page;
@@ -94,8 +109,11 @@ export async function hostSyncWorkflow(input: HostSyncInput): Promise<HostSyncCo
       days.shift();
       takenToday = new Set();
     }
-    while (pending.length >= IMPORT_BATCH_SIZE || (days.length === 0 && pending.length > 0)) {
-      await importBatch(pending.slice(0, IMPORT_BATCH_SIZE));
+    while (pending.length >= IMPORT_BATCH_SIZE) {
+      addImportResult(
+        counts,
+        await importExternalMeetings({ groups: [{ host, meetings: pending.slice(0, IMPORT_BATCH_SIZE) }] }),
+      );
       pending = pending.slice(IMPORT_BATCH_SIZE);
     }
     if (
@@ -110,5 +128,5 @@ export async function hostSyncWorkflow(input: HostSyncInput): Promise<HostSyncCo
       });
     }
   }
-  return counts;
+  return { counts, remainder: pending };
 }

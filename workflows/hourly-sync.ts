@@ -19,8 +19,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import { syncWindow, type SyncWatermark } from '../domain/sync-window';
-import { hostSyncWorkflow, emptyHostCounts } from './host-sync';
+import type { ImportGroup } from '../activities/external-meetings';
+import { addImportResult, emptyHostCounts, hostSyncWorkflow, importActivity } from './host-sync';
 import {
+  IMPORT_BATCH_SIZE,
   hostSyncWorkflowId,
   type HostSyncCounts,
   type HourlySyncInput,
@@ -50,6 +52,8 @@ export interface HourlySyncCarry {
   progress: HourlySyncProgress;
   hosts: SyncHost[];
   hostsFailed: number;
+  /** Hosts' remainders not yet imported (fewer than a batch). */
+  pending: ImportGroup[];
 }
 
 function runTime(input: HourlySyncInput): number {
@@ -66,6 +70,26 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
   let progress: HourlySyncProgress;
   let hosts: SyncHost[];
   let hostsFailed = carry?.hostsFailed ?? 0;
+  const pending: ImportGroup[] = [...(carry?.pending ?? [])];
+  const importExternalMeetings = importActivity();
+  const pendingCount = () => pending.reduce((sum, g) => sum + g.meetings.length, 0);
+  /** Imports the pooled remainders, 200 meetings a call (the last call may be smaller when `all`). */
+  const importPending = async (all: boolean): Promise<void> => {
+    while (pendingCount() >= IMPORT_BATCH_SIZE || (all && pending.length > 0)) {
+      const groups: ImportGroup[] = [];
+      let room = IMPORT_BATCH_SIZE;
+      while (room > 0 && pending.length > 0) {
+        const group = pending[0];
+        const taken = group.meetings.slice(0, room);
+        groups.push({ host: group.host, meetings: taken });
+        room -= taken.length;
+        if (taken.length === group.meetings.length) pending.shift();
+        else pending[0] = { host: group.host, meetings: group.meetings.slice(taken.length) };
+      }
+      addImportResult(progress, await importExternalMeetings({ groups }));
+      upsertMemo({ [PROGRESS_MEMO]: { ...progress, hostsFailed } });
+    }
+  };
   if (carry) {
     ({ progress, hosts } = carry);
   } else {
@@ -103,11 +127,12 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
     while (queue.length > 0 && !continuing) {
       const host = queue.shift()!;
       try {
-        const counts = await executeChild(hostSyncWorkflow, {
+        const { counts, remainder } = await executeChild(hostSyncWorkflow, {
           workflowId: hostSyncWorkflowId(workflowInfo().workflowId, host.sfUserId),
           args: [{ host, window: progress.window, external: progress.externalEnabled }],
         });
         addCounts(progress, counts);
+        if (remainder.length > 0) pending.push({ host, meetings: remainder });
       } catch (error) {
         // One host's trouble (say, its Zoom user was removed) does not hold the others back.
         hostsFailed += 1;
@@ -115,13 +140,15 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
       }
       progress.hostsDone += 1;
       upsertMemo({ [PROGRESS_MEMO]: { ...progress, hostsFailed } });
+      await importPending(false);
       if (workflowInfo().continueAsNewSuggested) continuing = true;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(input.hostConcurrency, hosts.length)) }, lane));
   if (continuing && queue.length > 0) {
-    return continueAsNew<typeof hourlySyncWorkflow>(input, { progress, hosts: queue, hostsFailed });
+    return continueAsNew<typeof hourlySyncWorkflow>(input, { progress, hosts: queue, hostsFailed, pending });
   }
+  await importPending(true);
 
   // The watermark moves only when every host's window was covered: a failed host's meetings are tried again.
   if (!progress.window.backfill && hostsFailed === 0) {

@@ -168,6 +168,12 @@ export interface HourlySyncProgress extends HostSyncCounts {
   staleEventsNudged: number;
 }
 
+export interface HostSyncResult {
+  counts: HostSyncCounts;
+  /** The host's meetings left over after its full batches: the run pools them with other hosts'. */
+  remainder: EndedMeetingRef[];
+}
+
 export interface HostSyncInput {
   host: SyncHost;
   window: { from: string; to: string };

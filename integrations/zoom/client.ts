@@ -7,6 +7,7 @@ import type {
   GetMeetingRecordingsOptions,
   ListReportUserMeetingsOptions,
   ListUserMeetingsOptions,
+  ListUsersOptions,
   MeetingListPage,
   MeetingParticipantSegment,
   MeetingRecordings,
@@ -17,6 +18,7 @@ import type {
   ReportMeetingParticipant,
   ReportUserMeetingsPage,
   UpdateMeetingRequest,
+  UserListPage,
   ZoomMeeting,
   ZoomUser,
 } from './types';
@@ -92,6 +94,19 @@ export class ZoomClient {
   /** A user by Zoom user id, e-mail or `me`. */
   async getUser(userIdOrEmail: string): Promise<ZoomUser> {
     return this.call<ZoomUser>({ method: 'GET', path: `/users/${encodeUserId(userIdOrEmail)}` });
+  }
+
+  /** One page of the account's users (Medium); follow `next_page_token` for more. */
+  async listUsers(options: ListUsersOptions = {}): Promise<UserListPage> {
+    return this.call<UserListPage>({
+      method: 'GET',
+      path: '/users',
+      params: {
+        status: options.status,
+        page_size: options.pageSize,
+        next_page_token: options.nextPageToken || undefined,
+      },
+    });
   }
 
   /** Creates a meeting hosted by the user (id or e-mail). The answer's `start_url` is a host credential. */

@@ -126,6 +126,22 @@ export interface ZoomMeeting {
 
 export type MeetingListType = 'scheduled' | 'live' | 'upcoming' | 'upcoming_meetings' | 'previous_meetings';
 
+/** `GET /users`: one page of the account's users. */
+export interface UserListPage {
+  page_size: number;
+  total_records: number;
+  /** Empty on the last page. */
+  next_page_token: string;
+  users: ZoomUser[];
+}
+
+export interface ListUsersOptions {
+  status?: 'active' | 'inactive' | 'pending';
+  /** At most 300. */
+  pageSize?: number;
+  nextPageToken?: string;
+}
+
 export interface ListUserMeetingsOptions {
   type?: MeetingListType;
   /** At most 300; Zoom's default is 30. */

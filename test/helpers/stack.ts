@@ -17,7 +17,8 @@ import { createSalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator } from '../../emulators/zoom/server';
 import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
-import { createWorker, createZoomImportWorker, runWorkers } from '../../workers/worker';
+import { createWorker, createZoomImportWorker, importBatchesPerSecond, runWorkers } from '../../workers/worker';
+import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../../common/zoom-plan';
 import { createDevServerEnv, uniqueTaskQueue } from './temporal';
 
 export const API_VERSION = '62.0';
@@ -43,8 +44,8 @@ export interface TestStack {
 export async function startTestStack(
   options: {
     zoomEmulator?: Partial<Parameters<typeof createZoomEmulator>[0]>;
-    /** The import queue's server-side rate; tests need no Zoom plan's pace. */
-    importBatchesPerSecond?: number;
+    /** Pace the worker's Zoom reads and the import queue by this plan (benchmarks); tests need no plan's pace. */
+    zoomPlan?: ZoomPlan;
   } = {},
 ): Promise<TestStack> {
   const env = await createDevServerEnv();
@@ -106,6 +107,12 @@ export async function startTestStack(
     mailer: new Mailer({ smtpUrl, from: 'Zoom for Salesforce <no-reply@zoom-salesforce.invalid>' }),
     temporal: env.client,
     taskQueue,
+    ...(options.zoomPlan
+      ? {
+          zoomReadsPerSecond: ZOOM_PLAN_RATES[options.zoomPlan].medium * ZOOM_RATE_SHARE,
+          zoomReportReadsPerSecond: ZOOM_PLAN_RATES[options.zoomPlan].heavy * ZOOM_RATE_SHARE,
+        }
+      : {}),
   });
   const worker = await createWorker({
     connection: env.nativeConnection,
@@ -119,7 +126,7 @@ export async function startTestStack(
     namespace: 'default',
     taskQueue,
     activities,
-    batchesPerSecond: options.importBatchesPerSecond ?? 50,
+    batchesPerSecond: options.zoomPlan ? importBatchesPerSecond(options.zoomPlan) : 50,
   });
   const workerRun = runWorkers([worker, importWorker]);
 

@@ -64,7 +64,7 @@ interface SyncFakeOptions {
   /** Meetings each host's report lists on the first day asked, in pages of `pageSize`. */
   meetingsPerHost?: number;
   pageSize?: number;
-  importFails?: (call: number, hostId: string) => boolean;
+  importFails?: (call: number) => boolean;
 }
 
 function syncFakes(options: SyncFakeOptions = {}) {
@@ -90,16 +90,23 @@ function syncFakes(options: SyncFakeOptions = {}) {
         return { meetings: all.slice(from, from + size), ...(next ? { nextPageToken: next } : {}) };
       },
     ),
-    importExternalMeetings: jest.fn(async ({ host, meetings }: { host: SyncHost; meetings: EndedMeetingRef[] }) => {
-      importCalls += 1;
-      // An upsert by instance UUID: writing one twice leaves one Event.
-      const half = options.importFails?.(importCalls, host.zoomUserId)
-        ? meetings.slice(0, meetings.length / 2)
-        : meetings;
-      for (const m of half) written.set(m.uuid, (written.get(m.uuid) ?? 0) + 1);
-      if (half !== meetings) throw new Error('worker crashed mid-batch');
-      return { skippedManaged: 0, skippedNoMatch: 0, eventsWritten: meetings.length, needsReview: 1, deferred: 0 };
-    }),
+    importExternalMeetings: jest.fn(
+      async ({ groups }: { groups: { host: SyncHost; meetings: EndedMeetingRef[] }[] }) => {
+        importCalls += 1;
+        const meetings = groups.flatMap((g) => g.meetings);
+        // An upsert by instance UUID: writing one twice leaves one Event.
+        const half = options.importFails?.(importCalls) ? meetings.slice(0, meetings.length / 2) : meetings;
+        for (const m of half) written.set(m.uuid, (written.get(m.uuid) ?? 0) + 1);
+        if (half !== meetings) throw new Error('worker crashed mid-batch');
+        return {
+          skippedManaged: 0,
+          skippedNoMatch: 0,
+          eventsWritten: meetings.length,
+          needsReview: groups.length,
+          deferred: 0,
+        };
+      },
+    ),
   };
   return { fakes, written };
 }
@@ -172,11 +179,14 @@ describe('hourly sync workflows', () => {
     expect(memo.progress).toMatchObject({ hostsDone: 3, eventsWritten: 9 });
   });
 
-  it('imports in batches of 200 across report pages', async () => {
+  it("imports a host's full batches of 200 across report pages, and pools the hosts' remainders", async () => {
     const { fakes } = syncFakes({ meetingsPerHost: 450, pageSize: 300 });
     const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR, hostConcurrency: 3 });
-    const batchSizes = fakes.importExternalMeetings.mock.calls.map(([batch]) => batch.meetings.length);
-    expect(batchSizes.sort((a, b) => b - a)).toEqual([200, 200, 200, 200, 200, 200, 50, 50, 50]);
+    const batches = fakes.importExternalMeetings.mock.calls.map(([batch]) => batch.groups);
+    const sizes = batches.map((groups) => groups.reduce((sum, g) => sum + g.meetings.length, 0));
+    expect(sizes.sort((a, b) => b - a)).toEqual([200, 200, 200, 200, 200, 200, 150]);
+    // The last batch mixes the three hosts' remainders of 50.
+    expect(batches.find((groups) => groups.length === 3)!.map((g) => g.meetings.length)).toEqual([50, 50, 50]);
     expect(progress).toMatchObject({ meetingsSeen: 1350, eventsWritten: 1350 });
     // The second page of each host's day was asked for with the first page's token.
     expect(fakes.listEndedMeetings.mock.calls.filter(([page]) => page.pageToken === '300')).toHaveLength(3);
@@ -185,7 +195,8 @@ describe('hourly sync workflows', () => {
   it('retries an import that crashed half-way without making a second Event for any meeting', async () => {
     const { fakes, written } = syncFakes({ meetingsPerHost: 40, importFails: (call) => call === 1 });
     const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR });
-    expect(fakes.importExternalMeetings).toHaveBeenCalledTimes(4);
+    // One pooled batch of 120, tried twice.
+    expect(fakes.importExternalMeetings).toHaveBeenCalledTimes(2);
     expect(written.size).toBe(120);
     expect(Math.max(...written.values())).toBeLessThanOrEqual(2);
     expect(progress).toMatchObject({ eventsWritten: 120, hostsDone: 3 });
@@ -193,10 +204,11 @@ describe('hourly sync workflows', () => {
 
   it('fails the run and keeps the watermark when a host cannot be synced, after finishing the others', async () => {
     const { fakes } = syncFakes();
-    fakes.importExternalMeetings.mockImplementation(async ({ host, meetings }) => {
-      if (host.zoomUserId === 'zoom-grace')
+    const list = fakes.listEndedMeetings.getMockImplementation()!;
+    fakes.listEndedMeetings.mockImplementation(async (page) => {
+      if (page.host.zoomUserId === 'zoom-grace')
         throw ApplicationFailure.create({ type: 'ZoomValidationError', message: 'refused', nonRetryable: true });
-      return { skippedManaged: 0, skippedNoMatch: 0, eventsWritten: meetings.length, needsReview: 0, deferred: 0 };
+      return list(page);
     });
     const { error, memo } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR });
     expect(error).toBeInstanceOf(WorkflowFailedError);

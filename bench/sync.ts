@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:sync`: the hourly sync at scale, on the real dev server with the emulators and Zoom's Business-plan
+ * rate limits on. Prints JSON.
+ * BENCH_MEETINGS external meetings (default 5,000; a list such as "1000,5000,20000" runs each on a fresh stack)
+ * from 25 hosts, 5 participants each, matched against 50,000 Contacts and Leads, over the last six days.
+ * Reported: wall time, Zoom calls per rate label, the Zoom floor (the busiest label's calls ÷ its allowed rate) and
+ * the ratio to it, Salesforce calls (writes and reads), and the bench process's peak RSS (worker, API and emulators
+ * together: an upper bound for the worker's own).
+ */
+import axios from 'axios';
+import { ZOOM_PLAN_RATES } from '../common/zoom-plan';
+import { hourlySyncInput } from '../workers/hourly-sync-schedule';
+import type { HourlySyncProgress } from '../workflows/messages';
+import { startTestStack, type TestStack } from '../test/helpers/stack';
+
+const HOSTS = 25;
+const PARTICIPANTS = 5;
+const RECORDS = 50_000;
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const PLAN = 'business' as const;
+const sizes = (process.env.BENCH_MEETINGS ?? '5000').split(',').map(Number);
+
+/** Salesforce ids of the hosts, as the org assigns them when seeded. */
+const sfIds: string[] = [];
+const hostOf = (h: number) => ({
+  zoomId: `benchHost${String(h).padStart(3, '0')}`,
+  sfId: sfIds[h],
+  email: `host${h}@bench-sales.example`,
+});
+
+/** Zoom's labels of the routes the sync calls (shared/reference/zoom-api.md §2). */
+function labelOf(path: string): string {
+  if (path.startsWith('/v2/report/')) return 'Heavy';
+  if (/^\/v2\/past_meetings\/[^/]+\/(participants|instances)$/.test(path)) return 'Medium';
+  if (path === '/v2/users' || /^\/v2\/users\/[^/]+\/meetings$/.test(path)) return 'Medium';
+  if (path.startsWith('/v2/')) return 'Light';
+  return 'token';
+}
+
+let peakRss = 0;
+const rssProbe = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+
+async function seed(stack: TestStack, meetings: number): Promise<void> {
+  const sfUrl = `${stack.salesforceUrl}/_emulator/records`;
+  sfIds.length = 0;
+  const users = await axios.post(`${sfUrl}/User`, {
+    records: Array.from({ length: HOSTS }, (_, h) => ({
+      Username: hostOf(h).email,
+      FirstName: 'Host',
+      LastName: `Number ${h}`,
+      Email: hostOf(h).email,
+      TimeZoneSidKey: 'Europe/London',
+    })),
+  });
+  sfIds.push(...(users.data as { ids: string[] }).ids);
+  // 50,000 records: per host 1,000 Contacts and 1,000 Leads; person i of host h is "First{i} Last{h}".
+  const per = RECORDS / HOSTS / 2;
+  for (const type of ['Contact', 'Lead']) {
+    const records = [];
+    for (let h = 0; h < HOSTS; h += 1)
+      for (let i = 0; i < per; i += 1)
+        records.push({
+          OwnerId: hostOf(h).sfId,
+          FirstName: `${type === 'Lead' ? 'Lead' : 'First'}${i}`,
+          LastName: `Last${h}`,
+          Email: `${type.toLowerCase()}${i}.h${h}@customer.example`,
+          ...(type === 'Lead' ? { Company: 'Customer' } : {}),
+        });
+    await axios.post(`${sfUrl}/${type}`, { records }, { maxBodyLength: Infinity });
+  }
+  await axios.post(`${stack.salesforceUrl}/_emulator/records/Zoom_Settings__c`, {
+    records: [{ SetupOwnerId: '00D000000000001AAA', Sync_External_Meetings__c: true }],
+  });
+  // Meetings over the last six days, each host alike; people: the host, a contact by e-mail, one by name (its
+  // e-mail hidden as Zoom hides guests'), a lead, and a stranger.
+  const all = Array.from({ length: meetings }, (_, m) => {
+    const h = m % HOSTS;
+    const end = Date.now() - 30 * MINUTE - (m / meetings) * 6 * DAY;
+    const i = Math.floor(m / HOSTS) % per;
+    return {
+      host: hostOf(h).zoomId,
+      topic: `Customer call ${m}`,
+      startTime: new Date(end - 30 * MINUTE).toISOString(),
+      endTime: new Date(end).toISOString(),
+      participants: [
+        { name: `Host Number ${h}`, userId: hostOf(h).zoomId },
+        { name: `Someone ${m}`, email: `contact${i}.h${h}@customer.example`, hideEmail: false },
+        { name: `First${(i + 1) % per} Last${h}` },
+        { name: `Lead${i} Last${h}` },
+        { name: `Stranger ${m}` },
+      ].slice(0, PARTICIPANTS),
+    };
+  });
+  for (let i = 0; i < all.length; i += 2_000) {
+    await axios.post(`${stack.zoomUrl}/_emulator/past-meetings`, all.slice(i, i + 2_000), {
+      maxBodyLength: Infinity,
+    });
+  }
+}
+
+function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: number) {
+  const zoomCalls: Record<string, number> = {};
+  const limited: Record<string, number> = {};
+  for (const r of stack.zoom.admin.requests.slice(zoomFrom)) {
+    const label = labelOf(r.path);
+    zoomCalls[label] = (zoomCalls[label] ?? 0) + 1;
+    if (r.status === 429) limited[label] = (limited[label] ?? 0) + 1;
+  }
+  const rates: Record<string, number> = {
+    Light: ZOOM_PLAN_RATES[PLAN].light,
+    Medium: ZOOM_PLAN_RATES[PLAN].medium,
+    Heavy: ZOOM_PLAN_RATES[PLAN].heavy,
+  };
+  // Calls that got through (a 429 is not a call the work needed) over the label's allowed rate.
+  const floorMs = Math.max(
+    ...Object.entries(rates).map(([label, rate]) => (((zoomCalls[label] ?? 0) - (limited[label] ?? 0)) / rate) * 1000),
+  );
+  const sf = stack.salesforce.admin.requests.slice(sfFrom).filter((r) => !r.path.includes('/oauth'));
+  const writes = sf.filter((r) => r.method !== 'GET').length;
+  return {
+    wallSeconds: Math.round(wallMs / 100) / 10,
+    zoomCalls,
+    zoom429: limited,
+    zoomFloorSeconds: Math.round(floorMs / 100) / 10,
+    ratioToZoomFloor: Math.round((wallMs / floorMs) * 100) / 100,
+    salesforceCalls: { writes, reads: sf.length - writes },
+  };
+}
+
+async function importRun(meetings: number) {
+  const stack = await startTestStack({
+    zoomPlan: PLAN,
+    zoomEmulator: {
+      plan: PLAN,
+      pastDataDelayMs: 0,
+      users: Array.from({ length: HOSTS }, (_, h) => ({
+        id: hostOf(h).zoomId,
+        email: hostOf(h).email,
+        firstName: 'Host',
+        lastName: `Number ${h}`,
+        timezone: 'Europe/London',
+        pmi: 3_000_000_000 + h,
+      })),
+    },
+  });
+  try {
+    await seed(stack, meetings);
+    const zoomFrom = stack.zoom.admin.requests.length;
+    const sfFrom = stack.salesforce.admin.requests.length;
+    const started = Date.now();
+    const progress: HourlySyncProgress = await stack.env.client.workflow.execute('hourlySyncWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `bench-sync-import-${meetings}`,
+      args: [{ ...hourlySyncInput(syncSettings), hostConcurrency: HOSTS }],
+    });
+    const measured = report(stack, zoomFrom, sfFrom, Date.now() - started);
+    const eventsPerWrite = progress.eventsWritten / Math.max(1, measured.salesforceCalls.writes);
+    return {
+      meetings,
+      hosts: HOSTS,
+      records: RECORDS,
+      progress,
+      ...measured,
+      eventsPerSalesforceWrite: eventsPerWrite,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+const syncSettings = {
+  intervalMs: 60 * MINUTE,
+  overlapMs: 10 * MINUTE,
+  lookbackMs: 7 * DAY,
+  hostConcurrency: HOSTS,
+  zoomPlan: PLAN,
+  createSchedule: false,
+};
+
+(async () => {
+  const results: Record<string, unknown> = { plan: PLAN, import: [] as unknown[] };
+  for (const size of sizes) (results.import as unknown[]).push(await importRun(size));
+  results.peakRssMiB = Math.round(peakRss / 2 ** 20);
+  console.log(JSON.stringify(results, null, 2));
+})()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => clearInterval(rssProbe));
