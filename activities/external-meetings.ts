@@ -5,7 +5,6 @@ import { RatePacer } from '../common/rate-pacer';
 import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE } from '../common/zoom-plan';
 import {
   outcomeFields,
-  recordingSummary,
   summarizeAttendance,
   type MeetingRecordingInfo,
 } from '../domain/meeting-outcome';
@@ -25,6 +24,7 @@ import type { ZoomClient } from '../integrations/zoom/client';
 import { ZoomApiError } from '../integrations/zoom/errors';
 import type { SyncHost } from '../workflows/messages';
 import { FailureTypes, permanentFailure } from './failures';
+import { participantSegment, recordingInfo } from './meeting-outcome';
 import { salesforceFailure } from './salesforce-failures';
 import { zoomFailure } from './zoom-failures';
 
@@ -184,19 +184,7 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
   }
 
   async function recordingOf(uuid: string): Promise<MeetingRecordingInfo | undefined> {
-    const recordings = await zoomRead(() => zoom.getMeetingRecordings(uuid));
-    if (!recordings || recordings.recording_files.length === 0) return undefined;
-    return {
-      ...(recordings.share_url ? { shareUrl: recordings.share_url } : {}),
-      summary: recordingSummary(
-        recordings.recording_files.map((f) => ({
-          fileType: f.file_type,
-          fileSize: f.file_size,
-          recordingStart: f.recording_start,
-          recordingEnd: f.recording_end,
-        })),
-      ),
-    };
+    return recordingInfo(await zoomRead(() => zoom.getMeetingRecordings(uuid)));
   }
 
   /** Adds the relations the Events lack (a retried batch finds those it made last time and skips them). */
@@ -229,16 +217,7 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
   async function attendeesOf(meeting: EndedMeetingRef) {
     try {
       const segments = await zoomRead(() => zoom.listPastMeetingParticipants(meeting.uuid));
-      return summarizeAttendance(
-        segments.map((s) => ({
-          id: s.id,
-          name: s.name,
-          email: s.user_email,
-          joinTime: s.join_time,
-          leaveTime: s.leave_time,
-        })),
-        meeting.endTime,
-      );
+      return summarizeAttendance(segments.map(participantSegment), meeting.endTime);
     } catch (error) {
       if (error instanceof ZoomApiError && error.code === PAST_DATA_NOT_READY) return undefined;
       throw error;

@@ -39,16 +39,15 @@ function attendanceRows(past: PastMeeting, segments: PastMeetingParticipant[]) {
       },
     ];
   }
-  return segments.map((s) => ({
-    id: s.id,
-    name: s.name,
-    email: s.user_email,
-    joinTime: s.join_time,
-    leaveTime: s.leave_time,
-  }));
+  return segments.map(participantSegment);
 }
 
-function recordingInfo(recordings: MeetingRecordings | undefined): MeetingRecordingInfo | undefined {
+/** A participant row of Zoom's past-meeting list as a join segment for `summarizeAttendance`. */
+export function participantSegment(s: PastMeetingParticipant) {
+  return { id: s.id, name: s.name, email: s.user_email, joinTime: s.join_time, leaveTime: s.leave_time };
+}
+
+export function recordingInfo(recordings: MeetingRecordings | undefined): MeetingRecordingInfo | undefined {
   if (!recordings || recordings.recording_files.length === 0) return undefined;
   return {
     ...(recordings.share_url ? { shareUrl: recordings.share_url } : {}),

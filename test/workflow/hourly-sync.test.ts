@@ -307,6 +307,13 @@ describe('hourly sync workflows', () => {
 
   it('a reconcile signal makes a running lifecycle that is waiting after the end ask Zoom at once', async () => {
     const fakes = fakeActivities();
+    const overdue: ReconcileRequest = {
+      zoomMeetingId: '85123456780',
+      status: 'Started',
+      startTime: new Date(Date.now() - 2 * HOUR).toISOString(),
+      endTime: new Date(Date.now() - HOUR).toISOString(),
+      usesPmi: false,
+    };
     await harness.withWorker(fakes, async (taskQueue) => {
       const eventId = nextEventId();
       const handle = await harness.env.client.workflow.signalWithStart<typeof meetingWorkflow, [ReconcileRequest]>(
@@ -316,25 +323,11 @@ describe('hourly sync workflows', () => {
           taskQueue,
           args: [{ eventId }],
           signal: reconcileSignal,
-          signalArgs: [
-            {
-              zoomMeetingId: '85123456780',
-              status: 'Started',
-              startTime: new Date(Date.now() - 2 * HOUR).toISOString(),
-              endTime: new Date(Date.now() - HOUR).toISOString(),
-              usesPmi: false,
-            },
-          ],
+          signalArgs: [overdue],
         },
       );
       await waitForCalls(fakes.fetchMeetingOutcome, 1);
-      await handle.signal(reconcileSignal, {
-        zoomMeetingId: '85123456780',
-        status: 'Started',
-        startTime: new Date(Date.now() - 2 * HOUR).toISOString(),
-        endTime: new Date(Date.now() - HOUR).toISOString(),
-        usesPmi: false,
-      });
+      await handle.signal(reconcileSignal, overdue);
       await waitForCalls(fakes.fetchMeetingOutcome, 2);
       await handle.terminate('test finished');
     });
