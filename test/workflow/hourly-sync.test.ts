@@ -307,11 +307,13 @@ describe('hourly sync workflows', () => {
 
   it('a reconcile signal makes a running lifecycle that is waiting after the end ask Zoom at once', async () => {
     const fakes = fakeActivities();
+    // The workflow's clock is the server's, which earlier tests moved on: an hour past the end by that clock.
+    const now = await harness.env.currentTimeMs();
     const overdue: ReconcileRequest = {
       zoomMeetingId: '85123456780',
       status: 'Started',
-      startTime: new Date(Date.now() - 2 * HOUR).toISOString(),
-      endTime: new Date(Date.now() - HOUR).toISOString(),
+      startTime: new Date(now - 2 * HOUR).toISOString(),
+      endTime: new Date(now - HOUR).toISOString(),
       usesPmi: false,
     };
     await harness.withWorker(fakes, async (taskQueue) => {
