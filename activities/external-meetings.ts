@@ -3,11 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TtlCache } from '../common/ttl-cache';
 import { RatePacer } from '../common/rate-pacer';
 import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE } from '../common/zoom-plan';
-import {
-  outcomeFields,
-  summarizeAttendance,
-  type MeetingRecordingInfo,
-} from '../domain/meeting-outcome';
+import { outcomeFields, summarizeAttendance, type MeetingRecordingInfo } from '../domain/meeting-outcome';
 import {
   CandidateIndex,
   linkedRecords,
