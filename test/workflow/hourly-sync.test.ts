@@ -151,6 +151,17 @@ describe('hourly sync workflows', () => {
     return { ...outcome, memo, workflowId: handle.workflowId };
   }
 
+  /** The hourly sync's hand-off: signal-with-start of the Event's meeting workflow with a reconcile request. */
+  function reconcileStart(taskQueue: string, eventId: string, request: ReconcileRequest) {
+    return harness.env.client.workflow.signalWithStart<typeof meetingWorkflow, [ReconcileRequest]>('meetingWorkflow', {
+      workflowId: meetingWorkflowId(eventId),
+      taskQueue,
+      args: [{ eventId }],
+      signal: reconcileSignal,
+      signalArgs: [request],
+    });
+  }
+
   it('covers the lookback on the first run, reconciles page by page, syncs every host, and leaves the watermark', async () => {
     const { fakes, written } = syncFakes();
     const { progress, memo } = await runSync(fakes, { ...input, windowEnd });
@@ -280,16 +291,7 @@ describe('hourly sync workflows', () => {
         endTime: '2026-11-30T10:30:00Z',
         usesPmi: false,
       };
-      const handle = await harness.env.client.workflow.signalWithStart<typeof meetingWorkflow, [ReconcileRequest]>(
-        'meetingWorkflow',
-        {
-          workflowId: meetingWorkflowId(eventId),
-          taskQueue,
-          args: [{ eventId }],
-          signal: reconcileSignal,
-          signalArgs: [request],
-        },
-      );
+      const handle = await reconcileStart(taskQueue, eventId, request);
       const state = await handle.result();
       expect(fakes.fetchMeetingOutcome).toHaveBeenCalledWith(expect.objectContaining({ meetingId: '85123456789' }));
       expect(fakes.writeEventFields).toHaveBeenCalledWith(
@@ -318,16 +320,7 @@ describe('hourly sync workflows', () => {
     };
     await harness.withWorker(fakes, async (taskQueue) => {
       const eventId = nextEventId();
-      const handle = await harness.env.client.workflow.signalWithStart<typeof meetingWorkflow, [ReconcileRequest]>(
-        'meetingWorkflow',
-        {
-          workflowId: meetingWorkflowId(eventId),
-          taskQueue,
-          args: [{ eventId }],
-          signal: reconcileSignal,
-          signalArgs: [overdue],
-        },
-      );
+      const handle = await reconcileStart(taskQueue, eventId, overdue);
       await waitForCalls(fakes.fetchMeetingOutcome, 1);
       await handle.signal(reconcileSignal, overdue);
       await waitForCalls(fakes.fetchMeetingOutcome, 2);
