@@ -15,7 +15,7 @@ import {
 } from '../domain/participant-matching';
 import { endedInWindow } from '../domain/sync-window';
 import type { SalesforceClient } from '../integrations/salesforce/client';
-import { escapeSoqlString } from '../integrations/salesforce/client';
+import { escapeSoqlString, soqlStringList } from '../integrations/salesforce/client';
 import type { ZoomClient } from '../integrations/zoom/client';
 import { ZoomApiError } from '../integrations/zoom/errors';
 import type { SyncHost } from '../workflows/messages';
@@ -82,8 +82,6 @@ const MAX_RATE_LIMIT_WAITS = 5;
 /** Salesforce relates an Event to up to 50 contacts (Shared Activities). */
 const MAX_CONTACTS_PER_EVENT = 50;
 const REPORT_PAGE_SIZE = 300;
-
-const soqlList = (values: string[]) => values.map((v) => `'${escapeSoqlString(v)}'`).join(', ');
 
 /**
  * Who goes on the Event: with Shared Activities an Event names up to 50 contacts, or one lead, never both
@@ -173,7 +171,7 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
   async function managedMeetingIds(meetingIds: string[]): Promise<Set<string>> {
     if (meetingIds.length === 0) return new Set();
     const { records } = await salesforce.query<{ Zoom_Meeting_Id__c: string }>(
-      `SELECT Zoom_Meeting_Id__c FROM Event WHERE Zoom_Meeting_Id__c IN (${soqlList(meetingIds)}) ` +
+      `SELECT Zoom_Meeting_Id__c FROM Event WHERE Zoom_Meeting_Id__c IN (${soqlStringList(meetingIds)}) ` +
         `AND (Zoom_Source__c = null OR Zoom_Source__c != 'External')`,
     );
     return new Set(records.map((r) => r.Zoom_Meeting_Id__c));
@@ -188,7 +186,7 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
     if (relations.length === 0) return;
     const eventIds = [...new Set(relations.map((r) => r.eventId))];
     const { records } = await salesforce.query<{ EventId: string; RelationId: string }>(
-      `SELECT EventId, RelationId FROM EventRelation WHERE EventId IN (${soqlList(eventIds)})`,
+      `SELECT EventId, RelationId FROM EventRelation WHERE EventId IN (${soqlStringList(eventIds)})`,
     );
     const existing = new Set(records.map((r) => `${r.EventId}:${r.RelationId}`));
     const missing = relations.filter((r) => !existing.has(`${r.eventId}:${r.relationId}`));

@@ -3,7 +3,8 @@ import { laterWatermark, type SyncWatermark } from '../domain/sync-window';
 import type { ZoomStatus } from '../domain/event-fields';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { SalesforceClient } from '../integrations/salesforce/client';
-import { escapeSoqlString } from '../integrations/salesforce/client';
+import { escapeSoqlString, soqlStringList } from '../integrations/salesforce/client';
+import { forEachInEventOrder } from '../common/per-event-lanes';
 import type { ZoomClient } from '../integrations/zoom/client';
 import {
   meetingWorkflowId,
@@ -50,14 +51,6 @@ const SIGNAL_CONCURRENCY = 16;
 const MAX_PAGES = 1000;
 
 const soqlDateTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-async function inParallel<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await run(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-}
 
 /** Every page of a Zoom list (tokens are followed at once, well inside their 15 minutes). */
 async function allPages<T>(read: (token?: string) => Promise<{ next_page_token: string; items: T[] }>): Promise<T[]> {
@@ -157,7 +150,8 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
       } catch (error) {
         throw salesforceFailure(error, 'find Events behind Zoom');
       }
-      await inParallel(records, SIGNAL_CONCURRENCY, async (event) => {
+      const items = records.map((event) => ({ eventId: event.Id, event }));
+      await forEachInEventOrder(items, SIGNAL_CONCURRENCY, async ({ event }) => {
         const request: ReconcileRequest = {
           zoomMeetingId: event.Zoom_Meeting_Id__c,
           status: event.Zoom_Status__c,
@@ -215,7 +209,7 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
         }>(
           'SELECT Id, Zoom_Meeting_Id__c, Subject, StartDateTime, EndDateTime FROM Event ' +
             `WHERE OwnerId = '${escapeSoqlString(input.host.sfUserId)}' AND Zoom_Status__c = 'Scheduled' ` +
-            `AND Zoom_Use_PMI__c = false AND Zoom_Meeting_Id__c IN (${[...byId.keys()].map((id) => `'${id}'`).join(', ')})`,
+            `AND Zoom_Use_PMI__c = false AND Zoom_Meeting_Id__c IN (${soqlStringList([...byId.keys()])})`,
         ));
       } catch (error) {
         throw salesforceFailure(error, 'read the upcoming Events');

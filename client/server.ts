@@ -21,7 +21,7 @@ import {
   type MeetingWorkflowInput,
 } from '../workflows/messages';
 import { registerEventRoutes, type EventTemporalClient } from './event-routes';
-import { forEachInEventOrder } from './per-event-lanes';
+import { forEachInEventOrder } from '../common/per-event-lanes';
 import { describeFailure, requireCalloutSignature, withinDeadline } from './request-helpers';
 import { temporalReplayGuard, type ReplayGuardTemporal } from './replay-guard';
 import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';

@@ -68,6 +68,11 @@ export function escapeSoqlString(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
 }
 
+/** Strings as the list of a SOQL `IN (…)`: each quoted and escaped. */
+export function soqlStringList(values: string[]): string {
+  return values.map((v) => `'${escapeSoqlString(v)}'`).join(', ');
+}
+
 const ZOOM_SETTING_FIELDS = [
   'Send_Email_On_Launch__c',
   'Use_PMI_By_Default__c',

@@ -215,26 +215,9 @@ export interface ListReportUserMeetingsOptions {
  * A meeting instance in `GET /report/users/{userId}/meetings` (only those with two or more unique participants).
  * `user_name`/`user_email` are the host's.
  */
-export interface ReportUserMeeting {
-  uuid: string;
-  id: number;
+export interface ReportUserMeeting extends Omit<PastMeeting, 'host_id'> {
   /** The emulator sends it; Zoom's published type does not list it. */
   host_id?: string;
-  /** 1 instant, 2 scheduled, 3/8 recurring, 4 PMI, 7 PAC (5, 6, 9 webinars). */
-  type: number;
-  topic: string;
-  user_name: string;
-  user_email: string;
-  /** Actual start and end, UTC `…Z`. */
-  start_time: string;
-  end_time: string;
-  /** Minutes. */
-  duration: number;
-  /** Minutes attended by everyone together. */
-  total_minutes: number;
-  participants_count: number;
-  source?: string;
-  dept?: string;
   session_key?: string;
   custom_keys?: { key: string; value: string }[];
   schedule_time?: string;
