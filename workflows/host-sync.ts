@@ -8,7 +8,7 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { EndedMeetingRef, ImportResult } from '../activities/external-meetings';
+import type { EndedMeetingRef } from '../activities/external-meetings';
 import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import { reportDays } from '../domain/sync-window';
 import {
@@ -60,13 +60,9 @@ export function importActivity() {
   }).importExternalMeetings;
 }
 
-/** Adds an import's outcome to the counts. */
-export function addImportResult(counts: HostSyncCounts, result: ImportResult): void {
-  counts.skippedManaged += result.skippedManaged;
-  counts.skippedNoMatch += result.skippedNoMatch;
-  counts.eventsWritten += result.eventsWritten;
-  counts.needsReview += result.needsReview;
-  counts.deferred += result.deferred;
+/** Adds counts (a host's, or one import's, whose fields are a subset) to a total. */
+export function addCounts(total: HostSyncCounts, counts: Partial<HostSyncCounts>): void {
+  for (const [key, value] of Object.entries(counts) as [keyof HostSyncCounts, number][]) total[key] += value;
 }
 
 /**
@@ -110,7 +106,7 @@ export async function hostSyncWorkflow(input: HostSyncInput): Promise<HostSyncRe
       takenToday = new Set();
     }
     while (pending.length >= IMPORT_BATCH_SIZE) {
-      addImportResult(
+      addCounts(
         counts,
         await importExternalMeetings({ groups: [{ host, meetings: pending.slice(0, IMPORT_BATCH_SIZE) }] }),
       );

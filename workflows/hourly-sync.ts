@@ -20,11 +20,10 @@ import type { Activities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import { syncWindow, type SyncWatermark } from '../domain/sync-window';
 import type { ImportGroup } from '../activities/external-meetings';
-import { addImportResult, emptyHostCounts, hostSyncWorkflow, importActivity } from './host-sync';
+import { addCounts, emptyHostCounts, hostSyncWorkflow, importActivity } from './host-sync';
 import {
   IMPORT_BATCH_SIZE,
   hostSyncWorkflowId,
-  type HostSyncCounts,
   type HourlySyncInput,
   type HourlySyncProgress,
   type SyncHost,
@@ -51,7 +50,6 @@ export const WATERMARK_MEMO = 'watermark';
 export interface HourlySyncCarry {
   progress: HourlySyncProgress;
   hosts: SyncHost[];
-  hostsFailed: number;
   /** Hosts' remainders not yet imported (fewer than a batch). */
   pending: ImportGroup[];
 }
@@ -62,14 +60,9 @@ function runTime(input: HourlySyncInput): number {
   return scheduled ? scheduled.getTime() : workflowInfo().runStartTime.getTime();
 }
 
-function addCounts(total: HostSyncCounts, counts: HostSyncCounts): void {
-  for (const key of Object.keys(counts) as (keyof HostSyncCounts)[]) total[key] += counts[key];
-}
-
 export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlySyncCarry): Promise<HourlySyncProgress> {
   let progress: HourlySyncProgress;
   let hosts: SyncHost[];
-  let hostsFailed = carry?.hostsFailed ?? 0;
   const pending: ImportGroup[] = [...(carry?.pending ?? [])];
   const importExternalMeetings = importActivity();
   const pendingCount = () => pending.reduce((sum, g) => sum + g.meetings.length, 0);
@@ -86,8 +79,8 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
         if (taken.length === group.meetings.length) pending.shift();
         else pending[0] = { host: group.host, meetings: group.meetings.slice(taken.length) };
       }
-      addImportResult(progress, await importExternalMeetings({ groups }));
-      upsertMemo({ [PROGRESS_MEMO]: { ...progress, hostsFailed } });
+      addCounts(progress, await importExternalMeetings({ groups }));
+      upsertMemo({ [PROGRESS_MEMO]: progress });
     }
   };
   if (carry) {
@@ -100,6 +93,7 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
       externalEnabled: settings.externalEnabled,
       hostsTotal: 0,
       hostsDone: 0,
+      hostsFailed: 0,
       staleEventsNudged: 0,
       ...emptyHostCounts(),
     };
@@ -135,30 +129,30 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
         if (remainder.length > 0) pending.push({ host, meetings: remainder });
       } catch (error) {
         // One host's trouble (say, its Zoom user was removed) does not hold the others back.
-        hostsFailed += 1;
+        progress.hostsFailed += 1;
         log.warn('Host sync failed', { sfUserId: host.sfUserId, message: (error as Error).message });
       }
       progress.hostsDone += 1;
-      upsertMemo({ [PROGRESS_MEMO]: { ...progress, hostsFailed } });
+      upsertMemo({ [PROGRESS_MEMO]: progress });
       await importPending(false);
       if (workflowInfo().continueAsNewSuggested) continuing = true;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(input.hostConcurrency, hosts.length)) }, lane));
   if (continuing && queue.length > 0) {
-    return continueAsNew<typeof hourlySyncWorkflow>(input, { progress, hosts: queue, hostsFailed, pending });
+    return continueAsNew<typeof hourlySyncWorkflow>(input, { progress, hosts: queue, pending });
   }
   await importPending(true);
 
   // The watermark moves only when every host's window was covered: a failed host's meetings are tried again.
-  if (!progress.window.backfill && hostsFailed === 0) {
+  if (!progress.window.backfill && progress.hostsFailed === 0) {
     const watermark: SyncWatermark = { windowEnd: progress.window.to, externalEnabled: progress.externalEnabled };
     upsertMemo({ [WATERMARK_MEMO]: watermark });
   }
-  if (hostsFailed > 0) {
+  if (progress.hostsFailed > 0) {
     throw ApplicationFailure.create({
       type: 'HostSyncFailed',
-      message: `${hostsFailed} of ${progress.hostsTotal} hosts could not be synced; the next run covers their window again`,
+      message: `${progress.hostsFailed} of ${progress.hostsTotal} hosts could not be synced; the next run covers their window again`,
       nonRetryable: true,
       details: [progress],
     });

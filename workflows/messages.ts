@@ -164,6 +164,8 @@ export interface HourlySyncProgress extends HostSyncCounts {
   externalEnabled: boolean;
   hostsTotal: number;
   hostsDone: number;
+  /** Hosts whose sync failed: the run then fails and leaves the watermark where it was. */
+  hostsFailed: number;
   /** Events past their end still Scheduled or Started, or Ended without their outcome: handed to their workflows. */
   staleEventsNudged: number;
 }
