@@ -49,6 +49,7 @@ function withoutAddresses(error: ZoomApiError): ZoomApiError {
     rateLimitScope: error.rateLimitScope,
     operation,
     trackingId: error.trackingId,
+    fieldErrors: error.fieldErrors,
   });
 }
 

@@ -2,8 +2,15 @@ import { type FastifyReply } from 'fastify';
 
 /**
  * Zoom's error bodies. API errors are `{code, message}` with Zoom's numeric codes; the token endpoint answers
- * OAuth-style `{reason, error}` instead.
+ * OAuth-style `{reason, error}` instead. A bad field is `{"code":300,"message":"Validation Failed.","errors":
+ * [{"field":…,"message":…}]}`: the field is named in `errors`, never in `message` (a real answer is quoted in
+ * jrchamp/moodle-mod_zoom#511; real-service-findings §9).
  */
+
+export interface ZoomFieldError {
+  field: string;
+  message: string;
+}
 
 export class ZoomError extends Error {
   constructor(
@@ -12,6 +19,8 @@ export class ZoomError extends Error {
     message: string,
     /** Extra response headers, e.g. the `X-RateLimit-*` set of a 429. */
     readonly headers: Record<string, string> = {},
+    /** The `errors` list of a validation failure. */
+    readonly fieldErrors: ZoomFieldError[] = [],
   ) {
     super(message);
     this.name = 'ZoomError';
@@ -27,7 +36,8 @@ export const ZoomErrors = {
   noRecording: () => new ZoomError(404, 3301, 'There is no recording for this meeting.'),
   meetingInProgress: () => new ZoomError(400, 3002, 'Sorry, you cannot delete this meeting since it is in progress.'),
   cannotDeletePmi: () => new ZoomError(400, 3018, 'Not allowed to delete PMI.'),
-  invalidField: (field: string, why: string) => new ZoomError(400, 300, `Invalid field: ${field} (${why}).`),
+  invalidField: (field: string, why: string) =>
+    new ZoomError(400, 300, 'Validation Failed.', {}, [{ field, message: why }]),
   invalidBody: () => new ZoomError(400, 300, 'Request Body should be a valid JSON object.'),
   invalidPageToken: () => new ZoomError(400, 300, 'The next page token is invalid or expired.'),
   notFound: () => new ZoomError(404, 404, 'Not Found.'),
@@ -36,7 +46,11 @@ export const ZoomErrors = {
 };
 
 export function sendZoomError(reply: FastifyReply, error: ZoomError): FastifyReply {
-  return reply.code(error.httpStatus).headers(error.headers).send({ code: error.code, message: error.message });
+  const body = { code: error.code, message: error.message };
+  return reply
+    .code(error.httpStatus)
+    .headers(error.headers)
+    .send(error.fieldErrors.length > 0 ? { ...body, errors: error.fieldErrors } : body);
 }
 
 export class OAuthError extends Error {

@@ -31,7 +31,10 @@ function within<T>(where: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof ZoomError) throw badRequest(`${where}: ${error.message}`);
+    if (error instanceof ZoomError) {
+      const fields = error.fieldErrors.map((f) => ` ${f.field}: ${f.message}.`).join('');
+      throw badRequest(`${where}: ${error.message}${fields}`);
+    }
     throw error;
   }
 }

@@ -1,5 +1,11 @@
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
-import { classifyRateLimit, msUntilNextUtcMidnight, parseRetryAfter, ZoomApiError } from './errors';
+import {
+  classifyRateLimit,
+  msUntilNextUtcMidnight,
+  parseRetryAfter,
+  ZoomApiError,
+  type ZoomFieldError,
+} from './errors';
 import { encodeMeetingIdOrUuid, encodeUserId } from './path-encoding';
 import type {
   AccessTokenResponse,
@@ -314,11 +320,18 @@ export class ZoomClient {
   }
 
   private errorFrom(response: AxiosResponse, operation: string): ZoomApiError {
-    const body = (response.data ?? {}) as { code?: unknown; message?: unknown; reason?: unknown; error?: unknown };
+    const body = (response.data ?? {}) as {
+      code?: unknown;
+      message?: unknown;
+      reason?: unknown;
+      error?: unknown;
+      errors?: unknown;
+    };
     const code = typeof body.code === 'number' ? body.code : undefined;
     // API errors carry `message`; the token endpoint's OAuth errors carry `reason` and `error`.
     const text = [body.message, body.reason, body.error].find((v): v is string => typeof v === 'string' && v !== '');
-    const message = text ?? `Zoom answered HTTP ${response.status}`;
+    const fieldErrors = readFieldErrors(body.errors);
+    const message = withFieldErrors(text ?? `Zoom answered HTTP ${response.status}`, fieldErrors);
     const header = (name: string): string | undefined => {
       const value: unknown = response.headers[name];
       return typeof value === 'string' ? value : undefined;
@@ -340,8 +353,27 @@ export class ZoomClient {
       ...rateLimit,
       operation,
       trackingId: header('x-zm-trackingid'),
+      ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
     });
   }
+}
+
+/** The `errors` list of Zoom's validation answer (`{"code":300,"message":"Validation Failed.","errors":[…]}`). */
+function readFieldErrors(errors: unknown): ZoomFieldError[] {
+  if (!Array.isArray(errors)) return [];
+  return errors.flatMap((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { field, message } = entry as { field?: unknown; message?: unknown };
+    const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+    return text(field) || text(message) ? [{ field: text(field), message: text(message) }] : [];
+  });
+}
+
+/** "Validation Failed." alone names nothing: the fields and Zoom's word on each follow it. */
+function withFieldErrors(message: string, fieldErrors: ZoomFieldError[]): string {
+  if (fieldErrors.length === 0) return message;
+  const list = fieldErrors.map((e) => (e.field && e.message ? `${e.field}: ${e.message}` : e.field || e.message));
+  return `${message} ${list.join('; ')}`;
 }
 
 function withoutUndefined(params: Call['params']): Record<string, string | number> | undefined {

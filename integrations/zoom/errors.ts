@@ -5,6 +5,12 @@
 
 export type ZoomRateLimitType = 'QPS' | 'Daily-limit';
 
+/** One entry of the `errors` list Zoom sends with code 300 "Validation Failed.". */
+export interface ZoomFieldError {
+  field: string;
+  message: string;
+}
+
 export interface ZoomApiErrorDetails {
   /** HTTP status; 0 when no answer arrived (network error, timeout). */
   httpStatus: number;
@@ -20,6 +26,8 @@ export interface ZoomApiErrorDetails {
   operation?: string;
   /** Zoom's `x-zm-trackingid`, for support requests. */
   trackingId?: string;
+  /** The fields a validation failure (code 300) names; `message` lists them too. */
+  fieldErrors?: ZoomFieldError[];
 }
 
 export class ZoomApiError extends Error {
@@ -30,6 +38,7 @@ export class ZoomApiError extends Error {
   readonly rateLimitScope: 'account' | 'user' | undefined;
   readonly operation: string | undefined;
   readonly trackingId: string | undefined;
+  readonly fieldErrors: ZoomFieldError[];
 
   constructor(details: ZoomApiErrorDetails) {
     super(details.message);
@@ -41,6 +50,7 @@ export class ZoomApiError extends Error {
     this.rateLimitScope = details.rateLimitScope;
     this.operation = details.operation;
     this.trackingId = details.trackingId;
+    this.fieldErrors = details.fieldErrors ?? [];
   }
 
   get isRetryable(): boolean {

@@ -165,6 +165,26 @@ test('an owner without a Zoom account gets a clear error on the Event', async ()
   expect(event.Zoom_Join_URL__c).toBeNull();
 });
 
+test("Zoom's validation answer names the refused field on the Event", async () => {
+  // Zoom's real 300 body: the field is only in `errors` (jrchamp/moodle-mod_zoom#511).
+  await axios.post(`${stack.zoomUrl}/_emulator/faults`, {
+    method: 'POST',
+    path: '^/v2/users/[^/]+/meetings$',
+    times: 1,
+    status: 400,
+    body: {
+      code: 300,
+      message: 'Validation Failed.',
+      errors: [{ field: 'settings.jbh_time', message: 'Invalid field.' }],
+    },
+  });
+  const id = await createEvent(newEvent());
+  const event = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Error', 'the error');
+  expect(event.Zoom_Sync_Error__c).toBe(
+    'Zoom refused to create the meeting: Validation Failed. settings.jbh_time: Invalid field.',
+  );
+});
+
 test('a bulk insert of 200 Events makes one callout and 200 meetings', async () => {
   const before = meetingCreates();
   const calloutsBefore = stack.salesforce.trigger.callouts.length;

@@ -131,7 +131,9 @@ describe('GET /report/users/{userId}/meetings', () => {
     for (const [params, message] of cases) {
       const response = await report(ADA.email, params);
       expect([params, response.status, response.data.code]).toEqual([params, 400, 300]);
-      expect(response.data.message).toMatch(message);
+      expect(response.data.message).toBe('Validation Failed.');
+      const [error] = response.data.errors as { field: string; message: string }[];
+      expect(`${error.field}: ${error.message}`).toMatch(message);
     }
     expect((await report(ADA.email, { from: '2026-10-01', to: '2026-10-31' })).status).toBe(200);
     expect((await report(ADA.email, { from: '2026-05-30', to: '2026-06-10' })).status).toBe(200);

@@ -460,6 +460,18 @@ describe('Zoom emulator through ZoomClient', () => {
       });
       expect(await client.getMeeting(meeting.id)).toMatchObject({ topic: 'Pilot review', duration: 45 });
 
+      // Zoom's wire shape: the field is in `errors`, `message` is the same for every field.
+      const token = await rawToken(env.raw);
+      const wire = await env.raw.post(`/v2/users/${ADA.zoomId}/meetings`, scheduled({ topic: 'x'.repeat(201) }), {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(wire.status).toBe(400);
+      expect(wire.data).toEqual({
+        code: 300,
+        message: 'Validation Failed.',
+        errors: [{ field: 'topic', message: 'at most 200 characters' }],
+      });
+
       const notJson = await env.raw.post(`/v2/users/${ADA.zoomId}/meetings`, '{"topic":', {
         headers: { Authorization: `Bearer ${await rawToken(env.raw)}`, 'Content-Type': 'application/json' },
       });
