@@ -27,7 +27,7 @@ export interface PreparedInstantMeeting {
 export const INSTANT_MEETING_MINUTES = 60;
 
 export interface InstantMeetingDeps {
-  salesforce: Pick<SalesforceClient, 'getPerson' | 'getUser' | 'getZoomSettings' | 'upsertMeetingEvent'>;
+  salesforce: Pick<SalesforceClient, 'getPerson' | 'getUser' | 'getZoomSettings' | 'upsertInstantEvent'>;
 }
 
 export function createInstantMeetingActivities({ salesforce }: InstantMeetingDeps) {
@@ -66,15 +66,21 @@ export function createInstantMeetingActivities({ salesforce }: InstantMeetingDep
       }
     },
 
-    /** The Event under the record; an upsert by the meeting id, so a retry never makes a second one. */
+    /**
+     * The Event under the record; an upsert keyed on the click, so a retry never makes a second one (and two
+     * clicks make two Events, even when both meetings are the host's PMI).
+     */
     async createInstantEvent(input: {
+      /** Unique per click, the same for its retries. */
+      clickId: string;
       recordId: string;
       plan: MeetingPlan;
       meeting: ScheduledMeeting;
     }): Promise<string> {
       const { plan, meeting } = input;
       try {
-        return await salesforce.upsertMeetingEvent(meeting.meetingId, {
+        return await salesforce.upsertInstantEvent(input.clickId, {
+          Zoom_Meeting_Id__c: meeting.meetingId,
           Subject: plan.topic,
           StartDateTime: plan.startTime,
           EndDateTime: new Date(Date.parse(plan.startTime) + plan.durationMinutes * 60_000).toISOString(),

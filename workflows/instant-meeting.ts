@@ -60,7 +60,9 @@ export async function instantMeetingWorkflow(
     const meeting = await createZoomMeeting({ eventId: workflowInfo().workflowId, hostEmail, plan, instant: true });
     let eventId: string;
     try {
-      eventId = await createInstantEvent({ recordId: request.recordId, plan, meeting });
+      // The run, not the meeting id, names the click: instant meetings on the host's PMI share one meeting id.
+      const clickId = workflowInfo().firstExecutionRunId;
+      eventId = await createInstantEvent({ clickId, recordId: request.recordId, plan, meeting });
     } catch (error) {
       // No Event, no meeting: a meeting nobody can find from Salesforce would only confuse.
       await deleteZoomMeeting({ meetingId: meeting.meetingId, usesPmi: meeting.usesPmi });

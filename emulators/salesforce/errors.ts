@@ -26,12 +26,31 @@ export class SalesforceError extends Error {
     this.name = 'SalesforceError';
   }
 
-  toBody(): RestErrorBody[] {
+  toBody(): RestErrorBody[] | string[] {
     return [{ message: this.message, errorCode: this.errorCode, ...(this.fields ? { fields: this.fields } : {}) }];
   }
 
   toItemError(): CollectionItemError {
     return { statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
+  }
+}
+
+/**
+ * An external id that matches several records: REST API guide, "Insert or Update (Upsert) a Record Using an
+ * External ID": "If the value is not unique, REST API returns a 300 response with the list of matching records"
+ * (their URLs; jsforce turns any 300 into `MULTIPLE_CHOICES`). In sObject Collections it is an item error.
+ */
+export class MultipleChoices extends SalesforceError {
+  constructor(
+    field: string,
+    value: string,
+    private readonly recordUrls: string[],
+  ) {
+    super(300, 'MULTIPLE_CHOICES', `More than one record found for external id field ${field} with value ${value}`);
+  }
+
+  override toBody(): string[] {
+    return this.recordUrls;
   }
 }
 

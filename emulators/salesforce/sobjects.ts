@@ -1,7 +1,7 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { versionOf, type SalesforceApiContext } from './api';
 import { describeGlobal, describeObject, describeObjectBasics } from './describe';
-import { SalesforceError, SalesforceErrors, type CollectionItemError } from './errors';
+import { MultipleChoices, SalesforceError, SalesforceErrors, type CollectionItemError } from './errors';
 import { fieldOf, textKey, type FieldDef, type SObjectDef } from './schema';
 import { normaliseId, type SRecord } from './values';
 import { type DmlChange, type PreparedWrite } from './writes';
@@ -146,6 +146,17 @@ function matchesOf(context: SalesforceApiContext, object: SObjectDef, fieldName:
     );
 }
 
+function multipleChoices(
+  object: SObjectDef,
+  field: string,
+  value: string,
+  matches: SRecord[],
+  version: string,
+): MultipleChoices {
+  const urls = matches.map((r) => `/services/data/v${version}/sobjects/${object.name}/${String(r.Id)}`);
+  return new MultipleChoices(fieldOf(object, field)?.name ?? field, value, urls);
+}
+
 /** Prepares the upsert of one record: insert when no record has the external id, update when one has. */
 function prepareUpsert(
   context: SalesforceApiContext,
@@ -158,13 +169,7 @@ function prepareUpsert(
   const matches = matchesOf(context, object, fieldName, value);
   const canonical = fieldOf(object, fieldName)!.name;
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => k.toLowerCase() !== canonical.toLowerCase()));
-  if (matches.length > 1) {
-    throw new SalesforceError(
-      300,
-      'MULTIPLE_CHOICES',
-      `More than one record found for external id field ${canonical} with value ${value}`,
-    );
-  }
+  if (matches.length > 1) throw multipleChoices(object, canonical, value, matches, versionOf(request));
   if (matches.length === 1) return context.dml.prepareUpdate(object, matches[0].Id, rest);
   if (canonical === 'Id') throw SalesforceErrors.notFound();
   return context.dml.prepareInsert(object, { ...rest, [canonical]: value }, runAs(request));
@@ -222,9 +227,7 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
     const object = objectOrNotFound(context, type);
     const matches = matchesOf(context, object, field, value);
     if (matches.length === 0) throw SalesforceErrors.notFound();
-    if (matches.length > 1) {
-      throw new SalesforceError(300, 'MULTIPLE_CHOICES', `More than one record found for ${field} = ${value}`);
-    }
+    if (matches.length > 1) throw multipleChoices(object, field, value, matches, versionOf(request));
     const fields = fieldList((request.query as Record<string, unknown>).fields);
     return restRecord(object, matches[0], versionOf(request), fields);
   });

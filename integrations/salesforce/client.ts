@@ -43,6 +43,8 @@ export interface SaveResult {
 
 /** sObject Collections take at most 200 records per call. */
 const COLLECTION_LIMIT = 200;
+/** The external id of instant-meeting Events: one value per "Start Zoom Meeting" click. */
+const INSTANT_CLICK_ID_FIELD = 'Zoom_Instant_Click_Id__c';
 
 function toSaveResult(result: SaveResult): SaveResult {
   return {
@@ -244,12 +246,13 @@ export class SalesforceClient {
   }
 
   /**
-   * Creates the Event of a meeting the integration made itself (or finds it again on a retry): an upsert by
-   * `Zoom_Meeting_Id__c`, so a repeated call never makes a second Event. Answers the Event Id.
+   * Creates the Event of an instant meeting (or finds it again when the click is retried): an upsert by
+   * `Zoom_Instant_Click_Id__c`, one value per click, so a repeated call never makes a second Event. Not by the
+   * meeting id: every instant meeting on the host's PMI has the same one. Answers the Event Id.
    */
-  async upsertMeetingEvent(zoomMeetingId: string, fields: Record<string, unknown>): Promise<string> {
+  async upsertInstantEvent(clickId: string, fields: Record<string, unknown>): Promise<string> {
     const result = await this.call((connection) =>
-      connection.sobject('Event').upsert({ ...fields, Zoom_Meeting_Id__c: zoomMeetingId }, 'Zoom_Meeting_Id__c'),
+      connection.sobject('Event').upsert({ ...fields, [INSTANT_CLICK_ID_FIELD]: clickId }, INSTANT_CLICK_ID_FIELD),
     );
     const saved = result as { id?: string; success: boolean; errors?: { statusCode?: string; message?: string }[] };
     if (!saved.success) {
@@ -262,7 +265,7 @@ export class SalesforceClient {
     }
     if (saved.id) return saved.id;
     const { records } = await this.query<{ Id: string }>(
-      `SELECT Id FROM Event WHERE Zoom_Meeting_Id__c = '${escapeSoqlString(zoomMeetingId)}' LIMIT 1`,
+      `SELECT Id FROM Event WHERE ${INSTANT_CLICK_ID_FIELD} = '${escapeSoqlString(clickId)}' LIMIT 1`,
     );
     return records[0].Id;
   }

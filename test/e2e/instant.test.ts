@@ -120,6 +120,30 @@ test("a user's own setting beats the org default: Grace's instant meetings use h
   expect(ada.data.zoomMeetingId).not.toBe(String(ADA.pmi));
 });
 
+test('two instant meetings on the PMI, from two records, make two Events (the PMI is not a key)', async () => {
+  const gracesPmiEvents = async () =>
+    (
+      await sf.query<{ Id: string; WhoId: string }>(
+        `SELECT Id, WhoId FROM Event WHERE OwnerId = '${GRACE.salesforceId}' AND Zoom_Meeting_Id__c = '${GRACE.pmi}'`,
+      )
+    ).records.map(({ Id, WhoId }) => ({ Id, WhoId }));
+  const before = await gracesPmiEvents();
+  const marie = await click({ recordId: MARIE, userId: GRACE.salesforceId });
+  const lead = await click({ recordId: LEAD, userId: GRACE.salesforceId });
+  expect([marie.status, lead.status]).toEqual([200, 200]);
+  expect([marie.data.zoomMeetingId, lead.data.zoomMeetingId]).toEqual([String(GRACE.pmi), String(GRACE.pmi)]);
+  const after = await gracesPmiEvents();
+  // One new Event per click; the host's earlier PMI Events are left as they were.
+  expect(after).toHaveLength(before.length + 2);
+  expect(after).toEqual(expect.arrayContaining(before));
+  expect(after).toEqual(
+    expect.arrayContaining([
+      { Id: marie.data.eventId, WhoId: MARIE },
+      { Id: lead.data.eventId, WhoId: LEAD },
+    ]),
+  );
+});
+
 test('bad input gets the right answer and creates nothing', async () => {
   const before = zoomCreates();
   expect((await click({ recordId: '001000000000001AAA', userId: ADA.salesforceId })).status).toBe(400);

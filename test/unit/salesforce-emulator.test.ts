@@ -326,6 +326,33 @@ describe('sObject REST', () => {
     expect(records.map((r) => r.Zoom_Status__c)).toEqual(['Started']);
   });
 
+  test('an upsert whose external id matches several records answers 300 with their URLs and changes nothing', async () => {
+    const conn = await connect();
+    const ids: string[] = [];
+    for (const subject of ['First PMI call', 'Second PMI call']) {
+      const saved = await sobject(conn, 'Event').create(
+        newEvent({ Subject: subject, Make_Zoom_Meeting__c: false, Zoom_Meeting_Id__c: '5551234567' }),
+      );
+      ids.push(saved.id);
+    }
+    const answer = await axios.patch(
+      `${url}/services/data/v${VERSION}/sobjects/Event/Zoom_Meeting_Id__c/5551234567`,
+      { Subject: 'Third' },
+      { headers: { authorization: `Bearer ${conn.accessToken}` }, validateStatus: () => true },
+    );
+    // REST API guide, "Insert or Update (Upsert) a Record Using an External ID": "If the value is not unique, REST
+    // API returns a 300 response with the list of matching records."
+    expect(answer.status).toBe(300);
+    expect([...answer.data].sort()).toEqual(ids.map((id) => `/services/data/v${VERSION}/sobjects/Event/${id}`).sort());
+    await expect(
+      sobject(conn, 'Event').upsert({ Zoom_Meeting_Id__c: '5551234567', Subject: 'Third' }, 'Zoom_Meeting_Id__c'),
+    ).rejects.toMatchObject({ errorCode: 'MULTIPLE_CHOICES' });
+    const { records } = await conn.query<{ Subject: string }>(
+      "SELECT Subject FROM Event WHERE Zoom_Meeting_Id__c = '5551234567' ORDER BY Subject",
+    );
+    expect(records.map((r) => r.Subject)).toEqual(['First PMI call', 'Second PMI call']);
+  });
+
   test('queries page in batches of 2,000 through nextRecordsUrl', async () => {
     const conn = await connect();
     const records = Array.from({ length: 200 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `Bulk ${i}` }));

@@ -40,6 +40,7 @@ test('a click makes one instant meeting and its Event, hands it to the lifecycle
     expect(acts.createZoomMeeting.mock.calls[0][0]).toMatchObject({ instant: true, plan: { joinBeforeHost: true } });
     expect(acts.createInstantEvent).toHaveBeenCalledWith(
       expect.objectContaining({
+        clickId: expect.stringMatching(/^[0-9a-f-]{36}$/), // the run: unique per click, the same for its retries
         recordId: '003000000000001AAA',
         meeting: expect.objectContaining({ meetingId: first.zoomMeetingId }),
       }),
