@@ -12,6 +12,10 @@ export const FailureTypes = {
   salesforceValidation: 'SalesforceValidationError',
   salesforceEventGone: 'SalesforceEventNotFound',
   rateLimited: 'RateLimited',
+  /** A limit that resets at a known time (Zoom's daily cap per host): the workflow waits it out visibly. */
+  zoomDailyLimit: 'ZoomDailyLimit',
+  /** The org's API requests are used up: nothing can be written to Salesforce until it has calls again. */
+  salesforceRequestLimit: 'SalesforceRequestLimit',
   mailNotConfigured: 'MailNotConfigured',
   recordNotFound: 'RecordNotFound',
   zoomPageTokenExpired: 'ZoomPageTokenExpired',
@@ -44,6 +48,32 @@ export function rateLimitedFailure(message: string, retryAfterMs: number | undef
       ? { nextRetryDelay: Math.min(Math.max(retryAfterMs, 1000), MAX_RETRY_DELAY_MS) }
       : {}),
   });
+}
+
+/** What a limit failure carries for the workflow: when asking again can succeed. */
+export interface LimitWait {
+  retryAt: string;
+}
+
+/**
+ * A limit that resets at `retryAtMs`, with a message a Salesforce user can read. Retryable (an activity caller
+ * that does not handle it waits as told); the meeting workflow lists the type as non-retryable where it waits
+ * durably instead, showing the wait on the Event and in the Web UI.
+ */
+export function limitFailure(type: string, message: string, retryAtMs: number, nowMs: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: false,
+    category: ApplicationFailureCategory.BENIGN,
+    nextRetryDelay: Math.min(Math.max(retryAtMs - nowMs, 1000), MAX_RETRY_DELAY_MS),
+    details: [{ retryAt: new Date(retryAtMs).toISOString() } satisfies LimitWait],
+  });
+}
+
+/** "HH:MM UTC" of an epoch time, for messages that say when a wait ends. */
+export function utcTimeOfDay(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(11, 16)} UTC`;
 }
 
 /** Something that looks like an e-mail address (local part, "@", a dotted domain). */

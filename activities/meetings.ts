@@ -1,4 +1,4 @@
-import { activityInfo, log } from '@temporalio/activity';
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { type EventScheduleFields, type EventZoomFields } from '../domain/event-fields';
 import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
 import type { ZoomClient } from '../integrations/zoom/client';
@@ -6,7 +6,9 @@ import type { CreateMeetingRequest } from '../integrations/zoom/types';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { FailureTypes, permanentFailure } from './failures';
 import { ZoomApiError } from '../integrations/zoom/errors';
-import { zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
+import { zoomDailyLimitFailure, zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
+import { previousAttemptMadeNothing, provesNothingCreated, type CreateAttemptRecord } from './create-attempts';
+import { HostDailyCaps } from './host-daily-caps';
 import { salesforceFailure } from './salesforce-failures';
 import { TtlCache } from '../common/ttl-cache';
 
@@ -39,7 +41,12 @@ const ZOOM_USER_NOT_FOUND = 1001;
 const ZOOM_USER_NOT_IN_ACCOUNT = 1010;
 const ZOOM_CANNOT_DELETE_PMI = 3018;
 
-/** The Zoom request for a plan: a scheduled meeting (type 2), or an instant one (type 1, no time). */
+/**
+ * The Zoom request for a plan: a scheduled meeting (type 2), or an instant one (type 1, no time).
+ * Zoom ignores `join_before_host` while the waiting room is on, which is the usual account default (Zoom spec,
+ * `settings.join_before_host`), so asking for it turns the waiting room off. Without it the waiting room is left
+ * alone: the account's default on create, unchanged on update (unticking does not turn it back on).
+ */
 export function toZoomMeetingRequest(plan: MeetingPlan, instant = false): CreateMeetingRequest {
   return {
     topic: plan.topic,
@@ -47,12 +54,35 @@ export function toZoomMeetingRequest(plan: MeetingPlan, instant = false): Create
     ...(instant ? {} : { start_time: plan.startTime.replace(/\.\d{3}Z$/, 'Z'), duration: plan.durationMinutes }),
     ...(plan.timeZone ? { timezone: plan.timeZone } : {}),
     agenda: plan.agenda,
-    settings: { use_pmi: plan.usePmi, join_before_host: plan.joinBeforeHost },
+    settings: {
+      use_pmi: plan.usePmi,
+      join_before_host: plan.joinBeforeHost,
+      ...(plan.joinBeforeHost ? { waiting_room: false } : {}),
+    },
   };
 }
 
 export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 * 60_000 }: MeetingActivityDeps) {
   const hostEmails = new TtlCache<string, string>(hostEmailTtlMs);
+  const dailyCaps = new HostDailyCaps();
+
+  /** Fails at once, without a call Zoom would refuse, while the host is over Zoom's daily cap. */
+  function waitOutDailyCap(hostEmail: string | undefined): void {
+    const resetAt = hostEmail === undefined ? undefined : dailyCaps.cappedUntil(hostEmail);
+    if (resetAt !== undefined) throw zoomDailyLimitFailure('user', resetAt, Date.now());
+  }
+
+  /** Remembers a host's daily cap from Zoom's refusal, so the host's other writes wait without asking. */
+  function noteDailyCap(error: unknown, hostEmail: string | undefined): void {
+    if (
+      hostEmail !== undefined &&
+      error instanceof ZoomApiError &&
+      error.rateLimitType === 'Daily-limit' &&
+      error.rateLimitScope === 'user' &&
+      error.retryAfterMs !== undefined
+    )
+      dailyCaps.record(hostEmail, Date.now() + error.retryAfterMs);
+  }
 
   /** Finds the meeting an earlier attempt created before it could report back (crash or timeout). */
   async function findMeetingCreatedEarlier(hostEmail: string, eventId: string) {
@@ -102,8 +132,9 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       instant?: boolean;
     }): Promise<ScheduledMeeting> {
       const { eventId, hostEmail, plan, instant = false } = input;
+      const { attempt, heartbeatDetails } = activityInfo();
       try {
-        if (activityInfo().attempt > 1 && !instant) {
+        if (attempt > 1 && !instant && !previousAttemptMadeNothing(attempt, heartbeatDetails)) {
           const earlier = await findMeetingCreatedEarlier(hostEmail, eventId);
           if (earlier) {
             log.info('Zoom meeting found from an earlier attempt', { eventId, meetingId: String(earlier.id) });
@@ -116,7 +147,17 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
             };
           }
         }
-        const meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan, instant));
+        waitOutDailyCap(hostEmail);
+        let meeting;
+        try {
+          meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan, instant));
+        } catch (error) {
+          // Flushed with the failure, so the next attempt knows it need not look for this one's meeting.
+          if (provesNothingCreated(error))
+            heartbeat({ nothingCreatedInAttempt: attempt } satisfies CreateAttemptRecord);
+          noteDailyCap(error, hostEmail);
+          throw error;
+        }
         return {
           meetingId: String(meeting.id),
           joinUrl: meeting.join_url,
@@ -139,10 +180,13 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       }
     },
 
-    async updateZoomMeeting(input: { meetingId: string; plan: MeetingPlan }): Promise<void> {
+    /** `hostEmail`, when the workflow knows it, lets a host over Zoom's daily cap wait without asking Zoom. */
+    async updateZoomMeeting(input: { meetingId: string; plan: MeetingPlan; hostEmail?: string }): Promise<void> {
       try {
+        waitOutDailyCap(input.hostEmail);
         await zoom.updateMeeting(input.meetingId, toZoomMeetingRequest(input.plan));
       } catch (error) {
+        noteDailyCap(error, input.hostEmail);
         throw zoomFailure(error, 'update the meeting');
       }
     },

@@ -1,6 +1,13 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { ZoomApiError } from '../integrations/zoom/errors';
-import { FailureTypes, permanentFailure, rateLimitedFailure, withoutEmailAddresses } from './failures';
+import { msUntilNextUtcMidnight, ZoomApiError } from '../integrations/zoom/errors';
+import {
+  FailureTypes,
+  limitFailure,
+  permanentFailure,
+  rateLimitedFailure,
+  utcTimeOfDay,
+  withoutEmailAddresses,
+} from './failures';
 
 /** Zoom's code for "meeting not found or expired". */
 export const ZOOM_MEETING_NOT_FOUND = 3001;
@@ -17,9 +24,24 @@ export const PAST_DATA_PENDING = 'ZoomPastDataPending';
 /** Permanent: still nothing after `PAST_DATA_WAIT_MS`. */
 export const PAST_DATA_MISSING = 'ZoomPastDataMissing';
 
+/** A daily limit of Zoom's, as a failure that says whose limit it is and when it resets (retryAt in details). */
+export function zoomDailyLimitFailure(scope: 'account' | 'user' | undefined, retryAtMs: number, nowMs: number) {
+  const whose = scope === 'user' ? 'this host' : 'this Zoom account';
+  return limitFailure(
+    FailureTypes.zoomDailyLimit,
+    `Zoom's daily limit for ${whose}; retrying after ${utcTimeOfDay(retryAtMs)}`,
+    retryAtMs,
+    nowMs,
+  );
+}
+
 /** Zoom errors as Temporal failures: 429 waits as told, other retryable errors retry, the rest are permanent. */
 export function zoomFailure(error: unknown, what: string): unknown {
   if (!(error instanceof ZoomApiError)) return error;
+  if (error.httpStatus === 429 && error.rateLimitType === 'Daily-limit') {
+    const now = Date.now();
+    return zoomDailyLimitFailure(error.rateLimitScope, now + (error.retryAfterMs ?? msUntilNextUtcMidnight(now)), now);
+  }
   if (error.httpStatus === 429)
     return rateLimitedFailure(`Zoom rate limit while trying to ${what}`, error.retryAfterMs);
   if (error.isRetryable) return withoutAddresses(error);

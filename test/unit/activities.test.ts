@@ -200,6 +200,85 @@ describe('createZoomMeeting', () => {
     expect(failure.message).not.toMatch(/Grace|grace@/);
   });
 
+  /** Runs attempt 1 until it fails, then attempt `retryAttempt` with the heartbeat details attempt 1 left. */
+  async function retryAfterFailure(
+    activities: ReturnType<typeof fakes>['activities'],
+    retryAttempt = 2,
+  ): Promise<{ meetingId: string }> {
+    const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
+    const first = new MockActivityEnvironment({ attempt: 1 });
+    let details: unknown;
+    first.on('heartbeat', (d: unknown) => (details = d));
+    await expect(first.run(activities.createZoomMeeting, input)).rejects.toBeDefined();
+    return new MockActivityEnvironment({ attempt: retryAttempt, heartbeatDetails: details }).run(
+      activities.createZoomMeeting,
+      input,
+    );
+  }
+
+  test("a retry after a 429 creates at once: Zoom's refusal proves nothing was made, so no host listing", async () => {
+    const { zoom, activities } = fakes();
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({ httpStatus: 429, code: 429, message: 'slow down', retryAfterMs: 1000, rateLimitType: 'QPS' }),
+    );
+    const result: { meetingId: string } = await retryAfterFailure(activities);
+    expect(result.meetingId).toBe('81234567890');
+    expect(zoom.listUserMeetings).not.toHaveBeenCalled();
+    expect(zoom.createMeeting).toHaveBeenCalledTimes(2);
+  });
+
+  test('a retry after a lost answer (timeout, 5xx) still looks for the meeting the attempt may have made', async () => {
+    for (const lost of [
+      new ZoomApiError({ httpStatus: 0, message: 'Zoom did not answer in time' }),
+      new ZoomApiError({ httpStatus: 502, message: 'bad gateway' }),
+    ]) {
+      const { zoom, activities } = fakes();
+      zoom.createMeeting.mockRejectedValueOnce(lost);
+      await retryAfterFailure(activities);
+      expect(zoom.listUserMeetings).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  test('a 429 two attempts back proves nothing about the attempt in between (it may have crashed after sending)', async () => {
+    const { zoom, activities } = fakes();
+    zoom.createMeeting.mockRejectedValueOnce(new ZoomApiError({ httpStatus: 429, code: 429, message: 'slow down' }));
+    await retryAfterFailure(activities, 3);
+    expect(zoom.listUserMeetings).toHaveBeenCalledTimes(1);
+  });
+
+  test("a host over Zoom's daily cap: a failure saying so and until when; later creates for that host wait without asking Zoom", async () => {
+    const { zoom, activities } = fakes();
+    const retryAfterMs = 5 * 3_600_000;
+    zoom.createMeeting.mockRejectedValueOnce(
+      new ZoomApiError({
+        httpStatus: 429,
+        code: 429,
+        message:
+          'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.',
+        retryAfterMs,
+        rateLimitType: 'Daily-limit',
+        rateLimitScope: 'user',
+      }),
+    );
+    const before = Date.now();
+    const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
+    const capped = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
+    expect(capped).toMatchObject({ type: FailureTypes.zoomDailyLimit, nonRetryable: false });
+    expect(capped.message).toMatch(/^Zoom's daily limit for this host; retrying after \d{2}:\d{2} UTC$/);
+    const [{ retryAt }] = capped.details as [{ retryAt: string }];
+    expect(Date.parse(retryAt)).toBeGreaterThanOrEqual(before + retryAfterMs);
+    expect(capped.message).not.toContain('ada@x.example');
+
+    const second = await failureOf(
+      new MockActivityEnvironment().run(activities.createZoomMeeting, { ...input, eventId: '00U000000000002EAA' }),
+    );
+    expect(second).toMatchObject({ type: FailureTypes.zoomDailyLimit, details: capped.details });
+    expect(zoom.createMeeting).toHaveBeenCalledTimes(1);
+    // Another host is not held back.
+    await new MockActivityEnvironment().run(activities.createZoomMeeting, { ...input, hostEmail: 'grace@x.example' });
+    expect(zoom.createMeeting).toHaveBeenCalledTimes(2);
+  });
+
   test('a 429 retries after Retry-After, bounded; a 500 is rethrown for the retry policy; a 300 is permanent', async () => {
     const { zoom, activities } = fakes();
     const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
@@ -280,8 +359,12 @@ test('writeEventFields stamps the sync time; a deleted Event and a field error a
   expect(
     await failureOf(new MockActivityEnvironment().run(activities.writeEventFields, { eventId: EVENT_ID, fields: {} })),
   ).toMatchObject({
-    type: FailureTypes.rateLimited,
+    type: FailureTypes.salesforceRequestLimit,
     nonRetryable: false,
+    message: expect.stringMatching(
+      /^Salesforce's API request limit for the org is used up; trying again after \d{2}:\d{2} UTC$/,
+    ),
+    details: [{ retryAt: expect.any(String) }],
   });
 });
 
