@@ -1,6 +1,6 @@
 import { type ZoomApiContext } from './api';
 import { formatZoomTime } from './start-time';
-import { type StoredMeeting } from './store';
+import { type MeetingSettings, type StoredMeeting } from './store';
 
 /** How a stored meeting appears on the wire, shared by the REST answers and the webhook payloads. */
 
@@ -19,5 +19,18 @@ export function meetingSummary(meeting: StoredMeeting) {
     start_time: formatZoomTime(meeting.startTime),
     duration: meeting.durationMinutes,
     timezone: meeting.timezone,
+  };
+}
+
+/**
+ * The settings as Zoom applies them: `join_before_host` "is disabled if the Waiting Room feature is enabled" (Zoom
+ * spec, create meeting `settings.join_before_host`; real-service-findings §11), and the waiting room is on by
+ * default. The request is stored as sent; every view shows the setting that takes effect.
+ */
+export function effectiveSettings(settings: MeetingSettings): MeetingSettings {
+  return {
+    ...settings,
+    join_before_host: settings.join_before_host && !settings.waiting_room,
+    meeting_invitees: settings.meeting_invitees.map((i) => ({ ...i })),
   };
 }

@@ -15,7 +15,7 @@ import {
   type StoredUser,
 } from './store';
 import { requireUser } from './users';
-import { joinUrl, meetingSummary } from './meeting-views';
+import { effectiveSettings, joinUrl, meetingSummary } from './meeting-views';
 import { apiOperator, sendMeetingCreated, sendMeetingDeleted, sendMeetingUpdated } from './webhook-events';
 
 /**
@@ -30,6 +30,7 @@ const DEFAULT_TOPIC = 'Zoom Meeting';
 const LIST_TYPES = ['scheduled', 'live', 'upcoming', 'upcoming_meetings', 'previous_meetings'] as const;
 type ListType = (typeof LIST_TYPES)[number];
 
+/** A new meeting's settings where the request says nothing: the account defaults (waiting room on). */
 const DEFAULT_SETTINGS: MeetingSettings = {
   join_before_host: false,
   jbh_time: 0,
@@ -85,7 +86,7 @@ export function renderMeeting(
     encrypted_password: meeting.encryptedPassword,
     pmi: String(host.pmi),
     pre_schedule: false,
-    settings: { ...meeting.settings, meeting_invitees: meeting.settings.meeting_invitees.map((i) => ({ ...i })) },
+    settings: effectiveSettings(meeting.settings),
     ...(meeting.recurrence
       ? {
           recurrence: { ...meeting.recurrence },

@@ -1,6 +1,6 @@
 import { type ZoomApiContext } from './api';
 import { formatZoomTime } from './start-time';
-import { joinUrl, meetingSummary } from './meeting-views';
+import { effectiveSettings, joinUrl, meetingSummary } from './meeting-views';
 import { shownEmail } from './past-meetings';
 import { type MeetingInstance, type ParticipantSegment, type StoredMeeting, type StoredUser } from './store';
 
@@ -28,6 +28,7 @@ export function apiOperator(context: ZoomApiContext): Operator {
 
 export function sendMeetingCreated(context: ZoomApiContext, meeting: StoredMeeting, host: StoredUser): void {
   const operator = apiOperator(context);
+  const settings = effectiveSettings(meeting.settings);
   context.webhooks.emit('meeting.created', {
     account_id: context.accountId,
     operator: operator.email,
@@ -40,11 +41,11 @@ export function sendMeetingCreated(context: ZoomApiContext, meeting: StoredMeeti
       pmi: String(host.pmi),
       ...(meeting.recurrence ? { recurrence: { ...meeting.recurrence } } : {}),
       settings: {
-        use_pmi: meeting.settings.use_pmi,
-        alternative_hosts: meeting.settings.alternative_hosts,
-        join_before_host: meeting.settings.join_before_host,
-        jbh_time: meeting.settings.jbh_time,
-        meeting_invitees: meeting.settings.meeting_invitees.map((i) => ({ ...i })),
+        use_pmi: settings.use_pmi,
+        alternative_hosts: settings.alternative_hosts,
+        join_before_host: settings.join_before_host,
+        jbh_time: settings.jbh_time,
+        meeting_invitees: settings.meeting_invitees,
       },
     },
   });
@@ -61,7 +62,7 @@ function updatableFields(meeting: StoredMeeting): Record<string, unknown> {
     agenda: meeting.agenda,
     password: meeting.password,
     recurrence: meeting.recurrence,
-    settings: meeting.settings,
+    settings: effectiveSettings(meeting.settings),
   };
 }
 

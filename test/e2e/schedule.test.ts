@@ -104,6 +104,19 @@ test('saving a ticked Event gives it a working Zoom join link', async () => {
   expect(meeting.agenda).toContain('Walk through the pilot plan.');
 });
 
+test('Join Before Host takes effect in Zoom: the waiting room, on by default, is turned off for it', async () => {
+  const id = await createEvent(newEvent({ Zoom_Join_Before_Host__c: true }));
+  const event = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'the Event to be scheduled');
+  const meeting = await stack.zoomClient.getMeeting(event.Zoom_Meeting_Id__c!);
+  expect(meeting.settings).toMatchObject({ join_before_host: true, waiting_room: false });
+
+  // Without the box, the account's waiting room stays as it is.
+  const plain = await createEvent(newEvent());
+  const plainEvent = await waitForEvent(plain, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
+  const plainMeeting = await stack.zoomClient.getMeeting(plainEvent.Zoom_Meeting_Id__c!);
+  expect(plainMeeting.settings).toMatchObject({ join_before_host: false, waiting_room: true });
+});
+
 test('moving the Event reschedules the same Zoom meeting; unticking cancels it', async () => {
   const id = await createEvent(newEvent());
   const scheduled = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');

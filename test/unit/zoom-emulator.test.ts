@@ -294,7 +294,12 @@ describe('Zoom emulator through ZoomClient', () => {
     test('creating a scheduled meeting with a UTC start answers 201 with the full meeting', async () => {
       const meeting = await client.createMeeting(ADA.email, {
         ...scheduled({ timezone: 'America/Chicago' }),
-        settings: { join_before_host: true, jbh_time: 5, meeting_invitees: [{ email: 'marie.curie@acme.example' }] },
+        settings: {
+          join_before_host: true,
+          jbh_time: 5,
+          waiting_room: false,
+          meeting_invitees: [{ email: 'marie.curie@acme.example' }],
+        },
       });
       const create = env.emulator.admin.requests.find((r) => r.method === 'POST' && r.path.endsWith('/meetings'));
       expect(create?.status).toBe(201);
@@ -317,7 +322,7 @@ describe('Zoom emulator through ZoomClient', () => {
           join_before_host: true,
           jbh_time: 5,
           use_pmi: false,
-          waiting_room: true,
+          waiting_room: false,
           auto_recording: 'none',
           meeting_invitees: [{ email: 'marie.curie@acme.example' }],
         },
@@ -326,6 +331,25 @@ describe('Zoom emulator through ZoomClient', () => {
       expect(meeting.start_url).toMatch(new RegExp(`^${PUBLIC_BASE}/s/${meeting.id}\\?zak=.+`));
       expect(meeting.password).toMatch(/^[A-Za-z0-9]{6}$/);
       expect(meeting.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    });
+
+    test('join_before_host has no effect while the waiting room is on, the account default', async () => {
+      const asked = { ...scheduled(), settings: { join_before_host: true } };
+      const withWaitingRoom = await client.createMeeting(ADA.email, asked);
+      expect(withWaitingRoom.settings).toMatchObject({ join_before_host: false, waiting_room: true });
+      expect((await client.getMeeting(withWaitingRoom.id)).settings).toMatchObject({ join_before_host: false });
+
+      // Turning the waiting room off lets the stored join_before_host take effect.
+      await client.updateMeeting(withWaitingRoom.id, { settings: { waiting_room: false } });
+      expect((await client.getMeeting(withWaitingRoom.id)).settings).toMatchObject({
+        join_before_host: true,
+        waiting_room: false,
+      });
+      const without = await client.createMeeting(ADA.email, {
+        ...scheduled(),
+        settings: { join_before_host: true, waiting_room: false },
+      });
+      expect(without.settings).toMatchObject({ join_before_host: true, waiting_room: false });
     });
 
     test('a local start_time is read in the given zone, else in the host zone', async () => {
