@@ -272,7 +272,24 @@ export function standardObjects(): SObjectDef[] {
       field('CloseDate', { type: 'date', nillable: false, required: true }),
       field('Amount', { type: 'currency', precision: 18, scale: 2 }),
     ]),
+    // Object reference, Calendar: "a default user calendar, public calendar, resource calendar, or holiday
+    // calendar" (API 45.0+; read-only through the API). Here only as what an Event's owner can be.
+    object(
+      'Calendar',
+      '023',
+      'Calendars',
+      [
+        field('Name', text(80, { label: 'Calendar Name', ...readOnly })),
+        field('Type', picklist(['User', 'Public', 'Resource', 'Holiday'], { label: 'Calendar Type', ...readOnly })),
+        field('IsActive', checkbox(true, { label: 'Active', ...readOnly })),
+        field('UserId', lookup(['User'], 'User', { label: 'User ID', ...readOnly })),
+      ],
+      { owner: false },
+    ),
     object('Event', '00U', 'Events', [
+      // Object reference, Event.OwnerId: "the user or public calendar who owns the event": polymorphic, so SOQL
+      // reaches only the Name object's fields through Owner.
+      field('OwnerId', lookup(['Calendar', 'User'], 'Owner', { label: 'Assigned To ID', nillable: false })),
       ...activityFields(),
       field('StartDateTime', { type: 'datetime', label: 'Start Date Time' }),
       field('EndDateTime', { type: 'datetime', label: 'End Date Time' }),

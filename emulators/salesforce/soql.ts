@@ -88,15 +88,53 @@ function noSuchColumn(name: string, object: SObjectDef): SalesforceError {
   );
 }
 
+/**
+ * The fields of the `Name` object, all a polymorphic relationship (Who, What, an Event's Owner, EventRelation's
+ * Relation) reaches without TYPEOF (Object Reference, "Name": "Non-queryable object that provides information
+ * about foreign key traversals when the foreign key has more than one parent"; SOQL guide, "Understanding
+ * Relationship Fields and Polymorphic Fields"). Anything else is "No such column 'X' on entity 'Name'".
+ * Name.Email is read from the parent record whatever its type (the reference once said "only if the related
+ * record is a user"; Who.Email is widely used on Contacts and Leads).
+ */
+const NAME_FIELDS = new Map(
+  [
+    'Id',
+    'Name',
+    'FirstName',
+    'LastName',
+    'Alias',
+    'Email',
+    'Phone',
+    'Title',
+    'Type',
+    'IsActive',
+    'Username',
+    'UserRoleId',
+    'ProfileId',
+    'RecordTypeId',
+    'NameOrAlias',
+    'CommunityNickname',
+    'SmallPhotoUrl',
+    'LastReferencedDate',
+    'LastViewedDate',
+  ].map((name) => [name.toLowerCase(), name]),
+);
+const NAME_ENTITY = { name: 'Name' } as SObjectDef;
+
+const isPolymorphic = (lookup: FieldDef): boolean => (lookup.referenceTo?.length ?? 0) > 1;
+
 function resolvePath(schema: Schema, object: SObjectDef, dotted: string, alias?: string): FieldPath {
   const parts = dotted.split('.');
   if (alias && parts.length > 1 && parts[0].toLowerCase() === alias.toLowerCase()) parts.shift();
   let objects: SObjectDef[] = [object];
   const steps: PathStep[] = [];
   for (const part of parts.slice(0, -1)) {
-    const lookup = objects
-      .flatMap((o) => [...o.fields.values()])
-      .find((f) => f.relationshipName?.toLowerCase() === part.toLowerCase());
+    // Past a polymorphic relationship there is only the Name object, whose lookups this org does not model.
+    const lookup = steps.some((s) => isPolymorphic(s.lookup))
+      ? undefined
+      : objects
+          .flatMap((o) => [...o.fields.values()])
+          .find((f) => f.relationshipName?.toLowerCase() === part.toLowerCase());
     if (!lookup?.relationshipName) {
       throw SalesforceErrors.invalidField(`Didn't understand relationship '${part}' in field path. ${dottedHint}`);
     }
@@ -104,10 +142,16 @@ function resolvePath(schema: Schema, object: SObjectDef, dotted: string, alias?:
     objects = (lookup.referenceTo ?? []).map((name) => schema.object(name)).filter((o): o is SObjectDef => !!o);
   }
   const leafName = parts[parts.length - 1];
+  const last = steps.at(-1);
+  if (last && isPolymorphic(last.lookup)) {
+    const nameField = NAME_FIELDS.get(leafName.toLowerCase());
+    if (!nameField) throw noSuchColumn(leafName, NAME_ENTITY);
+    if (nameField === 'Type') return { steps, leaf: 'Type', def: POLYMORPHIC_TYPE };
+    const def = objects.map((o) => fieldOf(o, nameField)).find((f) => f);
+    return { steps, leaf: nameField, def: def ?? { ...POLYMORPHIC_TYPE, name: nameField, label: nameField } };
+  }
   const def = objects.map((o) => fieldOf(o, leafName)).find((f) => f);
   if (def) return { steps, leaf: def.name, def };
-  const polymorphic = steps.length > 0 && (steps[steps.length - 1].lookup.referenceTo?.length ?? 0) > 1;
-  if (polymorphic && leafName.toLowerCase() === 'type') return { steps, leaf: 'Type', def: POLYMORPHIC_TYPE };
   throw noSuchColumn(leafName, objects[0] ?? object);
 }
 
@@ -631,8 +675,12 @@ function project(
         break;
       }
       const existing = target[step.relationship] as QueryRecord | null | undefined;
+      // A polymorphic parent comes back as a `Name`; its url names the real object.
       const nested: QueryRecord = existing ?? {
-        attributes: attributesOf(parent.object.name, parent.record.Id, version),
+        attributes: {
+          ...attributesOf(parent.object.name, parent.record.Id, version),
+          ...(isPolymorphic(step.lookup) ? { type: 'Name' } : {}),
+        },
       };
       target[step.relationship] = nested;
       target = nested;

@@ -6,6 +6,7 @@ import {
   SNAPSHOT_FIELDS,
 } from '../../domain/event-fields';
 import { toSalesforceError } from './errors';
+import { SALESFORCE_KEY_PREFIX } from '../../domain/salesforce-id';
 
 /**
  * The integration's Salesforce client over jsforce: one shared connection, authorised with the OAuth 2.0
@@ -204,27 +205,28 @@ export class SalesforceClient {
   /** Who should hear about the meeting: the Event's contact or lead, its invitees, and its owner. */
   async getMeetingPeople(eventId: string): Promise<MeetingPeople | null> {
     const id = escapeSoqlString(eventId);
+    // Who, Owner (a User or a public Calendar) and Relation are polymorphic: through them SOQL reaches only the
+    // Name object's fields (Name, Email, ...), so the owner's time zone is read from the User itself.
     const { records } = await this.query<{
       Who?: { Name?: string; Email?: string } | null;
-      Owner?: { Name?: string; Email?: string; TimeZoneSidKey?: string } | null;
+      OwnerId: string;
       Zoom_Additional_Emails__c?: string | null;
       Customer_Time_Zone__c?: string | null;
     }>(
-      `SELECT Who.Name, Who.Email, Owner.Name, Owner.Email, Owner.TimeZoneSidKey, Zoom_Additional_Emails__c, ` +
-        `Customer_Time_Zone__c FROM Event WHERE Id = '${id}' LIMIT 1`,
+      `SELECT Who.Name, Who.Email, OwnerId, Zoom_Additional_Emails__c, Customer_Time_Zone__c ` +
+        `FROM Event WHERE Id = '${id}' LIMIT 1`,
     );
     const [event] = records;
     if (!event) return null;
-    const invitees = await this.query<{ Relation?: { Name?: string; Email?: string } | null }>(
-      `SELECT Relation.Name, Relation.Email FROM EventRelation WHERE EventId = '${id}'`,
-    );
+    const [owner, invitees] = await Promise.all([
+      event.OwnerId.startsWith(SALESFORCE_KEY_PREFIX.user) ? this.getUser(event.OwnerId) : null,
+      this.query<{ Relation?: { Name?: string; Email?: string } | null }>(
+        `SELECT Relation.Name, Relation.Email FROM EventRelation WHERE EventId = '${id}'`,
+      ),
+    ]);
     return {
       who: event.Who?.Email ? { name: event.Who.Name ?? '', email: event.Who.Email } : undefined,
-      owner: {
-        name: event.Owner?.Name ?? '',
-        email: event.Owner?.Email ?? '',
-        timeZone: event.Owner?.TimeZoneSidKey ?? undefined,
-      },
+      owner: { name: owner?.Name ?? '', email: owner?.Email ?? '', timeZone: owner?.TimeZoneSidKey ?? undefined },
       invitees: invitees.records
         .map((r) => r.Relation)
         .filter((r): r is { Name?: string; Email: string } => Boolean(r?.Email))

@@ -353,6 +353,16 @@ describe('sObject REST', () => {
     expect(records.map((r) => r.Subject)).toEqual(['First PMI call', 'Second PMI call']);
   });
 
+  test("the meeting's people: the owner's time zone comes from the User, since an Event's Owner is polymorphic", async () => {
+    const conn = await connect();
+    const { id } = await sobject(conn, 'Event').create(newEvent({ Make_Zoom_Meeting__c: false }));
+    const people = await client().getMeetingPeople(id);
+    expect(people).toMatchObject({
+      who: { name: 'Marie Curie', email: expect.stringContaining('@') },
+      owner: { name: 'Ada Lovelace', email: ADA.email, timeZone: expect.any(String) },
+    });
+  });
+
   test('queries page in batches of 2,000 through nextRecordsUrl', async () => {
     const conn = await connect();
     const records = Array.from({ length: 200 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `Bulk ${i}` }));

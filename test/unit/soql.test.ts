@@ -85,17 +85,44 @@ test('resolves parent relationships, polymorphic Who/What and Owner, nested and 
     'SELECT Subject, Owner.Email, Owner.Name, Who.Name, Who.Type, What.Name, Account.Name FROM Event ORDER BY StartDateTime',
   );
   const [pipeline, oneil, demo] = records;
+  // A polymorphic parent is a `Name` (its url still names the real object).
   expect(pipeline.Owner).toMatchObject({
-    attributes: { type: 'User' },
+    attributes: { type: 'Name', url: `/services/data/v62.0/sobjects/User/${ADA}` },
     Email: 'ada.lovelace@demo-sales.example',
     Name: 'Ada Lovelace',
   });
-  expect(pipeline.What).toMatchObject({ attributes: { type: 'Opportunity' }, Name: 'Acme - 500 seats' });
+  expect(pipeline.What).toMatchObject({ attributes: { type: 'Name' }, Name: 'Acme - 500 seats' });
   expect(pipeline.Who).toBeNull();
-  expect(oneil.Who).toMatchObject({ attributes: { type: 'Lead' }, Name: 'Rosalind Franklin', Type: 'Lead' });
-  expect(demo.Who).toMatchObject({ attributes: { type: 'Contact' }, Name: 'Marie Curie', Type: 'Contact' });
+  expect(oneil.Who).toMatchObject({ attributes: { type: 'Name' }, Name: 'Rosalind Franklin', Type: 'Lead' });
+  expect(demo.Who).toMatchObject({ attributes: { type: 'Name' }, Name: 'Marie Curie', Type: 'Contact' });
+  expect(run('SELECT Account.Name FROM Contact WHERE Account.Name != null').records[0].Account).toMatchObject({
+    attributes: { type: 'Account' },
+  });
   expect(run("SELECT Id FROM Contact WHERE Account.Name = 'acme corporation'").totalSize).toBe(2);
   expect(subjects("SELECT Subject FROM Event WHERE Owner.Email LIKE 'grace%'")).toEqual(["O'Neil check-in"]);
+});
+
+test("polymorphic relationships (Who, What, Event's Owner, EventRelation's Relation) reach only the Name object", () => {
+  const noSuchColumn = (column: string) =>
+    expect.objectContaining({
+      errorCode: 'INVALID_FIELD',
+      message: expect.stringContaining(`No such column '${column}' on entity 'Name'`),
+    });
+  expect(() => run('SELECT Who.Company FROM Event')).toThrow(noSuchColumn('Company'));
+  expect(() => run('SELECT What.StageName FROM Event')).toThrow(noSuchColumn('StageName'));
+  // Event.OwnerId is "the user or public calendar who owns the event": polymorphic.
+  expect(() => run('SELECT Owner.TimeZoneSidKey FROM Event')).toThrow(noSuchColumn('TimeZoneSidKey'));
+  expect(() => run('SELECT Id FROM Event WHERE Owner.TimeZoneSidKey = null')).toThrow(noSuchColumn('TimeZoneSidKey'));
+  expect(() => run('SELECT Relation.AccountId FROM EventRelation')).toThrow(noSuchColumn('AccountId'));
+  expect(() => run('SELECT Who.Account.Name FROM Event')).toThrow(
+    expect.objectContaining({ errorCode: 'INVALID_FIELD' }),
+  );
+  // The Name object's own fields are fine, and a plain lookup still reaches every field of its object.
+  expect(
+    run('SELECT Who.Name, Who.Email, Who.FirstName, Who.Type, Owner.Email, Owner.IsActive FROM Event').totalSize,
+  ).toBe(3);
+  expect(run('SELECT Relation.Name, Relation.Email FROM EventRelation').totalSize).toBeGreaterThanOrEqual(0);
+  expect(run('SELECT Owner.TimeZoneSidKey FROM Contact LIMIT 1').records[0].Owner).toHaveProperty('TimeZoneSidKey');
 });
 
 test('comparison, IN, LIKE, NULL, booleans and logic with precedence and parentheses', () => {
