@@ -1,6 +1,7 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { TtlCache } from '../common/ttl-cache';
+import { forEachInLanes } from '../common/per-event-lanes';
 import { RatePacer } from '../common/rate-pacer';
 import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE } from '../common/zoom-plan';
 import { outcomeFields, summarizeAttendance, type MeetingRecordingInfo } from '../domain/meeting-outcome';
@@ -60,7 +61,7 @@ export type ExternalZoomApi = Pick<
   ZoomClient,
   'listReportUserMeetings' | 'listPastMeetingParticipants' | 'getMeetingRecordings'
 >;
-export type ExternalSalesforceApi = Pick<SalesforceClient, 'query' | 'upsertRecords' | 'createRecords'>;
+export type ExternalSalesforceApi = Pick<SalesforceClient, 'query' | 'upsertRecords'>;
 
 export interface ExternalMeetingDeps {
   zoom: ExternalZoomApi;
@@ -82,6 +83,8 @@ const MAX_RATE_LIMIT_WAITS = 5;
 /** Salesforce relates an Event to up to 50 contacts (Shared Activities). */
 const MAX_CONTACTS_PER_EVENT = 50;
 const REPORT_PAGE_SIZE = 300;
+/** Participant reads one import keeps in flight (the pacer sets the rate; this only hides Zoom's latency). */
+const ZOOM_READS_IN_FLIGHT = 8;
 
 /**
  * Who goes on the Event: with Shared Activities an Event names up to 50 contacts, or one lead, never both
@@ -181,32 +184,6 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
     return recordingInfo(await zoomRead(() => zoom.getMeetingRecordings(uuid)));
   }
 
-  /** Adds the relations the Events lack (a retried batch finds those it made last time and skips them). */
-  async function relate(relations: { eventId: string; relationId: string }[]): Promise<void> {
-    if (relations.length === 0) return;
-    const eventIds = [...new Set(relations.map((r) => r.eventId))];
-    const { records } = await salesforce.query<{ EventId: string; RelationId: string }>(
-      `SELECT EventId, RelationId FROM EventRelation WHERE EventId IN (${soqlStringList(eventIds)})`,
-    );
-    const existing = new Set(records.map((r) => `${r.EventId}:${r.RelationId}`));
-    const missing = relations.filter((r) => !existing.has(`${r.eventId}:${r.relationId}`));
-    for (let i = 0; i < missing.length; i += 200) {
-      const results = await salesforce.createRecords(
-        'EventRelation',
-        missing.slice(i, i + 200).map((r) => ({
-          EventId: r.eventId,
-          RelationId: r.relationId,
-          IsParent: true,
-          IsWhat: false,
-          IsInvitee: false,
-        })),
-      );
-      const failed = results.filter((r) => !r.success);
-      if (failed.length > 0)
-        log.warn('Some Event relations were refused', { count: failed.length, first: failed[0].errors[0] });
-    }
-  }
-
   /** The meeting's people (segments merged), or undefined while Zoom has not published them (3001). */
   async function attendeesOf(meeting: EndedMeetingRef) {
     try {
@@ -263,7 +240,8 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
     /**
      * Imports up to 200 ended meetings, of one host or several: skips those the integration manages, reads each
      * one's participants, links them to its host's Contacts and Leads, and upserts one Event per instance with a
-     * linked person (by `Zoom_Meeting_UUID__c`, one sObject Collections call), then relates the other linked people.
+     * linked person, related to all of them through `EventWhoIds` (by `Zoom_Meeting_UUID__c`, one sObject Collections
+     * call for the batch).
      */
     async importExternalMeetings(input: { groups: ImportGroup[] }): Promise<ImportResult> {
       const result: ImportResult = {
@@ -276,63 +254,75 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
       try {
         const meetingIds = input.groups.flatMap((g) => g.meetings.map((m) => m.meetingId));
         const managed = await managedMeetingIds([...new Set(meetingIds)]);
-        const events: { record: Record<string, unknown>; relationIds: string[] }[] = [];
+        const external = input.groups.flatMap((group) =>
+          group.meetings.filter((m) => !managed.has(m.meetingId)).map((meeting) => ({ group, meeting })),
+        );
+        result.skippedManaged = meetingIds.length - external.length;
+        // Every host's matching data first, side by side, so the Zoom reads below never wait on Salesforce.
+        const people = new Map(
+          await Promise.all(
+            input.groups.map(
+              async (g) =>
+                [
+                  g.host.sfUserId,
+                  { index: await candidateIndex(g.host.sfUserId), host: await hostIdentity(g.host) },
+                ] as const,
+            ),
+          ),
+        );
+        /** One slot per meeting, in batch order, so the write does not depend on which read finished first. */
+        const records: (Record<string, unknown> | undefined)[] = new Array(external.length);
         let done = 0;
-        for (const group of input.groups) {
-          const index = await candidateIndex(group.host.sfUserId);
-          const host = await hostIdentity(group.host);
-          for (const meeting of group.meetings) {
+        // A few reads in flight keep the pacer's rate when Zoom answers slowly; the pacer alone sets the rate.
+        await forEachInLanes(
+          external.map((item, slot) => ({ ...item, slot })),
+          (item) => item.meeting.uuid,
+          ZOOM_READS_IN_FLIGHT,
+          async ({ group, meeting, slot }) => {
             heartbeat(done++);
-            if (managed.has(meeting.meetingId)) {
-              result.skippedManaged += 1;
-              continue;
-            }
             const attendees = await attendeesOf(meeting);
             if (!attendees) {
               result.deferred += 1;
-              continue;
+              return;
             }
+            const { index, host } = people.get(group.host.sfUserId)!;
             const matches = matchParticipants(attendees, host, index);
             result.needsReview += matches.filter((m) => m.outcome.kind === 'ambiguous').length;
-            const people = eventPeople(matches);
-            if (!people.whoId) {
+            const linked = eventPeople(matches);
+            if (!linked.whoId) {
               result.skippedNoMatch += 1;
-              continue;
+              return;
             }
             const recording = meeting.hasRecording ? await recordingOf(meeting.uuid) : undefined;
-            events.push({
-              relationIds: people.relationIds,
-              record: {
-                Zoom_Meeting_UUID__c: meeting.uuid,
-                OwnerId: group.host.sfUserId,
-                Subject: (meeting.topic || 'Zoom meeting').slice(0, 255),
-                StartDateTime: meeting.startTime,
-                EndDateTime: meeting.endTime,
-                WhoId: people.whoId,
-                Make_Zoom_Meeting__c: false,
-                Zoom_Source__c: 'External',
-                Zoom_Meeting_Id__c: meeting.meetingId,
-                Zoom_Match_Notes__c: (matchNotes(matches) + notRelatedNote(people.notRelated)).slice(0, 32_768),
-                ...outcomeFields({
-                  state: 'ended',
-                  instanceUuid: meeting.uuid,
-                  actualStart: meeting.startTime,
-                  actualEnd: meeting.endTime,
-                  durationMinutes: meeting.durationMinutes,
-                  attendees,
-                  participantsComplete: true,
-                  ...(recording ? { recording } : {}),
-                }),
-              },
-            });
-          }
-        }
-        if (events.length === 0) return result;
-        const saved = await salesforce.upsertRecords(
-          'Event',
-          'Zoom_Meeting_UUID__c',
-          events.map((e) => e.record),
+            records[slot] = {
+              Zoom_Meeting_UUID__c: meeting.uuid,
+              OwnerId: group.host.sfUserId,
+              Subject: (meeting.topic || 'Zoom meeting').slice(0, 255),
+              StartDateTime: meeting.startTime,
+              EndDateTime: meeting.endTime,
+              WhoId: linked.whoId,
+              // The whole list in the same write: a retried batch sets the same people again, never twice.
+              EventWhoIds: [linked.whoId, ...linked.relationIds],
+              Make_Zoom_Meeting__c: false,
+              Zoom_Source__c: 'External',
+              Zoom_Meeting_Id__c: meeting.meetingId,
+              Zoom_Match_Notes__c: (matchNotes(matches) + notRelatedNote(linked.notRelated)).slice(0, 32_768),
+              ...outcomeFields({
+                state: 'ended',
+                instanceUuid: meeting.uuid,
+                actualStart: meeting.startTime,
+                actualEnd: meeting.endTime,
+                durationMinutes: meeting.durationMinutes,
+                attendees,
+                participantsComplete: true,
+                ...(recording ? { recording } : {}),
+              }),
+            };
+          },
         );
+        const events = records.filter((r) => r !== undefined);
+        if (events.length === 0) return result;
+        const saved = await salesforce.upsertRecords('Event', 'Zoom_Meeting_UUID__c', events);
         const refused = saved.filter((s) => !s.success);
         if (refused.length > 0) {
           const codes = [...new Set(refused.flatMap((s) => s.errors.map((e) => e.statusCode ?? 'UNKNOWN')))];
@@ -345,9 +335,6 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
           });
         }
         result.eventsWritten = saved.length;
-        await relate(
-          events.flatMap((e, i) => e.relationIds.map((relationId) => ({ eventId: saved[i].id!, relationId }))),
-        );
         return result;
       } catch (error) {
         if (error instanceof ApplicationFailure) throw error;

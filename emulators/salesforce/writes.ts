@@ -28,6 +28,8 @@ export interface PreparedWrite {
   /** The record as it will be stored (without timestamps). */
   record: SRecord;
   before: SRecord | null;
+  /** An Event's `EventWhoIds`, when the body set them: the people it is related to, WhoId first. */
+  whoIds?: string[];
 }
 
 /** A committed write, as the trigger sees it (Trigger.old / Trigger.new). */
@@ -78,17 +80,28 @@ export class Dml {
     const record: SRecord = {};
     for (const field of object.fields.values()) record[field.name] = field.defaultValue ?? null;
     if ('OwnerId' in record) record.OwnerId = runAs;
-    const given = this.applyBody(object, body, record, options.seeding ? 'seed' : 'create');
+    const { EventWhoIds, ...fields } = body;
+    const given = this.applyBody(object, fields, record, options.seeding ? 'seed' : 'create');
+    const whoIds = this.applyEventWhoIds(object, EventWhoIds, record, given);
     this.applyObjectRules(object, record, given, null);
-    return { operation: 'insert', object, id: this.ids.next(object.keyPrefix), record, before: null };
+    return { operation: 'insert', object, id: this.ids.next(object.keyPrefix), record, before: null, whoIds };
   }
 
   prepareUpdate(object: SObjectDef | undefined, id: unknown, body: Body): PreparedWrite {
     const existing = this.live(id, object);
     const record = { ...existing.record };
-    const given = this.applyBody(existing.object, body, record, 'update');
+    const { EventWhoIds, ...fields } = body;
+    const given = this.applyBody(existing.object, fields, record, 'update');
+    const whoIds = this.applyEventWhoIds(existing.object, EventWhoIds, record, given);
     this.applyObjectRules(existing.object, record, given, existing.record);
-    return { operation: 'update', object: existing.object, id: record.Id as string, record, before: existing.record };
+    return {
+      operation: 'update',
+      object: existing.object,
+      id: record.Id as string,
+      record,
+      before: existing.record,
+      whoIds,
+    };
   }
 
   prepareDelete(object: SObjectDef | undefined, id: unknown): PreparedWrite {
@@ -114,6 +127,7 @@ export class Dml {
       }
       this.store.put(write.object, after);
       if (write.operation === 'delete' && write.object.name === 'Event') this.deleteRelations(write.id, stamp);
+      if (write.whoIds) this.replaceWhoRelations(after, write.whoIds, runAs, stamp);
       return { operation: write.operation, object: write.object, before: write.before, after };
     });
   }
@@ -140,6 +154,83 @@ export class Dml {
         this.store.put(relations, { ...relation, IsDeleted: true, SystemModstamp: stamp });
       }
     }
+  }
+
+  /**
+   * `EventWhoIds` (a JunctionIdList; Event in the Object Reference, Shared Activities): the whole list of contacts
+   * or the lead the Event is related to, set in the same write as the Event. The first id becomes WhoId unless the
+   * body names one, which must then be in the list (our stricter reading). The usual limits apply: up to 50
+   * contacts or one lead. It is write-only here: SOQL reads the relations through EventRelation.
+   */
+  private applyEventWhoIds(
+    object: SObjectDef,
+    raw: unknown,
+    record: SRecord,
+    given: Set<string>,
+  ): string[] | undefined {
+    if (raw === undefined) return undefined;
+    if (object.name !== 'Event') {
+      throw SalesforceErrors.invalidField(`No such column 'EventWhoIds' on sobject of type ${object.name}`, [
+        'EventWhoIds',
+      ]);
+    }
+    if (!Array.isArray(raw)) throw jsonError('JunctionIdList', raw);
+    const ids = raw.map((value) => {
+      const id = normaliseId(value);
+      if (!id) throw SalesforceErrors.malformedId('EventWhoIds', String(value), 'EventWhoIds');
+      if (!id.startsWith(CONTACT_PREFIX) && !id.startsWith(LEAD_PREFIX)) {
+        throw SalesforceErrors.fieldIntegrity(`EventWhoIds: id value of incorrect type: ${id}`, ['EventWhoIds']);
+      }
+      const target = this.store.find(id);
+      if (!target) throw SalesforceErrors.invalidCrossReference('EventWhoIds');
+      if (target.record.IsDeleted === true) throw SalesforceErrors.entityIsDeleted();
+      return id;
+    });
+    if (new Set(ids).size !== ids.length) {
+      throw SalesforceErrors.fieldIntegrity('EventWhoIds: duplicate id in the list', ['EventWhoIds']);
+    }
+    const leads = ids.filter((id) => id.startsWith(LEAD_PREFIX)).length;
+    if (leads > 0 && ids.length > 1) {
+      throw SalesforceErrors.fieldIntegrity('EventWhoIds: an event can be related to up to 50 contacts or one lead', [
+        'EventWhoIds',
+      ]);
+    }
+    if (ids.length > MAX_EVENT_CONTACTS) {
+      throw SalesforceErrors.fieldIntegrity(
+        `EventWhoIds: an event can be related to at most ${MAX_EVENT_CONTACTS} contacts`,
+        ['EventWhoIds'],
+      );
+    }
+    if (given.has('WhoId')) {
+      if (record.WhoId !== null && !ids.includes(String(record.WhoId))) {
+        throw SalesforceErrors.fieldIntegrity('Name ID: WhoId must be one of EventWhoIds', ['WhoId']);
+      }
+    } else {
+      record.WhoId = ids[0] ?? null;
+      given.add('WhoId');
+    }
+    return ids;
+  }
+
+  /** The Event's related people become exactly `whoIds`: rows are added, and others dropped (an invitee stays). */
+  private replaceWhoRelations(event: SRecord, whoIds: string[], runAs: string, stamp: string): void {
+    const relations = this.store.schema.object('EventRelation');
+    if (!relations) return;
+    const wanted = new Set(whoIds.filter((id) => id !== event.WhoId));
+    const rows = this.store.all(relations).filter((r) => r.EventId === event.Id && r.IsDeleted !== true);
+    for (const row of rows) {
+      if (row.IsParent !== true || row.IsWhat === true || wanted.delete(String(row.RelationId))) continue;
+      const changed: SRecord = row.IsInvitee === true ? { IsParent: false } : { IsDeleted: true };
+      this.store.put(relations, { ...row, ...changed, SystemModstamp: stamp });
+    }
+    const added = [...wanted].map((relationId) =>
+      this.prepareInsert(
+        relations,
+        { EventId: event.Id, RelationId: relationId, IsParent: true, IsInvitee: false },
+        runAs,
+      ),
+    );
+    this.commit(added, runAs);
   }
 
   /** Sets the body's fields on `record`; returns the names (canonical) of the fields given. */

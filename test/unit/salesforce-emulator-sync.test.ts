@@ -318,6 +318,69 @@ describe('EventRelation (Shared Activities)', () => {
     expect(results.filter((r) => r.success)).toHaveLength(50);
     expect(codes(results).at(-1)).toBe('FIELD_INTEGRITY_EXCEPTION');
   });
+
+  const related = async (conn: Connection, eventId: string) =>
+    (
+      await conn.query<{ RelationId: string; IsParent: boolean; IsInvitee: boolean }>(
+        `SELECT RelationId, IsParent, IsInvitee FROM EventRelation WHERE EventId = '${eventId}' ORDER BY RelationId`,
+      )
+    ).records.map((r) => [r.RelationId, r.IsParent, r.IsInvitee]);
+
+  test('EventWhoIds relates the people in the write itself: the first is the WhoId; a re-upsert replaces the list', async () => {
+    const conn = await connect();
+    const [created] = await upsertByUuid(conn, [externalEvent('who-ids', { EventWhoIds: [MARIE, NIELS, LISE] })]);
+    const id = created.id!;
+    const [event] = (await conn.query<{ WhoId: string }>(`SELECT WhoId FROM Event WHERE Id = '${id}'`)).records;
+    expect(event.WhoId).toBe(MARIE);
+    expect(await related(conn, id)).toEqual([
+      [NIELS, true, false],
+      [LISE, true, false],
+    ]);
+
+    // Retried with the same list: nothing new. Then with a shorter one: only those stay; an invitee keeps its row.
+    await post(conn, '/composite/sobjects', {
+      records: [relation(id, ADA.salesforceId, { IsParent: false, IsInvitee: true })],
+    });
+    expect(codes(await upsertByUuid(conn, [externalEvent('who-ids', { EventWhoIds: [MARIE, NIELS, LISE] })]))).toEqual([
+      'ok',
+    ]);
+    expect(await related(conn, id)).toHaveLength(3);
+    await upsertByUuid(conn, [externalEvent('who-ids', { EventWhoIds: [NIELS, MARIE] })]);
+    expect(await related(conn, id)).toEqual([
+      [MARIE, true, false],
+      [ADA.salesforceId, false, true],
+    ]);
+  });
+
+  test('EventWhoIds keeps the Shared Activities rules and refuses what is not a person', async () => {
+    const conn = await connect();
+    const results = await upsertByUuid(conn, [
+      externalEvent('w1', { EventWhoIds: [MARIE, ROSALIND] }),
+      externalEvent('w2', { EventWhoIds: [MARIE, MARIE] }),
+      externalEvent('w3', { EventWhoIds: [ADA.salesforceId] }),
+      externalEvent('w4', { EventWhoIds: [NIELS], WhoId: MARIE }),
+      externalEvent('w5', { EventWhoIds: MARIE }),
+      externalEvent('w6', { EventWhoIds: [ROSALIND] }),
+    ]);
+    expect(codes(results)).toEqual([
+      'FIELD_INTEGRITY_EXCEPTION',
+      'FIELD_INTEGRITY_EXCEPTION',
+      'FIELD_INTEGRITY_EXCEPTION',
+      'FIELD_INTEGRITY_EXCEPTION',
+      'JSON_PARSER_ERROR',
+      'ok',
+    ]);
+    const { data } = await seed(
+      'Contact',
+      Array.from({ length: 51 }, (_, i) => ({ LastName: `Guest ${i}`, OwnerId: ADA.salesforceId })),
+    );
+    expect(codes(await upsertByUuid(conn, [externalEvent('w7', { EventWhoIds: data.ids })]))).toEqual([
+      'FIELD_INTEGRITY_EXCEPTION',
+    ]);
+    await expect(conn.sobject('Contact').create({ LastName: 'X', EventWhoIds: [MARIE] })).rejects.toMatchObject({
+      errorCode: 'INVALID_FIELD',
+    });
+  });
 });
 
 describe('bulk seeding and SOQL over 50,000 records', () => {
