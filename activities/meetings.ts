@@ -1,6 +1,7 @@
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { type EventScheduleFields, type EventZoomFields } from '../domain/event-fields';
 import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
+import { toZoomTimeZone } from '../domain/zoom-time-zones';
 import type { ZoomClient } from '../integrations/zoom/client';
 import type { CreateMeetingRequest } from '../integrations/zoom/types';
 import type { SalesforceClient } from '../integrations/salesforce/client';
@@ -42,6 +43,16 @@ const ZOOM_USER_NOT_IN_ACCOUNT = 1010;
 const ZOOM_CANNOT_DELETE_PMI = 3018;
 
 /**
+ * The customer's IANA zone under the id Zoom accepts (an alias mapped to Zoom's name); a zone Zoom does not list is
+ * a permanent failure whose message the Event shows, instead of a request Zoom would refuse.
+ */
+function zoomTimeZoneOf(timeZone: string): string {
+  const mapped = toZoomTimeZone(timeZone);
+  if (!mapped.ok) throw permanentFailure(FailureTypes.zoomValidation, mapped.message);
+  return mapped.zoneId;
+}
+
+/**
  * The Zoom request for a plan: a scheduled meeting (type 2), or an instant one (type 1, no time).
  * Zoom ignores `join_before_host` while the waiting room is on, which is the usual account default (Zoom spec,
  * `settings.join_before_host`), so asking for it turns the waiting room off. Without it the waiting room is left
@@ -52,7 +63,7 @@ export function toZoomMeetingRequest(plan: MeetingPlan, instant = false): Create
     topic: plan.topic,
     type: instant ? 1 : 2,
     ...(instant ? {} : { start_time: plan.startTime.replace(/\.\d{3}Z$/, 'Z'), duration: plan.durationMinutes }),
-    ...(plan.timeZone ? { timezone: plan.timeZone } : {}),
+    ...(plan.timeZone ? { timezone: zoomTimeZoneOf(plan.timeZone) } : {}),
     agenda: plan.agenda,
     settings: {
       use_pmi: plan.usePmi,

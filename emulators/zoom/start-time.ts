@@ -12,10 +12,6 @@ import { DateTime, IANAZone } from 'luxon';
 const UTC_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/;
 const LOCAL_FORM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
-export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
-}
-
 /** Epoch ms of a `start_time`, or undefined when it is in neither form or is no real date. */
 export function parseStartTime(value: string, timezone: string): number | undefined {
   if (UTC_FORM.test(value)) {

@@ -117,6 +117,20 @@ test('Join Before Host takes effect in Zoom: the waiting room, on by default, is
   expect(plainMeeting.settings).toMatchObject({ join_before_host: false, waiting_room: true });
 });
 
+test("a customer time zone reaches Zoom under Zoom's id; one Zoom does not list is a clear error", async () => {
+  const alias = await createEvent(newEvent({ Customer_Time_Zone__c: 'US/Central' }));
+  const scheduled = await waitForEvent(alias, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
+  expect((await stack.zoomClient.getMeeting(scheduled.Zoom_Meeting_Id__c!)).timezone).toBe('America/Chicago');
+
+  const creates = meetingCreates();
+  const unlisted = await createEvent(newEvent({ Customer_Time_Zone__c: 'America/Boise' }));
+  const refused = await waitForEvent(unlisted, (e) => e.Zoom_Status__c === 'Error', 'the error');
+  expect(refused.Zoom_Sync_Error__c).toMatch(
+    /^Zoom does not accept the Customer Time Zone "America\/Boise": it is not on Zoom's time-zone list\. Choose a zone Zoom lists with the same time, such as America\/Edmonton, America\/Denver/,
+  );
+  expect(meetingCreates()).toBe(creates); // refused before asking Zoom
+});
+
 test('moving the Event reschedules the same Zoom meeting; unticking cancels it', async () => {
   const id = await createEvent(newEvent());
   const scheduled = await waitForEvent(id, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');

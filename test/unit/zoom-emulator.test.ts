@@ -456,6 +456,8 @@ describe('Zoom emulator through ZoomClient', () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ topic: 'x'.repeat(201) }, 'topic'],
         [{ timezone: 'Mars/Olympus_Mons' }, 'timezone'],
+        [{ timezone: 'US/Central' }, 'timezone'], // an IANA alias, not on Zoom's list
+        [{ timezone: 'America/Boise' }, 'timezone'], // a real IANA zone Zoom does not list
         [{ duration: 0 }, 'duration'],
         [{ duration: 1.5 }, 'duration'],
         [{ start_time: 'tomorrow at nine' }, 'start_time'],
