@@ -4,7 +4,7 @@
  */
 
 /** Meeting status written to `Zoom_Status__c` (a picklist in the org). */
-export const ZOOM_STATUSES = ['Scheduled', 'Started', 'Ended', 'Cancelled', 'Not Started', 'Error'] as const;
+export const ZOOM_STATUSES = ['Pending', 'Scheduled', 'Started', 'Ended', 'Cancelled', 'Not Started', 'Error'] as const;
 export type ZoomStatus = (typeof ZOOM_STATUSES)[number];
 
 /** A snapshot of an Event as the org's trigger sends it: standard and custom fields under their API names. */

@@ -1,7 +1,7 @@
 /**
  * Worker process entry: reads and validates the configuration, connects to Temporal, Zoom and Salesforce, makes
- * sure the hourly sync's Schedule exists, and runs the meeting workflows, their activities and the rate-limited
- * external-meeting import until SIGINT/SIGTERM.
+ * sure the hourly sync's Schedule exists, and runs the meeting workflows, their activities, the rate-limited Zoom
+ * writes and the rate-limited external-meeting import until SIGINT/SIGTERM.
  */
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
@@ -11,7 +11,14 @@ import { createActivities } from '../activities';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { Mailer } from '../integrations/mail/mailer';
-import { createWorker, createZoomImportWorker, importBatchesPerSecond, runWorkers } from './worker';
+import {
+  createWorker,
+  createZoomImportWorker,
+  createZoomWritesWorker,
+  importBatchesPerSecond,
+  runWorkers,
+  zoomWritesPerSecond,
+} from './worker';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
 
@@ -46,6 +53,13 @@ async function main(): Promise<void> {
       taskQueue,
       activities,
       batchesPerSecond: importBatchesPerSecond(config.sync.zoomPlan),
+    }),
+    await createZoomWritesWorker({
+      connection,
+      namespace,
+      taskQueue,
+      activities,
+      writesPerSecond: zoomWritesPerSecond(config.sync.zoomPlan),
     }),
   ];
   console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);

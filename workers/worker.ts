@@ -1,7 +1,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
 import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
-import { IMPORT_BATCH_SIZE, zoomImportTaskQueue } from '../workflows/messages';
+import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, zoomWritesTaskQueue } from '../workflows/messages';
 
 interface WorkerBase {
   connection: NativeConnection;
@@ -49,6 +49,33 @@ export async function createZoomImportWorker(options: WorkerBase & { batchesPerS
     taskQueue: zoomImportTaskQueue(taskQueue),
     activities: { importExternalMeetings: activities.importExternalMeetings },
     maxTaskQueueActivitiesPerSecond: batchesPerSecond,
+  });
+}
+
+/**
+ * Zoom writes the server lets all workers together start per second: one create (Zoom's Medium label; updates and
+ * deletes are Light, so the create rate bounds them too) per activity, less a share for everything else.
+ */
+export function zoomWritesPerSecond(plan: ZoomPlan): number {
+  return ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE;
+}
+
+/**
+ * The meeting workflows' Zoom writes, on their own queue whose dispatch rate the Temporal server enforces across
+ * every worker: a bulk of Events is paced below Zoom's account-wide limit instead of meeting it as a 429 storm.
+ */
+export async function createZoomWritesWorker(options: WorkerBase & { writesPerSecond: number }): Promise<Worker> {
+  const { connection, namespace, taskQueue, activities, writesPerSecond } = options;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: zoomWritesTaskQueue(taskQueue),
+    activities: {
+      createZoomMeeting: activities.createZoomMeeting,
+      updateZoomMeeting: activities.updateZoomMeeting,
+      deleteZoomMeeting: activities.deleteZoomMeeting,
+    },
+    maxTaskQueueActivitiesPerSecond: writesPerSecond,
   });
 }
 

@@ -14,15 +14,18 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, ScheduledMeeting } from '../activities';
-import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
+import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES, type LimitWait } from '../activities/failures';
 import type { EventCalloutItem, EventScheduleFields, EventZoomFields, ZoomStatus } from '../domain/event-fields';
 import {
   pastInstanceFloor,
@@ -41,9 +44,12 @@ import {
   reconcileSignal,
   ScheduledStartAttribute,
   syncNowUpdate,
+  SyncHealthAttribute,
   ZoomMeetingIdAttribute,
   zoomEventSignal,
+  zoomWritesTaskQueue,
   type MeetingState,
+  type SyncHealth,
   type MeetingWorkflowInput,
   type ReconcileRequest,
 } from './messages';
@@ -63,19 +69,27 @@ const { sendLaunchEmail } = proxyActivities<Activities>({
   retry,
 });
 
-const {
-  createZoomMeeting,
-  updateZoomMeeting,
-  deleteZoomMeeting,
-  writeEventFields,
-  writeEventSchedule,
-  fetchMeetingOutcome,
-} = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever.
-  scheduleToCloseTimeout: '1 day',
-  retry,
+/** Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever. */
+const stepOptions = { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 day' } as const;
+
+const { writeEventSchedule, fetchMeetingOutcome } = proxyActivities<Activities>({ ...stepOptions, retry });
+
+/** The Event's fields; when Salesforce's API requests are used up the workflow waits (Stalled), not the activity. */
+const { writeEventFields } = proxyActivities<Activities>({
+  ...stepOptions,
+  retry: { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.salesforceRequestLimit] },
 });
+
+/** Zoom writes; a host over Zoom's daily cap is waited out by the workflow (Pending), not by activity retries. */
+const zoomWriteOptions = {
+  ...stepOptions,
+  retry: { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.zoomDailyLimit] },
+};
+
+/** Marks histories whose Zoom writes go through the rate-limited queue; older ones keep the workflow's queue. */
+const ZOOM_WRITES_QUEUE_PATCH = 'zoom-writes-queue';
+/** Marks histories that wait out Zoom's daily cap and Salesforce's request limit visibly (Pending, SyncHealth). */
+const LIMIT_WAITS_PATCH = 'limit-waits';
 
 /** A cheap read; run in the workflow task's worker to save a round trip on the hot path. */
 const { findHostEmail } = proxyLocalActivities<Activities>({
@@ -99,6 +113,8 @@ export const MAX_LIVE_MS = 30 * HOUR;
 export const PARTICIPANT_RETRY_DELAYS_MS = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR];
 /** How long after the end a cloud recording may still arrive (`recording.completed`). */
 export const RECORDING_WAIT_MS = 6 * HOUR;
+/** A limit failure without a readable reset time is tried again after this long. */
+const LIMIT_WAIT_FALLBACK_MS = 15 * MINUTE;
 /** Zoom-event keys remembered for de-duplication (Zoom redelivers). */
 const SEEN_ZOOM_EVENTS_MAX = 500;
 
@@ -112,6 +128,8 @@ export interface MeetingWorkflowCarry {
   clock: LifecycleClock;
   /** Requests of the hourly sync not yet applied (absent in carries written before the sync existed). */
   reconcileInbox?: ReconcileRequest[];
+  /** The callout waiting for Zoom's daily cap to reset, and when (epoch ms) it is applied again. */
+  held?: { item: EventCalloutItem; until: number };
 }
 
 /** The lifecycle's timers, as epoch milliseconds (workflow time). */
@@ -146,6 +164,18 @@ function messageOf(error: unknown): string {
   return failureOf(error)?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
+/** The wait a limit failure of `type` asks for: its readable reason and when to ask again. */
+function limitWaitOf(error: unknown, type: string): { reason: string; until: string } | undefined {
+  const failure = failureOf(error);
+  if (failure?.type !== type) return undefined;
+  const retryAt = (failure.details?.[0] as Partial<LimitWait> | undefined)?.retryAt;
+  const until =
+    retryAt && !Number.isNaN(Date.parse(retryAt))
+      ? retryAt
+      : new Date(Date.now() + LIMIT_WAIT_FALLBACK_MS).toISOString();
+  return { reason: failure.message, until };
+}
+
 export async function meetingWorkflow(
   input: MeetingWorkflowInput,
   carry?: MeetingWorkflowCarry,
@@ -177,6 +207,13 @@ export async function meetingWorkflow(
         }
       : undefined;
   let eventDeleted = false;
+  let held = carry?.held;
+  const zoomWrites = proxyActivities<Activities>({
+    ...zoomWriteOptions,
+    taskQueue: zoomWritesTaskQueue(workflowInfo().taskQueue),
+  });
+  const zoomWritesOnWorkflowQueue = proxyActivities<Activities>(zoomWriteOptions);
+  const zoom = () => (patched(ZOOM_WRITES_QUEUE_PATCH) ? zoomWrites : zoomWritesOnWorkflowQueue);
 
   setHandler(eventChangedSignal, (item) => {
     inbox.push(item);
@@ -201,6 +238,7 @@ export async function meetingWorkflow(
   // ---- Effects ------------------------------------------------------------------------------------------
 
   function publish(status: ZoomStatus | undefined): void {
+    if (status !== 'Pending') endWait();
     state.status = status;
     const pairs: SearchAttributeUpdatePair[] = [
       { key: MeetingStatusAttribute, value: status ?? 'None' },
@@ -210,18 +248,53 @@ export async function meetingWorkflow(
     upsertSearchAttributes(pairs);
   }
 
+  /** Shows in the Web UI (search attribute SyncHealth, current details) that the workflow waits on a limit. */
+  function beginWait(health: SyncHealth, wait: { reason: string; until: string }): void {
+    state.waiting = { health, ...wait };
+    upsertSearchAttributes([{ key: SyncHealthAttribute, value: health }]);
+    setCurrentDetails(`${health}: ${wait.reason}`);
+  }
+
+  function endWait(): void {
+    if (!state.waiting) return;
+    state.waiting = undefined;
+    upsertSearchAttributes([{ key: SyncHealthAttribute, value: null }]);
+    setCurrentDetails('');
+  }
+
   async function writeEvent(fields: EventZoomFields): Promise<void> {
     if (eventDeleted) return;
-    try {
-      await writeEventFields({ eventId: state.eventId, fields });
-    } catch (error) {
-      if (failureOf(error)?.type === FailureTypes.salesforceEventGone) {
-        eventDeleted = true;
-        log.warn('The Event is gone from Salesforce; nothing more is written to it');
+    for (;;) {
+      try {
+        await writeEventFields({ eventId: state.eventId, fields });
+        if (state.waiting?.health === 'Stalled') endWait();
         return;
+      } catch (error) {
+        if (failureOf(error)?.type === FailureTypes.salesforceEventGone) {
+          eventDeleted = true;
+          log.warn('The Event is gone from Salesforce; nothing more is written to it');
+          return;
+        }
+        // The org is out of API requests: nothing can say so on the Event, so the Web UI does, until it has calls.
+        const wait = limitWaitOf(error, FailureTypes.salesforceRequestLimit);
+        if (!wait || !patched(LIMIT_WAITS_PATCH)) throw error;
+        beginWait('Stalled', wait);
+        await sleep(Math.max(MINUTE, Date.parse(wait.until) - Date.now()));
       }
-      throw error;
     }
+  }
+
+  /** Zoom's daily cap for the host: the Event says Pending and why; the callout is applied again after the reset. */
+  async function holdUntilReset(item: EventCalloutItem, wait: { reason: string; until: string }): Promise<void> {
+    held = { item, until: Math.max(Date.now() + MINUTE, Date.parse(wait.until)) };
+    log.info('Waiting for Zoom to accept meeting writes for this host again', { until: wait.until });
+    publish('Pending');
+    try {
+      await writeEvent({ Zoom_Status__c: 'Pending', Zoom_Sync_Error__c: wait.reason });
+    } catch (writeError) {
+      log.error('Could not record the wait on the Event', { message: messageOf(writeError) });
+    }
+    beginWait('Delayed', wait);
   }
 
   /** Records a failure on the Event (best effort) and in the search attributes. */
@@ -259,7 +332,7 @@ export async function meetingWorkflow(
 
   async function cancelMeeting(deleteInZoom: boolean): Promise<void> {
     const had = meeting;
-    if (had && deleteInZoom) await deleteZoomMeeting({ meetingId: had.meetingId, usesPmi: had.usesPmi });
+    if (had && deleteInZoom) await zoom().deleteZoomMeeting({ meetingId: had.meetingId, usesPmi: had.usesPmi });
     clock.lastZoomWriteAt = Date.now();
     // Keep what the cancelled meeting was, for a METHOD:CANCEL invitation with a higher SEQUENCE.
     const cancelled = { startTime: state.startTime, endTime: state.endTime, timeZone: state.timeZone };
@@ -270,7 +343,7 @@ export async function meetingWorkflow(
     }
     applied = undefined;
     clock.retireAt = Date.now() + RETIRE_GRACE_MS;
-    if (had || state.status === 'Error') {
+    if (had || state.status === 'Error' || state.status === 'Pending') {
       state.phase = 'cancelled';
       publish('Cancelled');
       await writeEvent({
@@ -286,7 +359,7 @@ export async function meetingWorkflow(
 
   async function createMeeting(plan: MeetingPlan): Promise<string> {
     const hostEmail = await findHostEmail(plan.ownerId);
-    remember(await createZoomMeeting({ eventId: state.eventId, hostEmail, plan }), plan);
+    remember(await zoom().createZoomMeeting({ eventId: state.eventId, hostEmail, plan }), plan);
     return hostEmail;
   }
 
@@ -302,12 +375,16 @@ export async function meetingWorkflow(
     if (change === 'none') return;
     let hostEmail = applied?.hostEmail;
     if (change === 'recreate') {
-      if (meeting) await deleteZoomMeeting({ meetingId: meeting.meetingId, usesPmi: meeting.usesPmi });
+      if (meeting) await zoom().deleteZoomMeeting({ meetingId: meeting.meetingId, usesPmi: meeting.usesPmi });
       remember(undefined, undefined);
       hostEmail = await createMeeting(plan);
     } else {
       try {
-        await updateZoomMeeting({ meetingId: meeting!.meetingId, plan });
+        await zoom().updateZoomMeeting({
+          meetingId: meeting!.meetingId,
+          plan,
+          ...(applied?.hostEmail ? { hostEmail: applied.hostEmail } : {}),
+        });
         remember(meeting, plan);
       } catch (error) {
         // Deleted on the Zoom side: the Event still wants a meeting, so it gets a new one.
@@ -340,6 +417,7 @@ export async function meetingWorkflow(
   }
 
   async function applyCallout(item: EventCalloutItem): Promise<void> {
+    held = undefined;
     if (item.operation === 'delete') eventDeleted = true;
     if (!meeting && item.event.Zoom_Meeting_Id__c) {
       // The Event already has a meeting from an earlier run of this workflow: adopt it, never create a second.
@@ -359,7 +437,9 @@ export async function meetingWorkflow(
       if (wantsZoomMeeting(item.operation, item.event)) await scheduleMeeting(planMeeting(item.event));
       else await cancelMeeting(true);
     } catch (error) {
-      await fail(error);
+      const wait = limitWaitOf(error, FailureTypes.zoomDailyLimit);
+      if (wait && patched(LIMIT_WAITS_PATCH)) await holdUntilReset(item, wait);
+      else await fail(error);
     }
   }
 
@@ -527,6 +607,10 @@ export async function meetingWorkflow(
   /** A timer fired: the next step when Zoom has been silent. */
   async function onDeadline(): Promise<void> {
     const now = Date.now();
+    if (held && now >= held.until) {
+      await applyCallout(held.item);
+      return;
+    }
     if (state.phase === 'scheduled') {
       state.phase = 'awaiting-start';
       clock.pollAt = Date.parse(state.endTime!) + POLL_DELAYS_MS[0];
@@ -566,6 +650,14 @@ export async function meetingWorkflow(
   }
 
   function nextDeadline(): number | undefined {
+    if (!held) return lifecycleDeadline();
+    const lifecycle = ['scheduled', 'awaiting-start', 'started', 'ended'].includes(state.phase)
+      ? lifecycleDeadline()
+      : undefined;
+    return lifecycle === undefined ? held.until : Math.min(lifecycle, held.until);
+  }
+
+  function lifecycleDeadline(): number | undefined {
     switch (state.phase) {
       case 'scheduled':
         return Date.parse(state.startTime!);
@@ -582,6 +674,7 @@ export async function meetingWorkflow(
   }
 
   function finished(): boolean {
+    if (held) return false;
     if (state.phase === 'ended') return clock.participantRetryAt === undefined && clock.recordingUntil === undefined;
     return (
       nextDeadline() !== undefined &&
@@ -661,6 +754,7 @@ export async function meetingWorkflow(
         seenZoomEvents: [...seenZoomEvents],
         clock,
         ...(reconcileInbox.length > 0 ? { reconcileInbox: reconcileInbox.splice(0) } : {}),
+        ...(held ? { held } : {}),
       });
     }
     if (finished()) break;

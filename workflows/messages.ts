@@ -92,6 +92,8 @@ export interface MeetingState {
   launchEmail?: 'sending' | 'sent' | 'skipped' | 'failed';
   /** People in the meeting right now, from participant webhooks. */
   liveParticipants?: number;
+  /** A limit the workflow is waiting out: why, and when it asks again (ISO). */
+  waiting?: { health: SyncHealth; reason: string; until: string };
   /** Fields of the last post-meeting sync, as written to the Event. */
   lastSync?: EventZoomFields;
 }
@@ -106,12 +108,20 @@ export const SalesforceEventIdAttribute = defineSearchAttributeKey('SalesforceEv
 export const ZoomMeetingIdAttribute = defineSearchAttributeKey('ZoomMeetingId', SearchAttributeType.KEYWORD);
 export const MeetingStatusAttribute = defineSearchAttributeKey('MeetingStatus', SearchAttributeType.KEYWORD);
 export const ScheduledStartAttribute = defineSearchAttributeKey('ScheduledStart', SearchAttributeType.DATETIME);
+/**
+ * Set while the workflow waits on a limit, absent otherwise: `Delayed` (Zoom's daily cap for the host: the Event
+ * says Pending and when it will be retried), `Stalled` (Salesforce's API requests are used up: nothing can be
+ * written to the Event, so only the Web UI can tell). The workflow's current details say why and until when.
+ */
+export const SyncHealthAttribute = defineSearchAttributeKey('SyncHealth', SearchAttributeType.KEYWORD);
+export type SyncHealth = 'Delayed' | 'Stalled';
 
 export const SEARCH_ATTRIBUTES = [
   SalesforceEventIdAttribute,
   ZoomMeetingIdAttribute,
   MeetingStatusAttribute,
   ScheduledStartAttribute,
+  SyncHealthAttribute,
 ];
 
 /** A Zoom webhook event about this meeting, normalised; may arrive twice (same `dedupeKey`) or out of order. */
@@ -199,6 +209,14 @@ export const IMPORT_BATCH_SIZE = 200;
 /** The rate-limited queue of the external-meeting import (its Zoom reads are paced account-wide by the server). */
 export function zoomImportTaskQueue(taskQueue: string): string {
   return `${taskQueue}-zoom-import`;
+}
+
+/**
+ * The rate-limited queue of the meeting workflows' Zoom writes (create, update, delete): the server starts at most
+ * the account's create rate of them per second across all workers, so a burst of Events cannot storm Zoom.
+ */
+export function zoomWritesTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-zoom-writes`;
 }
 
 /** One child per host and run, so a host's history stays small and its progress shows on its own. */

@@ -10,7 +10,13 @@ import type { MeetingPlan } from '../../domain/meeting-plan';
 import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../../domain/zoom-webhooks';
 import type { LaunchEmailResult } from '../../activities/launch-email';
-import { eventChangedSignal, meetingStateQuery, meetingWorkflowId, type MeetingState } from '../../workflows/messages';
+import {
+  eventChangedSignal,
+  meetingStateQuery,
+  meetingWorkflowId,
+  zoomWritesTaskQueue,
+  type MeetingState,
+} from '../../workflows/messages';
 import { type meetingWorkflow } from '../../workflows/meeting';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './temporal';
 
@@ -150,15 +156,25 @@ export class MeetingWorkflowHarness {
     });
   }
 
+  /** The worker of the meeting workflows' Zoom writes (their own, rate-limited queue in production). */
+  async newZoomWritesWorker(activities: Fakes, taskQueue: string): Promise<Worker> {
+    return Worker.create({
+      connection: this.env.nativeConnection,
+      taskQueue: zoomWritesTaskQueue(taskQueue),
+      activities: activities as unknown as Activities,
+    });
+  }
+
   /**
-   * Runs a test with its own worker and task queue. Workflows left running are terminated afterwards: the
-   * time-skipping server cannot skip time while a workflow task waits for a worker that is gone.
+   * Runs a test with its own workers (workflows, Zoom writes) and task queue. Workflows left running are terminated
+   * afterwards: the time-skipping server cannot skip time while a workflow task waits for a worker that is gone.
    */
   async withWorker<T>(activities: Fakes, fn: (taskQueue: string) => Promise<T>): Promise<T> {
     const taskQueue = uniqueTaskQueue('meeting-wf');
     const worker = await this.newWorker(activities, taskQueue);
+    const zoomWrites = await this.newZoomWritesWorker(activities, taskQueue);
     try {
-      return await worker.runUntil(fn(taskQueue));
+      return await worker.runUntil(zoomWrites.runUntil(fn(taskQueue)));
     } finally {
       await this.terminateStarted();
     }

@@ -17,7 +17,14 @@ import { createSalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator } from '../../emulators/zoom/server';
 import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
-import { createWorker, createZoomImportWorker, importBatchesPerSecond, runWorkers } from '../../workers/worker';
+import {
+  createWorker,
+  createZoomImportWorker,
+  createZoomWritesWorker,
+  importBatchesPerSecond,
+  runWorkers,
+  zoomWritesPerSecond,
+} from '../../workers/worker';
 import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../../common/zoom-plan';
 import { createDevServerEnv, uniqueTaskQueue } from './temporal';
 
@@ -44,7 +51,7 @@ export interface TestStack {
 export async function startTestStack(
   options: {
     zoomEmulator?: Partial<Parameters<typeof createZoomEmulator>[0]>;
-    /** Pace the worker's Zoom reads and the import queue by this plan (benchmarks); tests need no plan's pace. */
+    /** Pace the worker's Zoom reads, writes and import queue by this plan (benchmarks); tests need no plan's pace. */
     zoomPlan?: ZoomPlan;
   } = {},
 ): Promise<TestStack> {
@@ -128,7 +135,14 @@ export async function startTestStack(
     activities,
     batchesPerSecond: options.zoomPlan ? importBatchesPerSecond(options.zoomPlan) : 50,
   });
-  const workerRun = runWorkers([worker, importWorker]);
+  const zoomWritesWorker = await createZoomWritesWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities,
+    writesPerSecond: options.zoomPlan ? zoomWritesPerSecond(options.zoomPlan) : 1000,
+  });
+  const workerRun = runWorkers([worker, importWorker, zoomWritesWorker]);
 
   const sfUser = async () => {
     const conn = new SalesforceConnection({

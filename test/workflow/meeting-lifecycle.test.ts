@@ -270,12 +270,15 @@ test('the launch e-mail is sent once even when the worker restarts mid-meeting',
   // No workflow cache (no sticky queue): the test server cannot hand a dead worker's sticky tasks over, and every
   // workflow task then replays the whole history, as a restarted worker does.
   const workerA = await harness.newWorker(first, taskQueue, { maxCachedWorkflows: 0 });
-  const { handle, meetingId } = await workerA.runUntil(async () => {
-    const s = await scheduled(first, taskQueue);
-    await s.handle.signal(zoomEventSignal, zoomEvent('started', s.meetingId, { meetingUuid: UUID }));
-    await waitForState(s.handle, (st) => st.launchEmail === 'sent');
-    return s;
-  });
+  const zoomWritesA = await harness.newZoomWritesWorker(first, taskQueue);
+  const { handle, meetingId } = await workerA.runUntil(
+    zoomWritesA.runUntil(async () => {
+      const s = await scheduled(first, taskQueue);
+      await s.handle.signal(zoomEventSignal, zoomEvent('started', s.meetingId, { meetingUuid: UUID }));
+      await waitForState(s.handle, (st) => st.launchEmail === 'sent');
+      return s;
+    }),
+  );
   expect(first.sendLaunchEmail).toHaveBeenCalledTimes(1);
 
   // A new worker process (fresh activities, empty workflow cache) replays the history and carries on.

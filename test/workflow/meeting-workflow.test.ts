@@ -8,8 +8,11 @@ import {
   eventChangedSignal,
   meetingStateQuery,
   MeetingStatusAttribute,
+  SyncHealthAttribute,
   ZoomMeetingIdAttribute,
 } from '../../workflows/messages';
+import { createMeetingActivities } from '../../activities/meetings';
+import { ZoomApiError } from '../../integrations/zoom/errors';
 import { RETIRE_GRACE_MS } from '../../workflows/meeting';
 import {
   fakeActivities,
@@ -19,7 +22,9 @@ import {
   snapshot,
   stamp,
   upsert,
+  waitForCalls,
   waitForState,
+  MINUTE,
   type Fakes,
 } from '../helpers/meeting-workflow-harness';
 
@@ -106,6 +111,8 @@ describe('meeting workflow', () => {
       expect(acts.updateZoomMeeting).toHaveBeenCalledWith({
         meetingId: state.zoomMeetingId,
         plan: expect.objectContaining({ startTime: later, durationMinutes: 60 }),
+        // So that a host over Zoom's daily cap waits without asking Zoom.
+        hostEmail: 'ada.lovelace@demo-sales.example',
       });
       expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
 
@@ -217,6 +224,129 @@ describe('meeting workflow', () => {
         fields: { Zoom_Status__c: 'Error', Zoom_Sync_Error__c: message },
       });
       expect((await handle.describe()).typedSearchAttributes.get(MeetingStatusAttribute)).toBe('Error');
+    });
+  });
+
+  test("a create retried after Zoom's 429 does not list the host's meetings first (heartbeat record, real server)", async () => {
+    const zoom = {
+      createMeeting: jest
+        .fn()
+        .mockRejectedValueOnce(
+          new ZoomApiError({
+            httpStatus: 429,
+            code: 429,
+            message: 'slow down',
+            retryAfterMs: 1000,
+            rateLimitType: 'QPS',
+          }),
+        )
+        .mockResolvedValue({ id: 81999999999, join_url: 'https://zoom.test/j/81999999999', host_id: 'h' }),
+      listUserMeetings: jest.fn(async () => ({ meetings: [], next_page_token: '', page_size: 300, total_records: 0 })),
+      updateMeeting: jest.fn(),
+      deleteMeeting: jest.fn(),
+    };
+    const real = createMeetingActivities({ zoom, salesforce: { getUser: jest.fn(), updateEvent: jest.fn() } });
+    const acts = fakeActivities({ createZoomMeeting: jest.fn(real.createZoomMeeting) });
+    await withWorker(acts, async (taskQueue) => {
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(nextEventId(), await env.currentTimeMs())));
+      const state = await waitForState(handle, (s) => s.phase === 'scheduled');
+      expect(state.zoomMeetingId).toBe('81999999999');
+      expect(zoom.createMeeting).toHaveBeenCalledTimes(2);
+      expect(zoom.listUserMeetings).not.toHaveBeenCalled();
+    });
+  });
+
+  test("a host over Zoom's daily cap: the Event says Pending and why, the Web UI says Delayed, the meeting comes after the reset", async () => {
+    const reason = "Zoom's daily limit for this host; retrying after 00:00 UTC";
+    let retryAt = '';
+    let creates = 0;
+    const healthy = fakeActivities().createZoomMeeting;
+    const acts = fakeActivities({
+      createZoomMeeting: jest.fn(async (input) => {
+        creates += 1;
+        if (creates === 1)
+          throw ApplicationFailure.create({
+            type: FailureTypes.zoomDailyLimit,
+            message: reason,
+            nonRetryable: false,
+            details: [{ retryAt }],
+          });
+        return healthy(input);
+      }),
+    });
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      retryAt = new Date(now + 3 * HOUR).toISOString();
+      const handle = await signalWithStart(
+        taskQueue,
+        upsert(
+          snapshot(nextEventId(), now, {
+            StartDateTime: new Date(now + 48 * HOUR).toISOString(),
+            EndDateTime: new Date(now + 48 * HOUR + 30 * MINUTE).toISOString(),
+          }),
+        ),
+      );
+      const waiting = await waitForState(handle, (s) => s.status === 'Pending');
+      expect(waiting.waiting).toEqual({ health: 'Delayed', reason, until: retryAt });
+      await waitForCalls(acts.writeEventFields);
+      expect(acts.writeEventFields).toHaveBeenLastCalledWith({
+        eventId: expect.any(String),
+        fields: { Zoom_Status__c: 'Pending', Zoom_Sync_Error__c: reason },
+      });
+      let attributes = (await handle.describe()).typedSearchAttributes;
+      expect(attributes.get(SyncHealthAttribute)).toBe('Delayed');
+      expect(attributes.get(MeetingStatusAttribute)).toBe('Pending');
+      // Waited durably: no activity retries against Zoom while the cap holds.
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
+
+      await env.sleep(3 * HOUR + MINUTE);
+      const scheduled = await waitForState(handle, (s) => s.phase === 'scheduled');
+      expect(scheduled.waiting).toBeUndefined();
+      expect(acts.createZoomMeeting).toHaveBeenCalledTimes(2);
+      expect(acts.writeEventFields).toHaveBeenLastCalledWith({
+        eventId: expect.any(String),
+        fields: expect.objectContaining({ Zoom_Status__c: 'Scheduled', Zoom_Sync_Error__c: null }),
+      });
+      attributes = (await handle.describe()).typedSearchAttributes;
+      expect(attributes.get(SyncHealthAttribute)).toBeUndefined();
+      expect(attributes.get(MeetingStatusAttribute)).toBe('Scheduled');
+    });
+  });
+
+  test('Salesforce out of API requests: the Web UI says Stalled and why, and the Event is written once it has calls again', async () => {
+    const reason = "Salesforce's API request limit for the org is used up; trying again after 12:15 UTC";
+    let retryAt = '';
+    let writes = 0;
+    const acts = fakeActivities({
+      writeEventFields: jest.fn(async () => {
+        writes += 1;
+        if (writes === 1)
+          throw ApplicationFailure.create({
+            type: FailureTypes.salesforceRequestLimit,
+            message: reason,
+            nonRetryable: false,
+            details: [{ retryAt }],
+          });
+      }),
+    });
+    await withWorker(acts, async (taskQueue) => {
+      const now = await env.currentTimeMs();
+      retryAt = new Date(now + 15 * MINUTE).toISOString();
+      const handle = await signalWithStart(taskQueue, upsert(snapshot(nextEventId(), now)));
+      const stalled = await waitForState(handle, (s) => s.waiting !== undefined);
+      expect(stalled.waiting).toEqual({ health: 'Stalled', reason, until: retryAt });
+      expect((await handle.describe()).typedSearchAttributes.get(SyncHealthAttribute)).toBe('Stalled');
+      expect(acts.writeEventFields).toHaveBeenCalledTimes(1);
+
+      await env.sleep(15 * MINUTE + MINUTE);
+      await waitForCalls(acts.writeEventFields, 2);
+      const written = await waitForState(handle, (s) => s.waiting === undefined);
+      expect(written.phase).toBe('scheduled');
+      expect(acts.writeEventFields).toHaveBeenLastCalledWith({
+        eventId: expect.any(String),
+        fields: expect.objectContaining({ Zoom_Status__c: 'Scheduled' }),
+      });
+      expect((await handle.describe()).typedSearchAttributes.get(SyncHealthAttribute)).toBeUndefined();
     });
   });
 
