@@ -66,7 +66,12 @@ export function isTimeZoneName(zone: string): boolean {
 }
 
 const OPERATIONS: readonly CalloutOperation[] = ['upsert', 'delete'];
-const BOOLEAN_FIELDS = ['Make_Zoom_Meeting__c', 'Zoom_Use_PMI__c', 'Zoom_Join_Before_Host__c'] as const;
+const BOOLEAN_FIELDS = [
+  'IsAllDayEvent',
+  'Make_Zoom_Meeting__c',
+  'Zoom_Use_PMI__c',
+  'Zoom_Join_Before_Host__c',
+] as const;
 const DATE_TIME_FIELDS = ['StartDateTime', 'EndDateTime'] as const;
 const ID_FIELDS = ['OwnerId', 'WhoId', 'WhatId'] as const;
 const LENGTH_LIMITS = { Subject: SUBJECT_MAX_LENGTH, Description: DESCRIPTION_MAX_LENGTH } as const;
@@ -266,7 +271,8 @@ function checkMeetingRequirements(
   for (const field of DATE_TIME_FIELDS) {
     if (isAbsent(parser.raw(field))) parser.fail(field, `${field} is required ${ticked}`);
   }
-  if (times.StartDateTime && times.EndDateTime) {
+  // An all-day Event's times are midnight UTC of its days; its workflow puts the reason on the Event itself.
+  if (times.StartDateTime && times.EndDateTime && parser.snapshot.IsAllDayEvent !== true) {
     const durationMs = Date.parse(times.EndDateTime) - Date.parse(times.StartDateTime);
     if (durationMs <= 0) parser.fail('EndDateTime', 'EndDateTime must be after StartDateTime');
     else if (durationMs > MAX_EVENT_DURATION_DAYS * DAY_MS) {

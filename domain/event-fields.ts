@@ -13,6 +13,8 @@ export interface EventSnapshot {
   Subject?: string | null;
   StartDateTime?: string | null;
   EndDateTime?: string | null;
+  /** Salesforce keeps an all-day Event at midnight UTC of its days: no time of day to meet at. */
+  IsAllDayEvent?: boolean | null;
   OwnerId?: string | null;
   WhoId?: string | null;
   WhatId?: string | null;
@@ -69,6 +71,7 @@ export const MEETING_INPUT_FIELDS = [
   'Subject',
   'StartDateTime',
   'EndDateTime',
+  'IsAllDayEvent',
   'OwnerId',
   'WhoId',
   'WhatId',

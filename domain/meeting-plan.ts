@@ -51,6 +51,10 @@ export function durationMinutes(startIso: string, endIso: string): number {
   return Math.max(1, Math.round((Date.parse(endIso) - Date.parse(startIso)) / 60_000));
 }
 
+/** What the rep reads in Zoom_Sync_Error__c when an all-day Event has the box ticked. */
+export const ALL_DAY_MESSAGE =
+  'An all-day Event cannot be a Zoom meeting: give the Event a start and end time, or untick Make it a Zoom Meeting';
+
 /**
  * The plan for a validated snapshot whose box is ticked (the API guarantees start, end and owner are present
  * and consistent before a snapshot reaches the workflow).
@@ -59,6 +63,8 @@ export function planMeeting(event: EventSnapshot): MeetingPlan {
   if (!event.StartDateTime || !event.EndDateTime || !event.OwnerId) {
     throw new Error('A Zoom meeting needs the Event start, end and owner');
   }
+  // Salesforce stores an all-day Event at midnight UTC of its first and last day: there is no meeting time.
+  if (event.IsAllDayEvent === true) throw new Error(ALL_DAY_MESSAGE);
   const subject = (event.Subject ?? '').trim();
   return {
     ownerId: event.OwnerId,

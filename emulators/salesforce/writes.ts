@@ -1,4 +1,5 @@
 import { DEMO_ORG_ID } from '../demo-org';
+import { applyAllDayTiming } from './all-day-events';
 import { SalesforceError, SalesforceErrors } from './errors';
 import { type IdGenerator } from './ids';
 import { EVENT_DURATION_MAX_MINUTES, fieldOf, textKey, type FieldDef, type SObjectDef } from './schema';
@@ -422,8 +423,8 @@ const toMs = (value: FieldValue): number | undefined => (typeof value === 'strin
 
 /**
  * The Event's timing and relations: start with end or duration (kept consistent; a moved start keeps the
- * duration), end not before start, at most 14 days (multiday events), Who a Contact or Lead and no What with a
- * Lead, and the derived ActivityDateTime, ActivityDate and AccountId.
+ * duration), end not before start, at most 14 days (multiday events), all-day Events as all-day-events.ts says,
+ * Who a Contact or Lead and no What with a Lead, and the derived ActivityDateTime, ActivityDate and AccountId.
  */
 function applyEventRules(
   record: SRecord,
@@ -435,11 +436,24 @@ function applyEventRules(
   if (given.has('ActivityDateTime') && given.has('StartDateTime') && record.ActivityDateTime !== record.StartDateTime) {
     throw SalesforceErrors.fieldIntegrity('ActivityDateTime must equal StartDateTime', ['ActivityDateTime']);
   }
-  const start = toMs(record.StartDateTime);
-  if (start === undefined) {
-    if (record.IsAllDayEvent === true && typeof record.ActivityDate === 'string') return;
-    throw SalesforceErrors.requiredFieldMissing(['StartDateTime']);
+  if (record.IsAllDayEvent === true) applyAllDayTiming(record, given, before);
+  else applyTiming(record, given, before);
+
+  const who = typeof record.WhoId === 'string' ? record.WhoId : null;
+  const what = typeof record.WhatId === 'string' ? record.WhatId : null;
+  if (who?.startsWith('00Q') && what) {
+    throw SalesforceErrors.fieldIntegrity(
+      'Related To ID: an Event whose Name is a Lead cannot be related to another record',
+      ['WhatId'],
+    );
   }
+  record.AccountId = derivedAccountId(who, what, lookup);
+}
+
+/** A timed Event: start with end or duration (kept consistent; a moved start keeps the duration). */
+function applyTiming(record: SRecord, given: Set<string>, before: SRecord | null): void {
+  const start = toMs(record.StartDateTime);
+  if (start === undefined) throw SalesforceErrors.requiredFieldMissing(['StartDateTime']);
   const endGiven = given.has('EndDateTime') && record.EndDateTime !== null;
   const durationGiven = given.has('DurationInMinutes') && record.DurationInMinutes !== null;
   let end = toMs(record.EndDateTime);
@@ -453,10 +467,6 @@ function applyEventRules(
   if (endGiven && end !== undefined) duration = Math.floor((end - start) / MINUTE);
   else if (durationGiven && duration !== undefined) end = start + duration * MINUTE;
   else if (before && duration !== undefined) end = start + duration * MINUTE;
-  else if (record.IsAllDayEvent === true) {
-    duration = 1440;
-    end = start + duration * MINUTE;
-  }
   if (end === undefined || duration === undefined) throw SalesforceErrors.requiredFieldMissing(['DurationInMinutes']);
   if (end < start) {
     throw SalesforceErrors.fieldIntegrity('End Date Time: EndDateTime cannot be before StartDateTime', ['EndDateTime']);
@@ -471,16 +481,6 @@ function applyEventRules(
   record.DurationInMinutes = duration;
   record.ActivityDateTime = formatDateTime(start);
   record.ActivityDate = formatDate(start);
-
-  const who = typeof record.WhoId === 'string' ? record.WhoId : null;
-  const what = typeof record.WhatId === 'string' ? record.WhatId : null;
-  if (who?.startsWith('00Q') && what) {
-    throw SalesforceErrors.fieldIntegrity(
-      'Related To ID: an Event whose Name is a Lead cannot be related to another record',
-      ['WhatId'],
-    );
-  }
-  record.AccountId = derivedAccountId(who, what, lookup);
 }
 
 /** AccountId of an Event: its What's account (the Account itself, or an Opportunity's), else its Contact's. */

@@ -381,6 +381,21 @@ describe('parseCalloutBody: what a Zoom meeting needs', () => {
     ]);
   });
 
+  it('lets an all-day Event through whatever its times (midnight UTC of its days): its workflow tells the rep', () => {
+    const allDay = {
+      IsAllDayEvent: true,
+      StartDateTime: '2026-11-26T00:00:00.000+0000',
+      EndDateTime: '2026-11-26T00:00:00.000+0000',
+    };
+    const result = parseOne(meetingEvent(allDay));
+    expect(result.errors).toEqual([]);
+    expect(result.item?.event).toMatchObject({ IsAllDayEvent: true });
+    expect(errorsOf(meetingEvent({ ...allDay, IsAllDayEvent: 'yes' }))).toContainEqual({
+      field: 'events[0].event.IsAllDayEvent',
+      message: 'IsAllDayEvent must be true, false or null, not a string',
+    });
+  });
+
   it('requires the end after the start', () => {
     for (const EndDateTime of ['2026-11-26T18:00:00.000+0000', '2026-11-26T17:59:59.000+0000']) {
       expect(errorsOf(meetingEvent({ EndDateTime }))).toEqual([

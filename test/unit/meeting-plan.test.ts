@@ -72,6 +72,17 @@ describe('planMeeting', () => {
   test('refuses a snapshot without start, end or owner', () => {
     expect(() => planMeeting(event({ EndDateTime: null }))).toThrow(/start, end and owner/);
   });
+
+  test('refuses an all-day Event, saying what the rep can do (Salesforce keeps no time of day for it)', () => {
+    const allDay = event({
+      IsAllDayEvent: true,
+      StartDateTime: '2026-03-08T00:00:00.000Z',
+      EndDateTime: '2026-03-08T00:00:00.000Z',
+    });
+    expect(() => planMeeting(allDay)).toThrow(
+      'An all-day Event cannot be a Zoom meeting: give the Event a start and end time, or untick Make it a Zoom Meeting',
+    );
+  });
 });
 
 describe('durations across DST changes are real elapsed minutes', () => {

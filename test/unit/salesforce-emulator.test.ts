@@ -269,6 +269,45 @@ describe('sObject REST', () => {
     });
   });
 
+  test('an all-day Event is stored at midnight UTC of its first and last day, 1440 minutes a day', async () => {
+    const conn = await connect();
+    const read = async (id: string) =>
+      (await sobject(conn, 'Event').retrieve(id, {
+        fields: ['StartDateTime', 'EndDateTime', 'DurationInMinutes', 'ActivityDate', 'IsAllDayEvent'],
+      })) as Record<string, unknown>;
+    // Event in the Object Reference: ActivityDate of an all-day Event is "always set to midnight in the UTC time
+    // zone"; with neither DurationInMinutes nor EndDateTime "the duration defaults to one day".
+    const oneDay = await sobject(conn, 'Event').create({
+      Subject: 'a',
+      IsAllDayEvent: true,
+      ActivityDate: '2026-12-01',
+    });
+    expect(await read(oneDay.id)).toMatchObject({
+      StartDateTime: '2026-12-01T00:00:00.000+0000',
+      EndDateTime: '2026-12-01T00:00:00.000+0000',
+      DurationInMinutes: 1440,
+      ActivityDate: '2026-12-01',
+    });
+    const twoDays = await sobject(conn, 'Event').create({
+      Subject: 'b',
+      IsAllDayEvent: true,
+      StartDateTime: '2026-12-01T15:00:00Z',
+      EndDateTime: '2026-12-02T15:00:00Z',
+    });
+    expect(await read(twoDays.id)).toMatchObject({
+      StartDateTime: '2026-12-01T00:00:00.000+0000',
+      EndDateTime: '2026-12-02T00:00:00.000+0000',
+      DurationInMinutes: 2880,
+    });
+    const byDuration = await sobject(conn, 'Event').create({
+      Subject: 'c',
+      IsAllDayEvent: true,
+      StartDateTime: '2026-12-01T00:00:00Z',
+      DurationInMinutes: 4320,
+    });
+    expect(await read(byDuration.id)).toMatchObject({ EndDateTime: '2026-12-03T00:00:00.000+0000' });
+  });
+
   test('collections: create, update, retrieve, delete, allOrNone rollback with statusCode errors', async () => {
     const conn = await connect();
     const results = await sobject(conn, 'Event').create([
