@@ -1,4 +1,5 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { MISSING_SCOPE_CODE } from '../integrations/zoom/scopes';
 import { msUntilNextUtcMidnight, ZoomApiError } from '../integrations/zoom/errors';
 import {
   FailureTypes,
@@ -35,9 +36,30 @@ export function zoomDailyLimitFailure(scope: 'account' | 'user' | undefined, ret
   );
 }
 
+/**
+ * Retryable, slowly: the Zoom app lacks a scope (code 4711). An operator problem, not the Event's: the activity asks
+ * again every `SCOPE_RETRY_DELAY_MS` (the client takes a new token each time, so an added scope works at once), and
+ * only a step still refused after its whole retry budget (a day for meeting steps) ends as an Error on the Event.
+ * The worker's start-up check names the missing scopes too.
+ */
+export const ZOOM_SCOPE_MISSING = 'ZoomScopeMissing';
+export const SCOPE_RETRY_DELAY_MS = 10 * 60_000;
+
+function scopeMissingFailure(error: ZoomApiError): ApplicationFailure {
+  const scopes = error.missingScopes;
+  const named = scopes.length === 0 ? 'a scope' : `the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}`;
+  return ApplicationFailure.create({
+    type: ZOOM_SCOPE_MISSING,
+    message: `The Zoom app lacks ${named}; a Zoom admin must add ${scopes.length > 1 ? 'them' : 'it'} to the app (see README, Configuration). Retrying every ${SCOPE_RETRY_DELAY_MS / 60_000} minutes.`,
+    nonRetryable: false,
+    nextRetryDelay: SCOPE_RETRY_DELAY_MS,
+  });
+}
+
 /** Zoom errors as Temporal failures: 429 waits as told, other retryable errors retry, the rest are permanent. */
 export function zoomFailure(error: unknown, what: string): unknown {
   if (!(error instanceof ZoomApiError)) return error;
+  if (error.code === MISSING_SCOPE_CODE) return scopeMissingFailure(error);
   if (error.httpStatus === 429 && error.rateLimitType === 'Daily-limit') {
     const now = Date.now();
     return zoomDailyLimitFailure(error.rateLimitScope, now + (error.retryAfterMs ?? msUntilNextUtcMidnight(now)), now);
@@ -72,6 +94,7 @@ function withoutAddresses(error: ZoomApiError): ZoomApiError {
     operation,
     trackingId: error.trackingId,
     fieldErrors: error.fieldErrors,
+    missingScopes: error.missingScopes,
   });
 }
 

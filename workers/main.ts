@@ -1,7 +1,8 @@
 /**
- * Worker process entry: reads and validates the configuration, connects to Temporal, Zoom and Salesforce, makes
- * sure the hourly sync's Schedule exists, and runs the meeting workflows, their activities, the rate-limited Zoom
- * writes and the rate-limited external-meeting import until SIGINT/SIGTERM.
+ * Worker process entry: reads and validates the configuration, connects to Temporal, Zoom and Salesforce, checks
+ * that the Zoom app has the scopes the worker needs (one log line naming any missing), makes sure the hourly sync's
+ * Schedule exists, and runs the meeting workflows, their activities, the rate-limited Zoom writes and the
+ * rate-limited external-meeting import until SIGINT/SIGTERM.
  */
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
@@ -20,6 +21,7 @@ import {
   zoomWritesPerSecond,
 } from './worker';
 import { ensureSearchAttributes } from './search-attributes';
+import { checkZoomScopes } from './zoom-scope-check';
 import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
 
 async function main(): Promise<void> {
@@ -32,8 +34,10 @@ async function main(): Promise<void> {
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
   const { taskQueue, namespace } = config.temporal;
+  const zoom = new ZoomClient(config.zoom);
+  await checkZoomScopes(zoom, (line) => console.error(line));
   const activities = createActivities({
-    zoom: new ZoomClient(config.zoom),
+    zoom,
     salesforce: new SalesforceClient(config.salesforce),
     ...(config.mail ? { mailer: new Mailer(config.mail) } : {}),
     temporal: client,

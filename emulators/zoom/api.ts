@@ -4,12 +4,13 @@ import { sendZoomError, ZoomError, ZoomErrors } from './errors';
 import { type AccessTokens } from './oauth';
 import { type PageTokens } from './pagination';
 import { type RateLabel, type RateLimiter } from './rate-limits';
+import { scopeRejection } from './scopes';
 import { type ZoomStore } from './store';
 import { type WebhookSender } from './webhooks';
 
 /**
- * What every `/v2` route shares: the account state, and the guards that run before a handler (bearer token,
- * then the route's rate-limit label, declared as `config: { rateLabel }`).
+ * What every `/v2` route shares: the account state, and the guards that run before a handler (bearer token, the
+ * route's scope (`scopes.ts`), then the route's rate-limit label, declared as `config: { rateLabel }`).
  */
 
 declare module 'fastify' {
@@ -46,8 +47,10 @@ export function registerApiGuards(app: FastifyInstance, context: ZoomApiContext)
 
   app.addHook('preHandler', async (request) => {
     if (!request.url.startsWith(API_PREFIX)) return;
-    const rejection = context.tokens.rejectionOf(request.headers.authorization);
-    if (rejection) throw rejection;
+    const token = context.tokens.check(request.headers.authorization);
+    if (token instanceof ZoomError) throw token;
+    const outOfScope = scopeRejection(request.method, request.routeOptions.url, token.scopes);
+    if (outOfScope) throw outOfScope;
     const label = request.routeOptions.config.rateLabel;
     const refused = label && context.limiter?.admit(label);
     if (refused) throw ZoomErrors.rateLimited(refused.message, refused.headers);

@@ -1,11 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { OAuthError, ZoomErrors, type ZoomError } from './errors';
+import { ALL_ROUTE_SCOPES } from './scopes';
 import { randomToken } from './store';
 
 /**
  * Server-to-Server OAuth (`grant_type=account_credentials`): access tokens live one hour, several may be valid
- * at once, and there is no refresh token.
+ * at once, and there is no refresh token. Each token carries the app's granted scopes (`scope`, space-separated);
+ * by default every scope a route needs (`scopes.ts`), option `grantedScopes` or `POST /_emulator/scopes` for fewer.
  */
 
 export interface ZoomCredentials {
@@ -16,42 +18,53 @@ export interface ZoomCredentials {
 
 export const TOKEN_TTL_SECONDS = 3600;
 
-/** Granular scopes of an app that manages the account's meetings and reads its users. */
-export const GRANTED_SCOPES = [
-  'meeting:read:meeting:admin',
-  'meeting:write:meeting:admin',
-  'meeting:update:meeting:admin',
-  'meeting:delete:meeting:admin',
-  'meeting:read:list_meetings:admin',
-  'user:read:user:admin',
-  'user:read:list_users:admin',
-].join(' ');
+interface IssuedToken {
+  /** Epoch ms at which it stops working. */
+  expiresAt: number;
+  /** The app's scopes when the token was issued; a later change of the app's scopes needs a new token. */
+  scopes: ReadonlySet<string>;
+}
 
 export class AccessTokens {
-  /** Token → epoch ms at which it stops working. Tokens outlive an admin reset, as they would a data change. */
-  private readonly expiries = new Map<string, number>();
+  /** Tokens outlive an admin reset, as they would a data change. */
+  private readonly issued = new Map<string, IssuedToken>();
+  /** The scopes the app has been granted (`POST /_emulator/scopes` changes them for tokens issued later). */
+  private granted: string[];
 
-  constructor(private readonly now: () => number) {}
-
-  issue(): string {
-    const token = randomToken(32);
-    this.expiries.set(token, this.now() + TOKEN_TTL_SECONDS * 1000);
-    return token;
+  constructor(
+    private readonly now: () => number,
+    grantedScopes: readonly string[] = ALL_ROUTE_SCOPES,
+  ) {
+    this.granted = [...grantedScopes];
   }
 
-  /** The API error for this `Authorization` header, or undefined when it carries a live bearer token. */
-  rejectionOf(authorization: string | undefined): ZoomError | undefined {
+  get grantedScopes(): readonly string[] {
+    return this.granted;
+  }
+
+  grant(scopes: readonly string[]): void {
+    this.granted = [...scopes];
+  }
+
+  issue(): { token: string; scope: string } {
+    const token = randomToken(32);
+    this.issued.set(token, { expiresAt: this.now() + TOKEN_TTL_SECONDS * 1000, scopes: new Set(this.granted) });
+    return { token, scope: this.granted.join(' ') };
+  }
+
+  /** The token of this `Authorization` header, or the API error when it carries no live bearer token. */
+  check(authorization: string | undefined): IssuedToken | ZoomError {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    const expiresAt = match ? this.expiries.get(match[1]) : undefined;
-    if (expiresAt === undefined) return ZoomErrors.invalidAccessToken();
-    if (this.now() >= expiresAt) return ZoomErrors.expiredAccessToken();
-    return undefined;
+    const token = match ? this.issued.get(match[1]) : undefined;
+    if (token === undefined) return ZoomErrors.invalidAccessToken();
+    if (this.now() >= token.expiresAt) return ZoomErrors.expiredAccessToken();
+    return token;
   }
 
   expireAll(): number {
     const past = this.now() - 1;
-    for (const token of this.expiries.keys()) this.expiries.set(token, past);
-    return this.expiries.size;
+    for (const token of this.issued.values()) token.expiresAt = past;
+    return this.issued.size;
   }
 }
 
@@ -100,11 +113,12 @@ export function registerOAuthRoutes(app: FastifyInstance, credentials: ZoomCrede
       if (params.account_id !== credentials.accountId) {
         throw new OAuthError(400, 'invalid_request', 'Invalid account_id');
       }
+      const issued = tokens.issue();
       return reply.send({
-        access_token: tokens.issue(),
+        access_token: issued.token,
         token_type: 'bearer',
         expires_in: TOKEN_TTL_SECONDS,
-        scope: GRANTED_SCOPES,
+        scope: issued.scope,
         api_url: `${request.protocol}://${request.host}`,
       });
     } catch (error) {

@@ -9,6 +9,7 @@ import { registerPastMeetingSeedRoute } from './past-meeting-seed';
 import { registerPastMeetingRoutes } from './past-meetings';
 import { RateLimiter, rateLimitPolicy, type RateLimitOverrides, type ZoomPlan } from './rate-limits';
 import { registerRecordingRoutes } from './recordings';
+import { ALL_ROUTE_SCOPES } from './scopes';
 import { registerReportMeetingRoutes } from './report-meetings';
 import { MeetingSimulation, registerSimulationRoutes, type SimulationOptions } from './simulation';
 import { DEFAULT_PAST_DATA_DELAY_MS, ZoomStore, type ZoomUserSeed } from './store';
@@ -42,6 +43,8 @@ export interface ZoomEmulatorOptions extends SimulationOptions {
    * readable; 404/3001 before. Default `DEFAULT_PAST_DATA_DELAY_MS` (5 s); 0 for at once.
    */
   pastDataDelayMs?: number;
+  /** The app's granted OAuth scopes; default every scope a route needs. `POST /_emulator/scopes` changes them. */
+  grantedScopes?: readonly string[];
 }
 
 export interface ZoomEmulator {
@@ -86,7 +89,7 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
     now,
     options.pastDataDelayMs ?? DEFAULT_PAST_DATA_DELAY_MS,
   );
-  const tokens = new AccessTokens(now);
+  const tokens = new AccessTokens(now, options.grantedScopes);
   const pageTokens = new PageTokens(now);
   const limiter =
     options.rateLimits === false
@@ -119,8 +122,19 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
     limiter?.reset();
     simulation.reset();
     webhooks.reset();
+    tokens.grant(options.grantedScopes ?? ALL_ROUTE_SCOPES);
   });
   app.post('/_emulator/tokens/expire', async () => ({ expired: tokens.expireAll() }));
+  // `{ granted: [scope, …] }`: the app's scopes from now on; tokens already issued keep theirs, as at Zoom.
+  app.post<{ Body: { granted?: unknown } }>('/_emulator/scopes', async (request, reply) => {
+    const granted = request.body?.granted;
+    if (!Array.isArray(granted) || !granted.every((s) => typeof s === 'string')) {
+      return reply.code(400).send({ error: 'granted must be a list of scope names' });
+    }
+    tokens.grant(granted);
+    return { granted: tokens.grantedScopes };
+  });
+  app.get('/_emulator/scopes', async () => ({ granted: tokens.grantedScopes }));
 
   registerOAuthRoutes(app, options.credentials, tokens);
   registerUserRoutes(app, context, options.credentials.accountId);

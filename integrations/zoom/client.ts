@@ -7,6 +7,7 @@ import {
   type ZoomFieldError,
 } from './errors';
 import { encodeMeetingIdOrUuid, encodeUserId } from './path-encoding';
+import { MISSING_SCOPE_CODE, scopesNamedIn } from './scopes';
 import type {
   AccessTokenResponse,
   CreateMeetingRequest,
@@ -68,6 +69,8 @@ const MAX_PAGES = 1000;
 interface CachedToken {
   value: string;
   renewAt: number;
+  /** The app's scopes the token carries (the token response's `scope`). */
+  scopes: string[];
 }
 
 interface Call {
@@ -95,6 +98,17 @@ export class ZoomClient {
       validateStatus: () => true,
       headers: { Accept: 'application/json' },
     });
+  }
+
+  /** The OAuth scopes the app's token carries (a fresh token, so a scope added to the app shows at once). */
+  async grantedScopes(): Promise<string[]> {
+    this.token = undefined;
+    await this.accessToken();
+    return this.cachedScopes();
+  }
+
+  private cachedScopes(): string[] {
+    return this.token?.scopes ?? [];
   }
 
   /** A user by Zoom user id, e-mail or `me`. */
@@ -247,9 +261,12 @@ export class ZoomClient {
     try {
       return await this.send<T>(call, token);
     } catch (error) {
-      if (!(error instanceof ZoomApiError && error.httpStatus === 401 && error.code === INVALID_TOKEN_CODE))
-        throw error;
-      // Zoom no longer accepts this token (expired early, revoked, or replaced): get another and replay once.
+      const stale =
+        error instanceof ZoomApiError &&
+        ((error.httpStatus === 401 && error.code === INVALID_TOKEN_CODE) || error.code === MISSING_SCOPE_CODE);
+      if (!stale) throw error;
+      // Zoom no longer accepts this token (expired early, revoked, or replaced), or it predates a scope added to
+      // the app since: get another and replay once.
       this.forgetToken(token);
       return this.send<T>(call, await this.accessToken());
     }
@@ -315,6 +332,7 @@ export class ZoomClient {
     this.token = {
       value: body.access_token,
       renewAt: requestedAt + body.expires_in * 1000 - TOKEN_RENEWAL_MARGIN_MS,
+      scopes: typeof body.scope === 'string' ? body.scope.split(/\s+/).filter((s) => s !== '') : [],
     };
     return body.access_token;
   }
@@ -354,6 +372,7 @@ export class ZoomClient {
       operation,
       trackingId: header('x-zm-trackingid'),
       ...(fieldErrors.length > 0 ? { fieldErrors } : {}),
+      ...(code === MISSING_SCOPE_CODE ? { missingScopes: scopesNamedIn(message) } : {}),
     });
   }
 }

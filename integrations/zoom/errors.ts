@@ -28,6 +28,8 @@ export interface ZoomApiErrorDetails {
   trackingId?: string;
   /** The fields a validation failure (code 300) names; `message` lists them too. */
   fieldErrors?: ZoomFieldError[];
+  /** The scopes a 4711 names: the app lacks them. */
+  missingScopes?: string[];
 }
 
 export class ZoomApiError extends Error {
@@ -39,6 +41,7 @@ export class ZoomApiError extends Error {
   readonly operation: string | undefined;
   readonly trackingId: string | undefined;
   readonly fieldErrors: ZoomFieldError[];
+  readonly missingScopes: string[];
 
   constructor(details: ZoomApiErrorDetails) {
     super(details.message);
@@ -51,6 +54,7 @@ export class ZoomApiError extends Error {
     this.operation = details.operation;
     this.trackingId = details.trackingId;
     this.fieldErrors = details.fieldErrors ?? [];
+    this.missingScopes = details.missingScopes ?? [];
   }
 
   get isRetryable(): boolean {

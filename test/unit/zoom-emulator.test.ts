@@ -236,6 +236,52 @@ describe('Zoom emulator through ZoomClient', () => {
     });
   });
 
+  describe('scopes', () => {
+    const RECORDINGS = 'cloud_recording:read:list_recording_files:admin';
+
+    test('the token carries the granted scopes; a call outside them is 400/4711 naming the scope', async () => {
+      const allButRecordings = (await env.raw.get('/_emulator/scopes')).data.granted.filter(
+        (s: string) => s !== RECORDINGS,
+      );
+      await env.raw.post('/_emulator/scopes', { granted: allButRecordings });
+      const token = await rawToken(env.raw);
+      const meeting = await client.createMeeting(ADA.email, scheduled());
+      const refused = await env.raw.get(`/v2/meetings/${meeting.id}/recordings`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect([refused.status, refused.data]).toEqual([
+        400,
+        { code: 4711, message: `Invalid access token, does not contain scopes:[${RECORDINGS}].` },
+      ]);
+      const tokenResponse = await env.raw.post(
+        '/oauth/token',
+        form({ grant_type: 'account_credentials', account_id: DEMO_CREDENTIALS.zoom.accountId }),
+        { headers: FORM_HEADERS },
+      );
+      expect(tokenResponse.data.scope.split(' ')).toEqual(allButRecordings);
+      // Other routes still work with the same token.
+      const read = await env.raw.get(`/v2/meetings/${meeting.id}`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(read.status).toBe(200);
+    });
+
+    test('a classic scope covers its routes; a token keeps the scopes it was issued with', async () => {
+      await env.raw.post('/_emulator/scopes', { granted: ['meeting:read:admin', 'user:read:admin'] });
+      const classic = await rawToken(env.raw);
+      const get = (path: string, token: string) => env.raw.get(path, { headers: { Authorization: `Bearer ${token}` } });
+      expect((await get(`/v2/users/${ADA.zoomId}`, classic)).status).toBe(200);
+      expect((await get(`/v2/users/${ADA.zoomId}/meetings`, classic)).status).toBe(200);
+      expect(
+        (await get(`/v2/report/users/${ADA.zoomId}/meetings?from=2030-01-01&to=2030-01-02`, classic)).data,
+      ).toEqual({
+        code: 4711,
+        message: 'Invalid access token, does not contain scopes:[report:read:user:admin].',
+      });
+      await env.raw.post('/_emulator/scopes', { granted: ['report:read:admin'] });
+      expect((await get(`/v2/users/${ADA.zoomId}`, classic)).status).toBe(200); // issued before the change
+      expect((await get(`/v2/users/${ADA.zoomId}`, await rawToken(env.raw))).data.code).toBe(4711);
+    });
+  });
+
   describe('users', () => {
     test('a user by id, by e-mail in any case, and me', async () => {
       const byId = await client.getUser(GRACE.zoomId!);
