@@ -5,8 +5,11 @@ import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { escapeSoqlString, soqlStringList } from '../integrations/salesforce/client';
 import { forEachInEventOrder } from '../common/per-event-lanes';
+import { RatePacer } from '../common/rate-pacer';
+import { reconcilesPerSecond, ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
 import type { ZoomClient } from '../integrations/zoom/client';
 import {
+  IMPORT_BATCH_SIZE,
   meetingWorkflowId,
   reconcileSignal,
   SalesforceEventIdAttribute,
@@ -34,10 +37,19 @@ export interface HourlySyncDeps {
   temporal: SyncTemporalApi;
   /** The meeting workflows' task queue, for those the sync starts. */
   taskQueue: string;
+  /** Zoom's plan, whose limits pace the hand-off of stale Events (Pro when not given). */
+  zoomPlan?: ZoomPlan;
 }
 
-/** Events handed to their workflows per activity (one SOQL page; the run pages on by Id). */
-export const RECONCILE_PAGE_SIZE = 200;
+/**
+ * Stale Events handed to their workflows per activity (one SOQL page; the run pages on by Id). The page runs on
+ * the import queue, whose server-side rate is one import batch's Zoom reads at a time, so a page costs Zoom what
+ * a batch does: 100 Events on Pro, 88 on Business (where Light, 3 calls an Event, is the tighter label).
+ */
+export function reconcilePageSize(plan: ZoomPlan): number {
+  const batchReadsPerSecond = ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE;
+  return Math.min(200, Math.floor((reconcilesPerSecond(plan) / batchReadsPerSecond) * IMPORT_BATCH_SIZE));
+}
 /** Completed runs read to find the latest watermark (a backfill closes later than newer runs). */
 const WATERMARK_SCAN = 50;
 /** After a meeting's end, how long an Ended Event without its recording link is checked again. */
@@ -65,7 +77,10 @@ async function allPages<T>(read: (token?: string) => Promise<{ next_page_token: 
   throw new Error('Zoom kept returning next_page_token');
 }
 
-export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQueue }: HourlySyncDeps) {
+export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQueue, zoomPlan }: HourlySyncDeps) {
+  const pageSize = reconcilePageSize(zoomPlan ?? 'pro');
+  // Each hand-off makes the Event's workflow read Zoom at once; pacing the hand-offs paces those reads.
+  const handOffs = new RatePacer(reconcilesPerSecond(zoomPlan ?? 'pro'));
   return {
     /** The latest watermark among completed runs (memo `watermark`), or undefined before the first. */
     async readSyncWatermark(): Promise<SyncWatermark | undefined> {
@@ -136,7 +151,7 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
         `(Zoom_Status__c = 'Ended' AND Zoom_Recording_URL__c = null AND ` +
         `Zoom_Actual_End__c > ${recordingFrom} AND Zoom_Actual_End__c < ${recordingTo}))` +
         (input.afterId ? ` AND Id > '${escapeSoqlString(input.afterId)}'` : '') +
-        ` ORDER BY Id LIMIT ${RECONCILE_PAGE_SIZE}`;
+        ` ORDER BY Id LIMIT ${pageSize}`;
       let records;
       try {
         ({ records } = await salesforce.query<{
@@ -152,6 +167,7 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
       }
       const items = records.map((event) => ({ eventId: event.Id, event }));
       await forEachInEventOrder(items, SIGNAL_CONCURRENCY, async ({ event }) => {
+        await handOffs.acquire();
         const request: ReconcileRequest = {
           zoomMeetingId: event.Zoom_Meeting_Id__c,
           status: event.Zoom_Status__c,
@@ -170,7 +186,7 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
       });
       return {
         nudged: records.length,
-        ...(records.length === RECONCILE_PAGE_SIZE ? { lastId: records[records.length - 1].Id } : {}),
+        ...(records.length === pageSize ? { lastId: records[records.length - 1].Id } : {}),
       };
     },
 

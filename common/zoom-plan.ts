@@ -18,3 +18,17 @@ export const ZOOM_PLAN_RATES: Record<ZoomPlan, ZoomPlanRates> = {
 
 /** Room left for the lifecycle's own calls and other apps of the account, which share the same limits. */
 export const ZOOM_RATE_SHARE = 0.9;
+
+/**
+ * Zoom calls one reconciled Event costs at most, by label: its meeting workflow reads the meeting (Light), its
+ * instances (Medium), the past meeting (Light), the participants (Medium) and the recordings (Light).
+ */
+export const RECONCILE_ZOOM_CALLS = { light: 3, medium: 2 } as const;
+
+/** Stale Events the hourly sync hands to their workflows per second: the tighter of the two labels, less the share. */
+export function reconcilesPerSecond(plan: ZoomPlan): number {
+  const rates = ZOOM_PLAN_RATES[plan];
+  return (
+    ZOOM_RATE_SHARE * Math.min(rates.light / RECONCILE_ZOOM_CALLS.light, rates.medium / RECONCILE_ZOOM_CALLS.medium)
+  );
+}

@@ -37,9 +37,9 @@ export function importBatchesPerSecond(plan: ZoomPlan): number {
 }
 
 /**
- * The external-meeting import's worker: activities only, on their own queue, whose dispatch rate the Temporal
- * server enforces across every worker (`maxTaskQueueActivitiesPerSecond`), so Zoom's account-wide limit holds
- * however many workers run.
+ * The external-meeting import's worker (and the hand-off of stale Events, which costs Zoom alike): activities only,
+ * on their own queue, whose dispatch rate the Temporal server enforces across every worker
+ * (`maxTaskQueueActivitiesPerSecond`), so Zoom's account-wide limit holds however many workers run.
  */
 export async function createZoomImportWorker(options: WorkerBase & { batchesPerSecond: number }): Promise<Worker> {
   const { connection, namespace, taskQueue, activities, batchesPerSecond } = options;
@@ -47,7 +47,10 @@ export async function createZoomImportWorker(options: WorkerBase & { batchesPerS
     connection,
     namespace,
     taskQueue: zoomImportTaskQueue(taskQueue),
-    activities: { importExternalMeetings: activities.importExternalMeetings },
+    activities: {
+      importExternalMeetings: activities.importExternalMeetings,
+      reconcileStaleEvents: activities.reconcileStaleEvents,
+    },
     maxTaskQueueActivitiesPerSecond: batchesPerSecond,
   });
 }

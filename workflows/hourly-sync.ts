@@ -11,6 +11,7 @@ import {
   continueAsNew,
   executeChild,
   log,
+  patched,
   proxyActivities,
   upsertMemo,
   workflowInfo,
@@ -24,12 +25,13 @@ import { addCounts, emptyHostCounts, hostSyncWorkflow, importActivity } from './
 import {
   IMPORT_BATCH_SIZE,
   hostSyncWorkflowId,
+  zoomImportTaskQueue,
   type HourlySyncInput,
   type HourlySyncProgress,
   type SyncHost,
 } from './messages';
 
-const { readSyncWatermark, readSyncSettings, listSyncHosts, reconcileStaleEvents } = proxyActivities<Activities>({
+const syncActivityOptions = {
   startToCloseTimeout: '2 minutes',
   scheduleToCloseTimeout: '30 minutes',
   retry: {
@@ -37,7 +39,26 @@ const { readSyncWatermark, readSyncSettings, listSyncHosts, reconcileStaleEvents
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
   },
-});
+} as const;
+
+const { readSyncWatermark, readSyncSettings, listSyncHosts, reconcileStaleEvents } =
+  proxyActivities<Activities>(syncActivityOptions);
+
+/**
+ * Each handed-off Event reads Zoom at once, so the pages share the import queue's server-side rate with the
+ * import batches: thousands of stale Events after an outage never storm Zoom, however many workers run.
+ */
+function pacedReconcileActivity() {
+  return proxyActivities<Activities>({
+    ...syncActivityOptions,
+    taskQueue: zoomImportTaskQueue(workflowInfo().taskQueue),
+    // Queued behind import batches of other runs, so generous.
+    scheduleToCloseTimeout: '6 hours',
+  }).reconcileStaleEvents;
+}
+
+/** Patch: reconciliation pages moved to the rate-limited import queue (earlier runs used the workflow's queue). */
+export const RECONCILE_ON_IMPORT_QUEUE = 'reconcile-on-import-queue';
 
 /** Set by the Schedule on every run it starts: the time the run was due (a backfilled run's is in the past). */
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
@@ -100,9 +121,10 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
     upsertMemo({ [PROGRESS_MEMO]: progress });
     // Reconciliation looks at Salesforce as it is now, so a backfill of a past slot has nothing to add to it.
     if (!window.backfill) {
+      const reconcilePage = patched(RECONCILE_ON_IMPORT_QUEUE) ? pacedReconcileActivity() : reconcileStaleEvents;
       let afterId: string | undefined;
       for (;;) {
-        const page = await reconcileStaleEvents({ afterId, asOf: window.to });
+        const page = await reconcilePage({ afterId, asOf: window.to });
         progress.staleEventsNudged += page.nudged;
         upsertMemo({ [PROGRESS_MEMO]: progress });
         if (page.lastId === undefined) break;

@@ -3,6 +3,7 @@
  * reconciliation pages, one child per host, import batches of 200, an import retried after a crash, a failed host,
  * a backfill and the toggle off.
  */
+import { activityInfo } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EndedMeetingRef } from '../../activities/external-meetings';
@@ -69,14 +70,17 @@ interface SyncFakeOptions {
 
 function syncFakes(options: SyncFakeOptions = {}) {
   const written = new Map<string, number>();
+  const reconcileQueues: string[] = [];
   let importCalls = 0;
   const endTime = new Date(Date.parse(windowEnd) - 30 * 60_000).toISOString();
   const fakes = {
     readSyncWatermark: jest.fn(async () => undefined),
     readSyncSettings: jest.fn(async () => ({ externalEnabled: options.externalEnabled ?? true })),
-    reconcileStaleEvents: jest.fn(async ({ afterId }: { afterId?: string }) =>
-      afterId === undefined ? { lastId: '00U000000000200AAA', nudged: 200 } : { nudged: 7 },
-    ),
+    // Records the queue each page ran on: pages share the import queue's Zoom rate.
+    reconcileStaleEvents: jest.fn(async ({ afterId }: { afterId?: string }) => {
+      reconcileQueues.push(activityInfo().taskQueue);
+      return afterId === undefined ? { lastId: '00U000000000200AAA', nudged: 200 } : { nudged: 7 };
+    }),
     listSyncHosts: jest.fn(async () => HOSTS),
     checkUpcomingMeetings: jest.fn(async () => ({ checked: 2, editsFound: 1 })),
     listEndedMeetings: jest.fn(
@@ -108,7 +112,7 @@ function syncFakes(options: SyncFakeOptions = {}) {
       },
     ),
   };
-  return { fakes, written };
+  return { fakes, written, reconcileQueues };
 }
 
 describe('hourly sync workflows', () => {
@@ -148,7 +152,7 @@ describe('hourly sync workflows', () => {
       ),
     );
     const memo = (await handle.describe()).memo ?? {};
-    return { ...outcome, memo, workflowId: handle.workflowId };
+    return { ...outcome, memo, workflowId: handle.workflowId, taskQueue };
   }
 
   /** The hourly sync's hand-off: signal-with-start of the Event's meeting workflow with a reconcile request. */
@@ -163,8 +167,8 @@ describe('hourly sync workflows', () => {
   }
 
   it('covers the lookback on the first run, reconciles page by page, syncs every host, and leaves the watermark', async () => {
-    const { fakes, written } = syncFakes();
-    const { progress, memo } = await runSync(fakes, { ...input, windowEnd });
+    const { fakes, written, reconcileQueues } = syncFakes();
+    const { progress, memo, taskQueue } = await runSync(fakes, { ...input, windowEnd });
     expect(progress).toMatchObject({
       window: { from: hoursBefore(30 * 24), to: windowEnd, backfill: false },
       externalEnabled: true,
@@ -181,6 +185,7 @@ describe('hourly sync workflows', () => {
       undefined,
       '00U000000000200AAA',
     ]);
+    expect(reconcileQueues).toEqual([zoomImportTaskQueue(taskQueue), zoomImportTaskQueue(taskQueue)]);
     // A report day per host for each day of the lookback, from 30 hours before it (meetings that began then).
     const days = reportDays({ from: hoursBefore(30 * 24), to: windowEnd });
     expect(days.length).toBeGreaterThanOrEqual(32);

@@ -1,0 +1,79 @@
+/**
+ * The hourly sync's hand-off of stale Events to their meeting workflows: each hand-off makes that workflow read
+ * Zoom at once (three Light and two Medium calls), so the pages are sized and the signals paced by the plan.
+ */
+import { createHourlySyncActivities, reconcilePageSize } from '../../activities/hourly-sync';
+import { reconcilesPerSecond, ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../../common/zoom-plan';
+
+function staleEvents(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    Id: `00U${String(i).padStart(12, '0')}AAA`,
+    Zoom_Meeting_Id__c: String(81_000_000_000 + i),
+    Zoom_Status__c: 'Scheduled',
+    StartDateTime: '2026-11-30T09:00:00.000+0000',
+    EndDateTime: '2026-11-30T09:30:00.000+0000',
+    Zoom_Use_PMI__c: false,
+  }));
+}
+
+function handOff(plan: ZoomPlan, stale: number) {
+  const soql: string[] = [];
+  const signalledAt: number[] = [];
+  const activities = createHourlySyncActivities({
+    zoom: {} as never,
+    salesforce: {
+      query: jest.fn(async (query: string) => {
+        soql.push(query);
+        const limit = Number(/LIMIT (\d+)$/.exec(query)![1]);
+        return { records: staleEvents(stale).slice(0, limit), totalSize: Math.min(stale, limit), done: true };
+      }),
+    } as never,
+    temporal: {
+      workflow: {
+        signalWithStart: jest.fn(async () => {
+          signalledAt.push(performance.now());
+        }),
+      },
+    } as never,
+    taskQueue: 'meetings',
+    zoomPlan: plan,
+  });
+  return { activities, soql, signalledAt };
+}
+
+describe('reconciliation hand-off', () => {
+  it('pages cost Zoom what an import batch does: Light is the tighter label on Business, both are equal on Pro', () => {
+    expect(reconcilesPerSecond('business')).toBeCloseTo(0.9 * Math.min(80 / 3, 60 / 2));
+    expect(reconcilesPerSecond('pro')).toBeCloseTo(0.9 * Math.min(30 / 3, 20 / 2));
+    for (const plan of ['pro', 'business'] as const) {
+      // A page's Medium reads never exceed one 200-meeting import batch's.
+      const page = reconcilePageSize(plan);
+      expect(page * 2).toBeLessThanOrEqual(200);
+      // Its Light reads fit the time that batch takes at the plan's Medium rate.
+      const batchSeconds = 200 / (ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE);
+      expect(page * 3).toBeLessThanOrEqual(batchSeconds * ZOOM_PLAN_RATES[plan].light * ZOOM_RATE_SHARE + 1e-9);
+    }
+    expect(reconcilePageSize('pro')).toBe(100);
+    expect(reconcilePageSize('business')).toBe(88);
+  });
+
+  it('reads one page by the plan, says where the next starts only after a full page, and signals each Event', async () => {
+    const full = handOff('business', 500);
+    const first = await full.activities.reconcileStaleEvents({ asOf: '2026-12-01T15:00:00.000Z' });
+    expect(full.soql[0]).toMatch(/ORDER BY Id LIMIT 88$/);
+    expect(first).toEqual({ nudged: 88, lastId: staleEvents(88)[87].Id });
+
+    const short = handOff('business', 5);
+    expect(await short.activities.reconcileStaleEvents({ asOf: '2026-12-01T15:00:00.000Z' })).toEqual({ nudged: 5 });
+    expect(short.signalledAt).toHaveLength(5);
+  });
+
+  it("spaces the hand-offs at the plan's rate, so the workflows' Zoom reads come no faster", async () => {
+    const { activities, signalledAt } = handOff('pro', 19);
+    await activities.reconcileStaleEvents({ asOf: '2026-12-01T15:00:00.000Z' });
+    expect(signalledAt).toHaveLength(19);
+    // 19 hand-offs at 9 a second span at least 18 gaps of 1/9 s (a few ms of timer slack allowed).
+    const spanMs = signalledAt[18] - signalledAt[0];
+    expect(spanMs).toBeGreaterThanOrEqual((18 * 1000) / reconcilesPerSecond('pro') - 20);
+  });
+});
