@@ -9,6 +9,8 @@ export const SALESFORCE_KEY_PREFIX = {
   user: '005',
   contact: '003',
   lead: '00Q',
+  profile: '00e',
+  organization: '00D',
 } as const;
 
 const ID_15 = /^[a-zA-Z0-9]{15}$/;
@@ -52,4 +54,9 @@ export function isSalesforceId(id: unknown, prefix?: string | readonly string[])
 export function toSalesforceId18(id15: string): string {
   if (!isSalesforceId(id15)) throw new Error('Not a Salesforce id');
   return id15.length === 18 ? id15 : id15 + checksumSuffix(id15);
+}
+
+/** Whether two ids name the same record: a 15-char id and its 18-char form are the same (the first 15 decide). */
+export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.slice(0, 15) === b.slice(0, 15);
 }

@@ -18,6 +18,12 @@ export interface DemoUser {
 
 export const DEMO_ORG_ID = '00D000000000001AAA';
 
+/** The org's profiles: every demo user is a Standard User; the integration user has the API-only profile. */
+export const DEMO_PROFILES = {
+  standardUser: { Id: '00e000000000001AAA', Name: 'Standard User' },
+  apiOnlyIntegration: { Id: '00e000000000002AAA', Name: 'Minimum Access - API Only Integrations' },
+};
+
 export const DEMO_USERS: DemoUser[] = [
   {
     salesforceId: '005000000000001AAA',

@@ -225,9 +225,16 @@ export function standardObjects(): SObjectDef[] {
         field('TimeZoneSidKey', picklist([], { label: 'Time Zone', nillable: false })),
         field('IsActive', checkbox(true, { label: 'Active' })),
         field('Title', text(80)),
+        // Every user has exactly one profile (Object Reference, User.ProfileId: "Required"); a hierarchy custom
+        // setting's Profile level is keyed by it.
+        field('ProfileId', lookup(['Profile'], 'Profile', { label: 'Profile ID', nillable: false, required: true })),
       ],
       { owner: false },
     ),
+    // Only as what a user has and what a hierarchy custom setting's middle level points at.
+    object('Profile', '00e', 'Profiles', [field('Name', text(255, { nillable: false, required: true }))], {
+      owner: false,
+    }),
     object('Account', '001', 'Accounts', [
       field('Name', text(255, { label: 'Account Name', nillable: false, required: true })),
       field('Type', picklist(['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other'])),

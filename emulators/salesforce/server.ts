@@ -7,6 +7,7 @@ import {
   DEMO_LEADS,
   DEMO_OPPORTUNITIES,
   DEMO_ORG_ID,
+  DEMO_PROFILES,
   DEMO_USERS,
 } from '../demo-org';
 import { ApiUsage, registerApiGuards, type SalesforceApiContext } from './api';
@@ -78,6 +79,7 @@ const SEED_BODY_LIMIT = 256 * 1024 * 1024;
 /** The demo org as Salesforce records. */
 export function demoOrgSeed(): OrgSeed {
   return {
+    Profile: Object.values(DEMO_PROFILES).map((p) => ({ ...p })),
     User: DEMO_USERS.map((u) => ({
       Id: u.salesforceId,
       Username: u.email,
@@ -87,6 +89,7 @@ export function demoOrgSeed(): OrgSeed {
       Alias: (u.firstName[0] + u.lastName).slice(0, 8).toLowerCase(),
       TimeZoneSidKey: u.timeZone,
       IsActive: true,
+      ProfileId: DEMO_PROFILES.standardUser.Id,
     })),
     Account: DEMO_ACCOUNTS.map((a) => ({ ...a })),
     Contact: DEMO_CONTACTS.map((c) => ({ ...c })),
@@ -109,6 +112,7 @@ function withIntegrationUser(seed: OrgSeed, credentials: UserCredentials): { see
     Alias: 'zoomint',
     TimeZoneSidKey: 'GMT',
     IsActive: true,
+    ProfileId: DEMO_PROFILES.apiOnlyIntegration.Id,
   };
   return { seed: { ...seed, User: [...users, user] }, userId: INTEGRATION_USER_ID };
 }

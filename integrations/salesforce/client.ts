@@ -6,7 +6,7 @@ import {
   SNAPSHOT_FIELDS,
 } from '../../domain/event-fields';
 import { toSalesforceError } from './errors';
-import { SALESFORCE_KEY_PREFIX } from '../../domain/salesforce-id';
+import { SALESFORCE_KEY_PREFIX, sameId } from '../../domain/salesforce-id';
 
 /**
  * The integration's Salesforce client over jsforce: one shared connection, authorised with the OAuth 2.0
@@ -184,16 +184,27 @@ export class SalesforceClient {
   }
 
   /**
-   * The user's Zoom settings: their own `Zoom_Settings__c` record over the organization default (a hierarchy
-   * custom setting), over the built-in defaults.
+   * The user's Zoom settings as the hierarchy custom setting `Zoom_Settings__c` resolves them: the user's own
+   * record, then their profile's, then the organization default, field by field (Apex `getInstance`: "The fields
+   * returned in the custom setting record are merged based on the lowest level fields that are defined in the
+   * hierarchy", Apex Reference, Hierarchy Custom Setting Methods); off when no level sets a field. A checkbox is
+   * never empty, so the lowest record that exists decides it.
    */
   async getZoomSettings(userId: string): Promise<ZoomSettings> {
-    const { records } = await this.query<Record<string, unknown> & { SetupOwnerId: string }>(
-      `SELECT SetupOwnerId, ${ZOOM_SETTING_FIELDS.join(', ')} FROM Zoom_Settings__c`,
-    );
-    const org = records.find((r) => r.SetupOwnerId?.startsWith('00D'));
-    const own = records.find((r) => r.SetupOwnerId === userId || r.SetupOwnerId?.slice(0, 15) === userId.slice(0, 15));
-    const pick = (field: (typeof ZOOM_SETTING_FIELDS)[number]) => Boolean(own?.[field] ?? org?.[field] ?? false);
+    const [settings, users] = await Promise.all([
+      this.query<Record<string, unknown> & { SetupOwnerId: string }>(
+        `SELECT SetupOwnerId, ${ZOOM_SETTING_FIELDS.join(', ')} FROM Zoom_Settings__c`,
+      ),
+      this.query<{ ProfileId: string }>(`SELECT ProfileId FROM User WHERE Id = '${escapeSoqlString(userId)}' LIMIT 1`),
+    ]);
+    const profileId = users.records[0]?.ProfileId;
+    const levels = [
+      settings.records.find((r) => sameId(r.SetupOwnerId, userId)),
+      profileId ? settings.records.find((r) => sameId(r.SetupOwnerId, profileId)) : undefined,
+      settings.records.find((r) => r.SetupOwnerId?.startsWith(SALESFORCE_KEY_PREFIX.organization)),
+    ];
+    const pick = (field: (typeof ZOOM_SETTING_FIELDS)[number]) =>
+      Boolean(levels.map((level) => level?.[field]).find((value) => value !== null && value !== undefined) ?? false);
     return {
       sendEmailOnLaunch: pick('Send_Email_On_Launch__c'),
       usePmiByDefault: pick('Use_PMI_By_Default__c'),
@@ -304,7 +315,10 @@ export class SalesforceClient {
     const { records } = await this.query<{ SetupOwnerId: string; Sync_External_Meetings__c?: boolean | null }>(
       'SELECT SetupOwnerId, Sync_External_Meetings__c FROM Zoom_Settings__c',
     );
-    return records.find((r) => r.SetupOwnerId?.startsWith('00D'))?.Sync_External_Meetings__c === true;
+    return (
+      records.find((r) => r.SetupOwnerId?.startsWith(SALESFORCE_KEY_PREFIX.organization))?.Sync_External_Meetings__c ===
+      true
+    );
   }
 
   /** Every record of a SOQL query (all batches). */

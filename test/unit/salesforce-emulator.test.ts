@@ -29,7 +29,7 @@ interface LooseSObject {
 const sobject = (conn: Connection, type: string) => conn.sobject(type) as unknown as LooseSObject;
 import { verifyCallout } from '../../domain/callout-signature';
 import { SNAPSHOT_FIELDS } from '../../domain/event-fields';
-import { DEMO_CREDENTIALS, DEMO_USERS } from '../../emulators/demo-org';
+import { DEMO_CREDENTIALS, DEMO_ORG_ID, DEMO_USERS } from '../../emulators/demo-org';
 import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/server';
 import { SalesforceClient } from '../../integrations/salesforce/client';
 import { SalesforceApiError, toSalesforceError } from '../../integrations/salesforce/errors';
@@ -402,6 +402,24 @@ describe('sObject REST', () => {
     });
   });
 
+  test('Zoom settings resolve user, then profile, then organization, as a hierarchy custom setting does', async () => {
+    const conn = await connect();
+    const { records } = await conn.query<{ ProfileId: string; Profile: { Name: string } }>(
+      `SELECT ProfileId, Profile.Name FROM User WHERE Id = '${ADA.salesforceId}'`,
+    );
+    const [ada] = records;
+    expect(ada.Profile.Name).toBe('Standard User');
+    const settings = sobject(conn, 'Zoom_Settings__c');
+    await settings.create({ SetupOwnerId: DEMO_ORG_ID, Send_Email_On_Launch__c: false, Use_PMI_By_Default__c: true });
+    await settings.create({ SetupOwnerId: ada.ProfileId, Send_Email_On_Launch__c: true, Use_PMI_By_Default__c: false });
+    expect(await client().getZoomSettings(ADA.salesforceId)).toMatchObject({
+      sendEmailOnLaunch: true,
+      usePmiByDefault: false,
+    });
+    await settings.create({ SetupOwnerId: ADA.salesforceId, Send_Email_On_Launch__c: false });
+    expect(await client().getZoomSettings(ADA.salesforceId)).toMatchObject({ sendEmailOnLaunch: false });
+  });
+
   test('queries page in batches of 2,000 through nextRecordsUrl', async () => {
     const conn = await connect();
     const records = Array.from({ length: 200 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `Bulk ${i}` }));
@@ -422,6 +440,7 @@ describe('schema from the DX package', () => {
     const status = describe.fields.find((f) => f.name === 'Zoom_Status__c')!;
     expect(status).toMatchObject({ type: 'picklist', custom: true, restrictedPicklist: true });
     expect(status.picklistValues!.map((p) => p.value)).toEqual([
+      'Pending',
       'Scheduled',
       'Started',
       'Ended',
