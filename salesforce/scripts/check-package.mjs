@@ -7,7 +7,10 @@
  *      test is named by at least one @IsTest class (a cheap guard for the 75 % coverage gate);
  *   3. references: what one component names in another exists (fields in permission sets, layouts, report
  *      types and reports; report columns in their report type; classes, components and triggers by name);
- *   4. analyzer: Salesforce Code Analyzer with its PMD engine (Java) reports no Critical or High violation.
+ *   4. subscriber: the platform-event subscriber runs as a named user, never the Automated Process user (which
+ *      cannot use the Named Credential): its config's <user> is filled from ZOOM_SUBSCRIBER_USERNAME at deploy, and
+ *      a deploy without that variable fails;
+ *   5. analyzer: Salesforce Code Analyzer with its PMD engine (Java) reports no Critical or High violation.
  * Prints a JSON summary; exits 1 on the first failed section.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -205,6 +208,69 @@ function checkReferences() {
   return { checked: 'permission sets, layouts, report types, reports, quick actions, subscriber configs' };
 }
 
+/** The deploy-time variable that names the subscriber's running user (see sfdx-project.json "replacements"). */
+const SUBSCRIBER_USER_ENV = 'ZOOM_SUBSCRIBER_USERNAME';
+
+/** The package converted as `sf project deploy start` converts it (string replacements applied), or the error. */
+async function convertForDeploy(env) {
+  const saved = { apply: process.env.SF_APPLY_REPLACEMENTS_ON_CONVERT, user: process.env[SUBSCRIBER_USER_ENV] };
+  const output = mkdtempSync(join(tmpdir(), 'zoom-deploy-'));
+  process.env.SF_APPLY_REPLACEMENTS_ON_CONVERT = 'true';
+  if (env.user === undefined) delete process.env[SUBSCRIBER_USER_ENV];
+  else process.env[SUBSCRIBER_USER_ENV] = env.user;
+  try {
+    const components = ComponentSet.fromSource(SOURCE);
+    components.projectDirectory = ROOT;
+    await new MetadataConverter().convert(components, 'metadata', {
+      type: 'directory',
+      outputDirectory: output,
+      genUniqueDir: false,
+    });
+    const dir = join(output, 'PlatformEventSubscriberConfigs');
+    return Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    rmSync(output, { recursive: true, force: true });
+    for (const [name, value] of [
+      ['SF_APPLY_REPLACEMENTS_ON_CONVERT', saved.apply],
+      [SUBSCRIBER_USER_ENV, saved.user],
+    ]) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/**
+ * By default a platform-event trigger runs as the Automated Process user (Platform Events Developer Guide,
+ * "Configure the User and Batch Size for Your Platform Event Trigger"), which cannot use the Named Credential, so
+ * every callout would fail. PlatformEventSubscriberConfig's `user` (a username, Metadata API) names the running
+ * user; the username is the org's, so the source holds a placeholder that the deploy replaces from the environment.
+ */
+async function checkSubscriberUser() {
+  const configs = list('platformEventSubscriberConfigs', '.platformEventSubscriberConfig-meta.xml');
+  const withoutUser = configs.filter(
+    (name) =>
+      tags(read(`platformEventSubscriberConfigs/${name}.platformEventSubscriberConfig-meta.xml`), 'user')[0] !==
+      SUBSCRIBER_USER_ENV,
+  );
+  if (withoutUser.length)
+    throw new Error(
+      `subscriber configs that would run as Automated Process: ${withoutUser.join(', ')} (no <user>${SUBSCRIBER_USER_ENV}</user>)`,
+    );
+  const unset = await convertForDeploy({});
+  if (!unset.error?.includes(SUBSCRIBER_USER_ENV))
+    throw new Error(`a deploy without ${SUBSCRIBER_USER_ENV} does not fail: the subscriber would run as nobody named`);
+  const sample = 'zoom.integration@example.com';
+  const set = await convertForDeploy({ user: sample });
+  if (set.error) throw new Error(`the deploy conversion failed: ${set.error}`);
+  const converted = Object.values(set).filter((xml) => tags(xml, 'user')[0] === sample);
+  if (converted.length !== configs.length)
+    throw new Error(`${SUBSCRIBER_USER_ENV} does not reach every subscriber config's <user>`);
+  return { configs: configs.length, runningUserFrom: SUBSCRIBER_USER_ENV, deployWithoutItFails: true };
+}
+
 async function analyze() {
   const analyzer = new CodeAnalyzer(CodeAnalyzerConfig.withDefaults());
   await analyzer.addEnginePlugin(pmdEngine.createEnginePlugin());
@@ -239,6 +305,7 @@ try {
   if (wanted('metadata')) summary.metadata = await checkMetadata();
   if (wanted('apex')) summary.apex = checkApex();
   if (wanted('references')) summary.references = checkReferences();
+  if (wanted('subscriber')) summary.subscriber = await checkSubscriberUser();
   if (wanted('analyzer')) summary.analyzer = await analyze();
   console.log(JSON.stringify(summary, null, 2));
 } catch (error) {
