@@ -11,6 +11,8 @@ export const FailureTypes = {
   zoomMeetingGone: 'ZoomMeetingNotFound',
   salesforceValidation: 'SalesforceValidationError',
   salesforceEventGone: 'SalesforceEventNotFound',
+  /** The integration user cannot see or edit the Event: its permissions, an operator problem (README). */
+  salesforceAccessDenied: 'SalesforceAccessDenied',
   rateLimited: 'RateLimited',
   /** A limit that resets at a known time (Zoom's daily cap per host): the workflow waits it out visibly. */
   zoomDailyLimit: 'ZoomDailyLimit',

@@ -10,7 +10,7 @@ import { ZoomApiError } from '../integrations/zoom/errors';
 import { zoomDailyLimitFailure, zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
 import { previousAttemptMadeNothing, provesNothingCreated, type CreateAttemptRecord } from './create-attempts';
 import { HostDailyCaps } from './host-daily-caps';
-import { salesforceFailure } from './salesforce-failures';
+import { eventWriteFailure, salesforceFailure } from './salesforce-failures';
 import { TtlCache } from '../common/ttl-cache';
 
 /**
@@ -19,7 +19,7 @@ import { TtlCache } from '../common/ttl-cache';
  */
 
 export type ZoomApi = Pick<ZoomClient, 'createMeeting' | 'updateMeeting' | 'deleteMeeting' | 'listUserMeetings'>;
-export type SalesforceApi = Pick<SalesforceClient, 'getUser' | 'updateEvent'>;
+export type SalesforceApi = Pick<SalesforceClient, 'getUser' | 'updateEvent' | 'isEventDeleted'>;
 
 export interface MeetingActivityDeps {
   zoom: ZoomApi;
@@ -233,7 +233,7 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
           Zoom_Last_Synced__c: new Date().toISOString(),
         });
       } catch (error) {
-        throw salesforceFailure(error, 'update the Event');
+        throw await eventWriteFailure(salesforce, error, input.eventId, 'update the Event');
       }
     },
 
@@ -242,7 +242,7 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       try {
         await salesforce.updateEvent(input.eventId, { ...input.fields, Zoom_Last_Synced__c: new Date().toISOString() });
       } catch (error) {
-        throw salesforceFailure(error, 'update the Event');
+        throw await eventWriteFailure(salesforce, error, input.eventId, 'update the Event');
       }
     },
   };

@@ -2,6 +2,7 @@ import { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fa
 import { SalesforceError, SalesforceErrors } from './errors';
 import { accessTokenOf, baseUrlOf, type Sessions } from './oauth';
 import { type Schema } from './schema';
+import { type Sharing } from './sharing';
 import { type SalesforceStore } from './store';
 import { type Dml, type DmlChange } from './writes';
 
@@ -15,6 +16,8 @@ export interface SalesforceApiContext {
   schema: Schema;
   store: SalesforceStore;
   dml: Dml;
+  /** Who may see and edit which Events. */
+  sharing: Sharing;
   sessions: Sessions;
   usage: ApiUsage;
   orgId: string;

@@ -76,7 +76,11 @@ export function registerQueryRoutes(
       if (typeof q !== 'string' || q.trim() === '') throw SalesforceErrors.malformedQuery('A query (q) is required');
       const result = executeSoql(
         q,
-        { schema: context.schema, records: (o) => context.store.all(o), find: (id) => context.store.find(id) },
+        {
+          schema: context.schema,
+          records: (o) => context.sharing.visible(request.salesforceUserId!, o, context.store.all(o)),
+          find: (id) => context.store.find(id),
+        },
         { now: context.now(), includeDeleted: resource === 'queryAll', apiVersion: versionOf(request) },
       );
       if (result.isAggregate && result.records.length > context.queryBatchSize) {

@@ -17,6 +17,7 @@ import { DEFAULT_METADATA_DIR, loadMetadata } from './metadata';
 import { registerOAuthRoutes, Sessions, type UserCredentials } from './oauth';
 import { QueryLocators, registerQueryRoutes } from './query';
 import { Schema, standardObjects } from './schema';
+import { INTEGRATION_USER_DEFAULT_PERMISSIONS, Sharing, type UserPermissions } from './sharing';
 import { registerSObjectRoutes } from './sobjects';
 import { SalesforceStore, type OrgSeed, type SeedRecord } from './store';
 import { ApexTriggerPlay, type CalloutTarget } from './trigger';
@@ -30,6 +31,7 @@ import { Dml, type DmlChange } from './writes';
  *   GET  /_emulator/callouts          the trigger's callouts
  *   POST /_emulator/trigger           {"enabled": bool}
  *   POST /_emulator/limits            {"used"?: n, "max"?: n} daily API allowance
+ *   POST /_emulator/permissions       {"viewAllData"?: bool, "modifyAllData"?: bool} of the integration user
  *   POST /_emulator/records/{sobject} {"records": [{field: value}, ...]} → {"ids": [...]}: bulk seeding for tests
  *                                     and benchmarks (any number, all or none, no trigger, no API call counted;
  *                                     read-only fields such as Lead.IsConverted may be set). Gone on reset.
@@ -43,6 +45,11 @@ export interface SalesforceEmulatorOptions {
   integrationUser?: UserCredentials;
   /** Records per object; default: the demo org. The integration user is added when absent. */
   seed?: OrgSeed;
+  /**
+   * The integration user's system permissions; default: both, as the README requires. Without them it sees and
+   * edits only the Events it owns (activities shared Private; see sharing.ts).
+   */
+  integrationUserPermissions?: Partial<UserPermissions>;
   /** Daily API requests (Developer Edition: 15,000). */
   dailyApiLimit?: number;
   /** Clock in epoch ms, for tests. */
@@ -148,6 +155,11 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions): Sa
 
   const { seed, userId: integrationUserId } = withIntegrationUser(options.seed ?? demoOrgSeed(), credentials);
   const store = new SalesforceStore(schema, seed, now, integrationUserId);
+  const sharing = new Sharing(
+    integrationUserId,
+    { ...INTEGRATION_USER_DEFAULT_PERMISSIONS, ...options.integrationUserPermissions },
+    (id) => store.find(id)?.record,
+  );
   const sessions = new Sessions(orgId);
   const usage = new ApiUsage(options.dailyApiLimit ?? 15_000);
   const trigger = new ApexTriggerPlay(options.callout, now);
@@ -158,6 +170,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions): Sa
     schema,
     store,
     dml: new Dml(store, new IdGenerator(), now),
+    sharing,
     sessions,
     usage,
     orgId,
@@ -183,6 +196,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions): Sa
     usage.reset();
     locators.reset();
     trigger.reset();
+    sharing.reset();
   });
 
   app.post('/_emulator/sessions/expire', async () => ({ expired: sessions.expireAll() }));
@@ -197,6 +211,12 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions): Sa
     if (typeof body.max === 'number') usage.max = body.max;
     if (typeof body.used === 'number') usage.used = body.used;
     return { used: usage.used, max: usage.max };
+  });
+
+  app.post('/_emulator/permissions', async (request) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const flag = (name: keyof UserPermissions) => (typeof body[name] === 'boolean' ? { [name]: body[name] } : {});
+    return sharing.setPermissions({ ...flag('viewAllData'), ...flag('modifyAllData') });
   });
 
   // Seeding 50,000 Contacts is a body of several megabytes: past fastify's 1 MB default.

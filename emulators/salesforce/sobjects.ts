@@ -46,6 +46,23 @@ function runAs(request: FastifyRequest): string {
   return request.salesforceUserId!;
 }
 
+/** The stored record `id` names, when the session user may see it (an unknown id is left to the DML's answer). */
+function seenRecord(context: SalesforceApiContext, request: FastifyRequest, id: unknown) {
+  const found = typeof id === 'string' ? context.store.find(id) : undefined;
+  if (found && !context.sharing.canRead(runAs(request), found.object, found.record)) throw SalesforceErrors.notFound();
+  return found;
+}
+
+/**
+ * Refuses an update or delete the session user has no access for (see sharing.ts). A deleted record the user sees
+ * is left to the DML, which answers ENTITY_IS_DELETED.
+ */
+function assertEditable(context: SalesforceApiContext, request: FastifyRequest, id: unknown): void {
+  const found = seenRecord(context, request, id);
+  if (found && found.record.IsDeleted !== true)
+    context.sharing.assertEditable(runAs(request), found.object, found.record);
+}
+
 /** The record as the REST API returns it: `attributes`, then the requested fields (all when none). */
 function restRecord(object: SObjectDef, record: SRecord, version: string, fields?: string[]): Record<string, unknown> {
   const names = fields ?? [...object.fields.values()].map((f) => f.name);
@@ -125,8 +142,15 @@ function runCollection(
   return writes.map(resultOf);
 }
 
-/** The live records of `object` whose external id `field` equals `value`. */
-function matchesOf(context: SalesforceApiContext, object: SObjectDef, fieldName: string, value: string): SRecord[] {
+/** The live records of `object` the session user sees whose external id `field` equals `value`. */
+function matchesOf(
+  context: SalesforceApiContext,
+  request: FastifyRequest,
+  object: SObjectDef,
+  fieldName: string,
+  value: string,
+): SRecord[] {
+  const seen = (r: SRecord) => context.sharing.canRead(runAs(request), object, r);
   const field = fieldOf(object, fieldName);
   if (!field || !(field.externalId || field.name === 'Id' || field.unique)) {
     throw SalesforceErrors.notFound(`Provided external ID field does not exist or is not accessible: ${fieldName}`);
@@ -134,7 +158,9 @@ function matchesOf(context: SalesforceApiContext, object: SObjectDef, fieldName:
   if (field.name === 'Id') {
     const id = normaliseId(value);
     const found = id ? context.store.find(id) : undefined;
-    return found && found.object === object && found.record.IsDeleted !== true ? [found.record] : [];
+    return found && found.object === object && found.record.IsDeleted !== true && seen(found.record)
+      ? [found.record]
+      : [];
   }
   // Case-insensitive unless the field is unique and case-sensitive, as SOQL's `=` (see isCaseSensitive).
   const wanted = textKey(field, value);
@@ -142,7 +168,10 @@ function matchesOf(context: SalesforceApiContext, object: SObjectDef, fieldName:
     .all(object)
     .filter(
       (r) =>
-        r.IsDeleted !== true && typeof r[field.name] === 'string' && textKey(field, String(r[field.name])) === wanted,
+        r.IsDeleted !== true &&
+        typeof r[field.name] === 'string' &&
+        textKey(field, String(r[field.name])) === wanted &&
+        seen(r),
     );
 }
 
@@ -166,11 +195,14 @@ function prepareUpsert(
   value: string,
   body: Body,
 ): PreparedWrite {
-  const matches = matchesOf(context, object, fieldName, value);
+  const matches = matchesOf(context, request, object, fieldName, value);
   const canonical = fieldOf(object, fieldName)!.name;
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => k.toLowerCase() !== canonical.toLowerCase()));
   if (matches.length > 1) throw multipleChoices(object, canonical, value, matches, versionOf(request));
-  if (matches.length === 1) return context.dml.prepareUpdate(object, matches[0].Id, rest);
+  if (matches.length === 1) {
+    context.sharing.assertEditable(runAs(request), object, matches[0]);
+    return context.dml.prepareUpdate(object, matches[0].Id, rest);
+  }
   if (canonical === 'Id') throw SalesforceErrors.notFound();
   return context.dml.prepareInsert(object, { ...rest, [canonical]: value }, runAs(request));
 }
@@ -201,7 +233,7 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
   app.get(`${base}/sobjects/:type/:id`, async (request) => {
     const { type, id } = request.params as { type: string; id: string };
     const object = objectOrNotFound(context, type);
-    const found = context.store.find(id);
+    const found = seenRecord(context, request, id);
     if (!found || found.object !== object) throw SalesforceErrors.notFound();
     if (found.record.IsDeleted === true) throw SalesforceErrors.entityIsDeleted();
     const fields = fieldList((request.query as Record<string, unknown>).fields);
@@ -210,14 +242,18 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
 
   app.patch(`${base}/sobjects/:type/:id`, async (request, reply) => {
     const { type, id } = request.params as { type: string; id: string };
-    const write = context.dml.prepareUpdate(objectOrNotFound(context, type), id, bodyOf(request));
+    const object = objectOrNotFound(context, type);
+    assertEditable(context, request, id);
+    const write = context.dml.prepareUpdate(object, id, bodyOf(request));
     context.afterResponse(request, context.dml.commit([write], runAs(request)));
     return reply.code(204).send();
   });
 
   app.delete(`${base}/sobjects/:type/:id`, async (request, reply) => {
     const { type, id } = request.params as { type: string; id: string };
-    const write = context.dml.prepareDelete(objectOrNotFound(context, type), id);
+    const object = objectOrNotFound(context, type);
+    assertEditable(context, request, id);
+    const write = context.dml.prepareDelete(object, id);
     context.afterResponse(request, context.dml.commit([write], runAs(request)));
     return reply.code(204).send();
   });
@@ -225,7 +261,7 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
   app.get(`${base}/sobjects/:type/:field/:value`, async (request) => {
     const { type, field, value } = request.params as { type: string; field: string; value: string };
     const object = objectOrNotFound(context, type);
-    const matches = matchesOf(context, object, field, value);
+    const matches = matchesOf(context, request, object, field, value);
     if (matches.length === 0) throw SalesforceErrors.notFound();
     if (matches.length > 1) throw multipleChoices(object, field, value, matches, versionOf(request));
     const fields = fieldList((request.query as Record<string, unknown>).fields);
@@ -310,7 +346,9 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
         if (!id) throw SalesforceErrors.requiredFieldMissing(['Id']);
         if (seen.has(id)) throw new SalesforceError(400, 'DUPLICATE_ID', 'Duplicate id in list', ['Id']);
         seen.add(id);
-        return context.dml.prepareUpdate(typeOf(records[i]), id, withoutId(records[i]));
+        const object = typeOf(records[i]);
+        assertEditable(context, request, id);
+        return context.dml.prepareUpdate(object, id, withoutId(records[i]));
       },
       (write) => ({ id: write.id, success: true, errors: [] }),
       idOf,
@@ -326,7 +364,10 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
       request,
       ids.length,
       allOrNone,
-      (i) => context.dml.prepareDelete(undefined, ids[i]),
+      (i) => {
+        assertEditable(context, request, ids[i]);
+        return context.dml.prepareDelete(undefined, ids[i]);
+      },
       (write) => ({ id: write.id, success: true, errors: [] }),
       (i) => ids[i],
     );
@@ -339,6 +380,7 @@ export function registerSObjectRoutes(app: FastifyInstance, context: SalesforceA
     return ids.map((id) => {
       const found = context.store.find(id);
       if (!found || found.object !== object || found.record.IsDeleted === true) return null;
+      if (!context.sharing.canRead(runAs(request), object, found.record)) return null;
       return restRecord(object, found.record, versionOf(request), fields);
     });
   };

@@ -167,6 +167,21 @@ export class SalesforceClient {
   }
 
   /**
+   * Whether the Event is in the recycle bin: `queryAll` shows deleted records with `IsDeleted = true`. False when
+   * it shows the Event live, or not at all (an Event the integration user cannot see is missing from `queryAll`
+   * too, as is one purged from the recycle bin).
+   */
+  async isEventDeleted(eventId: string): Promise<boolean> {
+    const { records } = await this.call(async (connection) =>
+      connection.query<{ IsDeleted: boolean }>(
+        `SELECT Id, IsDeleted FROM Event WHERE Id = '${escapeSoqlString(eventId)}' LIMIT 1`,
+        { scanAll: true },
+      ),
+    );
+    return records[0]?.IsDeleted === true;
+  }
+
+  /**
    * Writes fields of the Event: normally only the integration's Zoom_* output fields (the org's trigger stays
    * quiet); a Zoom-side edit also writes Subject, times or the checkbox.
    */

@@ -245,7 +245,10 @@ describe('meeting workflow', () => {
       updateMeeting: jest.fn(),
       deleteMeeting: jest.fn(),
     };
-    const real = createMeetingActivities({ zoom, salesforce: { getUser: jest.fn(), updateEvent: jest.fn() } });
+    const real = createMeetingActivities({
+      zoom,
+      salesforce: { getUser: jest.fn(), updateEvent: jest.fn(), isEventDeleted: jest.fn() },
+    });
     const acts = fakeActivities({ createZoomMeeting: jest.fn(real.createZoomMeeting) });
     await withWorker(acts, async (taskQueue) => {
       const handle = await signalWithStart(taskQueue, upsert(snapshot(nextEventId(), await env.currentTimeMs())));
