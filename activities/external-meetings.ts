@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TtlCache } from '../common/ttl-cache';
 import { forEachInLanes } from '../common/per-event-lanes';
 import { RatePacer } from '../common/rate-pacer';
-import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE } from '../common/zoom-plan';
+import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
 import { outcomeFields, summarizeAttendance, type MeetingRecordingInfo } from '../domain/meeting-outcome';
 import {
   CandidateIndex,
@@ -66,10 +66,8 @@ export type ExternalSalesforceApi = Pick<SalesforceClient, 'query' | 'upsertReco
 export interface ExternalMeetingDeps {
   zoom: ExternalZoomApi;
   salesforce: ExternalSalesforceApi;
-  /** Zoom reads per second this process may make for the import (Medium label); the Pro plan's share by default. */
-  zoomReadsPerSecond?: number;
-  /** Zoom report reads per second (Heavy label); the Pro plan's share by default. */
-  zoomReportReadsPerSecond?: number;
+  /** Zoom's plan, whose Medium (participants) and Heavy (report) rates pace this process's reads; Pro by default. */
+  zoomPlan?: ZoomPlan;
   /** How long a host's Contacts and Leads are reused between batches of one run. */
   candidatesTtlMs?: number;
 }
@@ -111,9 +109,10 @@ function notRelatedNote(ids: string[]): string {
 
 export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
   const { zoom, salesforce } = deps;
-  const pacer = new RatePacer(deps.zoomReadsPerSecond ?? ZOOM_PLAN_RATES.pro.medium * ZOOM_RATE_SHARE);
+  const rates = ZOOM_PLAN_RATES[deps.zoomPlan ?? 'pro'];
+  const pacer = new RatePacer(rates.medium * ZOOM_RATE_SHARE);
   // The report is Heavy: hosts listed side by side would burst past its per-second limit.
-  const reportPacer = new RatePacer(deps.zoomReportReadsPerSecond ?? ZOOM_PLAN_RATES.pro.heavy * ZOOM_RATE_SHARE);
+  const reportPacer = new RatePacer(rates.heavy * ZOOM_RATE_SHARE);
   // A host's index can hold tens of thousands of records: keep a few hosts at a time.
   const candidates = new TtlCache<string, CandidateIndex>(deps.candidatesTtlMs ?? 10 * 60_000, 20);
   const hosts = new TtlCache<string, MeetingHost>(deps.candidatesTtlMs ?? 10 * 60_000);

@@ -1,3 +1,4 @@
+import type { ZoomPlan } from '../common/zoom-plan';
 import { createMeetingActivities, type MeetingActivityDeps } from './meetings';
 import { createOutcomeActivities, type ZoomPastApi } from './meeting-outcome';
 import { createLaunchEmailActivities, type LaunchEmailDeps } from './launch-email';
@@ -18,10 +19,8 @@ export interface ActivityDeps extends MeetingActivityDeps {
   temporal: HourlySyncDeps['temporal'];
   /** The meeting workflows' task queue. */
   taskQueue: string;
-  /** Zoom reads per second the external-meeting import may make in this process. */
-  zoomReadsPerSecond?: number;
-  /** Zoom report reads per second (Heavy label) in this process. */
-  zoomReportReadsPerSecond?: number;
+  /** Zoom's plan: its account-wide rate limits pace the hourly sync's reads and hand-offs (Pro when not given). */
+  zoomPlan?: ZoomPlan;
 }
 
 /** Every activity the worker registers, built from injected clients so tests can pass fakes. */

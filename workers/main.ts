@@ -7,7 +7,6 @@
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
 import { connectClient, nativeConnectionOptions } from '../common/temporal-connection';
-import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE } from '../common/zoom-plan';
 import { createActivities } from '../activities';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
@@ -42,8 +41,7 @@ async function main(): Promise<void> {
     ...(config.mail ? { mailer: new Mailer(config.mail) } : {}),
     temporal: client,
     taskQueue,
-    zoomReadsPerSecond: ZOOM_PLAN_RATES[config.sync.zoomPlan].medium * ZOOM_RATE_SHARE,
-    zoomReportReadsPerSecond: ZOOM_PLAN_RATES[config.sync.zoomPlan].heavy * ZOOM_RATE_SHARE,
+    zoomPlan: config.sync.zoomPlan,
   });
   if (config.sync.createSchedule) {
     const outcome = await ensureHourlySyncSchedule(client, hourlySyncScheduleOptions(taskQueue, config.sync));

@@ -25,7 +25,7 @@ import {
   runWorkers,
   zoomWritesPerSecond,
 } from '../../workers/worker';
-import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../../common/zoom-plan';
+import { type ZoomPlan } from '../../common/zoom-plan';
 import { createDevServerEnv, uniqueTaskQueue } from './temporal';
 
 export const API_VERSION = '62.0';
@@ -114,12 +114,7 @@ export async function startTestStack(
     mailer: new Mailer({ smtpUrl, from: 'Zoom for Salesforce <no-reply@zoom-salesforce.invalid>' }),
     temporal: env.client,
     taskQueue,
-    ...(options.zoomPlan
-      ? {
-          zoomReadsPerSecond: ZOOM_PLAN_RATES[options.zoomPlan].medium * ZOOM_RATE_SHARE,
-          zoomReportReadsPerSecond: ZOOM_PLAN_RATES[options.zoomPlan].heavy * ZOOM_RATE_SHARE,
-        }
-      : {}),
+    ...(options.zoomPlan ? { zoomPlan: options.zoomPlan } : {}),
   });
   const worker = await createWorker({
     connection: env.nativeConnection,
