@@ -21,7 +21,7 @@ import { Connection } from '@temporalio/client';
 import { readEnv, type Env } from '../common/config';
 import { DEMO_CREDENTIALS } from '../emulators/demo-org';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages';
-import { PROJECT_ROOT, resolveTemporalCli } from './temporal-binaries';
+import { PROJECT_ROOT, resolveTemporalCli, SINGLE_PARTITION_QUEUES } from './temporal-binaries';
 
 const STOP_GRACE_MS = 10_000;
 const LAST_LINES = 40;
@@ -382,6 +382,7 @@ async function main(): Promise<void> {
         '--log-level', 'warn',
         '--sqlite-pragma', 'journal_mode=WAL',
         '--sqlite-pragma', 'synchronous=NORMAL',
+        ...SINGLE_PARTITION_QUEUES,
         ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType(key.type)}`]),
       ],
       ports: [temporalPort, temporalUiPort],

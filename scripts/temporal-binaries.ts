@@ -66,3 +66,15 @@ export function resolveTemporalTestServer(): string {
   if (isExecutable(local)) return local;
   throw notInstalled('Temporal time-skipping test server (temporal-test-server)', 'TEMPORAL_TEST_SERVER_PATH');
 }
+
+/**
+ * `temporal server start-dev` flags for one partition per task queue, as the rate-limited Zoom queues need (README,
+ * "Rate-limited queues"): the server splits a queue's `maxTaskQueueActivitiesPerSecond` between its partitions (4 by
+ * default), and at a fraction of a task a second each partition's share stalls while another's tokens go unused.
+ */
+export const SINGLE_PARTITION_QUEUES = [
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
+];

@@ -10,7 +10,11 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { resolveTemporalCli, resolveTemporalTestServer } from '../../scripts/temporal-binaries';
+import {
+  resolveTemporalCli,
+  resolveTemporalTestServer,
+  SINGLE_PARTITION_QUEUES,
+} from '../../scripts/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../workflows/messages';
 
 const { IndexedValueType } = temporal.api.enums.v1;
@@ -66,6 +70,7 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
       searchAttributes: SEARCH_ATTRIBUTES,
       // 'never': the server logs errors while the SDK polls it during start-up; failures still surface in the SDK.
       log: { format: 'pretty', level: 'never' },
+      extraArgs: SINGLE_PARTITION_QUEUES,
     },
   });
 }
