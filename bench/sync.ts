@@ -1,14 +1,18 @@
 /**
  * `npm run bench:sync`: the hourly sync at scale, on the real dev server with the emulators and Zoom's Business-plan
  * rate limits on. Prints JSON.
- * BENCH_MEETINGS external meetings (default 5,000; a list such as "1000,5000,20000" runs each on a fresh stack)
- * from 25 hosts, 5 participants each, matched against 50,000 Contacts and Leads, over the last six days.
+ * (a) Reconciliation: BENCH_RECONCILE stale Events (default 10,000; 0 skips it) whose meetings ended in Zoom while
+ *     Salesforce still says Scheduled, handed to their meeting workflows, timed until every Event says Ended.
+ * (b) Import: BENCH_MEETINGS external meetings (default 5,000; a list such as "1000,5000,20000" runs each on a
+ *     fresh stack) from 25 hosts, 5 participants each, matched against 50,000 Contacts and Leads, over six days.
+ * BENCH_TIMELINE=1 also prints, on stderr, the calls per 5 seconds by Zoom label and Salesforce reads and writes.
  * Reported: wall time, Zoom calls per rate label, the Zoom floor (the busiest label's calls ÷ its allowed rate) and
  * the ratio to it, Salesforce calls (writes and reads), and the bench process's peak RSS (worker, API and emulators
  * together: an upper bound for the worker's own).
  */
 import axios from 'axios';
 import { ZOOM_PLAN_RATES } from '../common/zoom-plan';
+import { DEMO_PROFILES } from '../emulators/demo-org';
 import { hourlySyncInput } from '../workers/hourly-sync-schedule';
 import type { HourlySyncProgress } from '../workflows/messages';
 import { startTestStack, type TestStack } from '../test/helpers/stack';
@@ -19,7 +23,11 @@ const RECORDS = 50_000;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const PLAN = 'business' as const;
-const sizes = (process.env.BENCH_MEETINGS ?? '5000').split(',').map(Number);
+const sizes = (process.env.BENCH_MEETINGS ?? '5000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const staleEvents = Number(process.env.BENCH_RECONCILE ?? '10000');
 
 /** Salesforce ids of the hosts, as the org assigns them when seeded. */
 const sfIds: string[] = [];
@@ -41,7 +49,8 @@ function labelOf(path: string): string {
 let peakRss = 0;
 const rssProbe = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 
-async function seed(stack: TestStack, meetings: number): Promise<void> {
+/** The hosts as Salesforce users (their ids go to `sfIds`), and the admin's toggle for external meetings. */
+async function seedHosts(stack: TestStack, syncExternal: boolean): Promise<void> {
   const sfUrl = `${stack.salesforceUrl}/_emulator/records`;
   sfIds.length = 0;
   const users = await axios.post(`${sfUrl}/User`, {
@@ -51,9 +60,18 @@ async function seed(stack: TestStack, meetings: number): Promise<void> {
       LastName: `Number ${h}`,
       Email: hostOf(h).email,
       TimeZoneSidKey: 'Europe/London',
+      ProfileId: DEMO_PROFILES.standardUser.Id,
     })),
   });
   sfIds.push(...(users.data as { ids: string[] }).ids);
+  await axios.post(`${sfUrl}/Zoom_Settings__c`, {
+    records: [{ SetupOwnerId: '00D000000000001AAA', Sync_External_Meetings__c: syncExternal }],
+  });
+}
+
+async function seed(stack: TestStack, meetings: number): Promise<void> {
+  const sfUrl = `${stack.salesforceUrl}/_emulator/records`;
+  await seedHosts(stack, true);
   // 50,000 records: per host 1,000 Contacts and 1,000 Leads; person i of host h is "First{i} Last{h}".
   const per = RECORDS / HOSTS / 2;
   for (const type of ['Contact', 'Lead']) {
@@ -69,9 +87,6 @@ async function seed(stack: TestStack, meetings: number): Promise<void> {
         });
     await axios.post(`${sfUrl}/${type}`, { records }, { maxBodyLength: Infinity });
   }
-  await axios.post(`${stack.salesforceUrl}/_emulator/records/Zoom_Settings__c`, {
-    records: [{ SetupOwnerId: '00D000000000001AAA', Sync_External_Meetings__c: true }],
-  });
   // Meetings over the last six days, each host alike; people: the host, a contact by e-mail, one by name (its
   // e-mail hidden as Zoom hides guests'), a lead, and a stranger.
   const all = Array.from({ length: meetings }, (_, m) => {
@@ -116,6 +131,21 @@ function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: numb
   const floorMs = Math.max(
     ...Object.entries(rates).map(([label, rate]) => (((zoomCalls[label] ?? 0) - (limited[label] ?? 0)) / rate) * 1000),
   );
+  if (process.env.BENCH_TIMELINE) {
+    const rs = stack.zoom.admin.requests.slice(zoomFrom);
+    const t0 = rs[0]?.startedAt ?? 0;
+    const buckets: Record<string, number[]> = {};
+    for (const r of rs) {
+      const b = Math.floor((r.startedAt - t0) / 5000);
+      (buckets[labelOf(r.path)] ??= [])[b] = ((buckets[labelOf(r.path)] ??= [])[b] ?? 0) + 1;
+    }
+    for (const r of stack.salesforce.admin.requests.slice(sfFrom)) {
+      const b = Math.floor((r.startedAt - t0) / 5000);
+      const key = r.method === 'GET' ? 'sfRead' : 'sfWrite';
+      (buckets[key] ??= [])[b] = ((buckets[key] ??= [])[b] ?? 0) + 1;
+    }
+    console.error(JSON.stringify(buckets));
+  }
   const sf = stack.salesforce.admin.requests.slice(sfFrom).filter((r) => !r.path.includes('/oauth'));
   const writes = sf.filter((r) => r.method !== 'GET').length;
   return {
@@ -128,8 +158,8 @@ function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: numb
   };
 }
 
-async function importRun(meetings: number) {
-  const stack = await startTestStack({
+function benchStack() {
+  return startTestStack({
     zoomPlan: PLAN,
     zoomEmulator: {
       plan: PLAN,
@@ -144,6 +174,81 @@ async function importRun(meetings: number) {
       })),
     },
   });
+}
+
+/** Meetings held in Zoom whose Events still say Scheduled: every webhook about them was lost. */
+async function seedStaleEvents(stack: TestStack, count: number): Promise<void> {
+  await seedHosts(stack, false);
+  for (let from = 0; from < count; from += 2_000) {
+    const chunk = Array.from({ length: Math.min(2_000, count - from) }, (_, k) => {
+      const m = from + k;
+      const h = m % HOSTS;
+      const end = Date.now() - 60 * MINUTE - (m / count) * 2 * DAY;
+      return {
+        host: hostOf(h).zoomId,
+        topic: `Scheduled call ${m}`,
+        startTime: new Date(end - 30 * MINUTE).toISOString(),
+        endTime: new Date(end).toISOString(),
+        participants: [
+          { name: `Host Number ${h}`, userId: hostOf(h).zoomId },
+          { name: `Guest ${m}`, email: `guest${m}@customer.example` },
+        ],
+      };
+    });
+    const { data } = await axios.post<{ id: number }[]>(`${stack.zoomUrl}/_emulator/past-meetings`, chunk, {
+      maxBodyLength: Infinity,
+    });
+    await axios.post(
+      `${stack.salesforceUrl}/_emulator/records/Event`,
+      {
+        records: chunk.map((meeting, k) => ({
+          OwnerId: sfIds[(from + k) % HOSTS],
+          Subject: meeting.topic,
+          StartDateTime: meeting.startTime,
+          EndDateTime: meeting.endTime,
+          Make_Zoom_Meeting__c: true,
+          Zoom_Source__c: 'Scheduled',
+          Zoom_Meeting_Id__c: String(data[k].id),
+          Zoom_Status__c: 'Scheduled',
+        })),
+      },
+      { maxBodyLength: Infinity },
+    );
+  }
+}
+
+/** (a) A run hands every stale Event to its workflow; timed until Salesforce shows them all Ended. */
+async function reconcileRun(count: number) {
+  const stack = await benchStack();
+  try {
+    await seedStaleEvents(stack, count);
+    const sf = await stack.sfUser();
+    const zoomFrom = stack.zoom.admin.requests.length;
+    const sfFrom = stack.salesforce.admin.requests.length;
+    const started = Date.now();
+    const progress: HourlySyncProgress = await stack.env.client.workflow.execute('hourlySyncWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `bench-sync-reconcile-${count}`,
+      args: [hourlySyncInput(syncSettings)],
+    });
+    let ended = 0;
+    let polls = 0;
+    while (ended < count) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      ended = (await sf.query("SELECT COUNT() FROM Event WHERE Zoom_Status__c = 'Ended'")).totalSize;
+      polls += 1;
+    }
+    const measured = report(stack, zoomFrom, sfFrom, Date.now() - started);
+    measured.salesforceCalls.reads -= polls; // the bench's own progress queries
+    return { staleEvents: count, handedOff: progress.staleEventsNudged, ended, ...measured };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** (b) External meetings imported and matched. */
+async function importRun(meetings: number) {
+  const stack = await benchStack();
   try {
     await seed(stack, meetings);
     const zoomFrom = stack.zoom.admin.requests.length;
@@ -152,7 +257,7 @@ async function importRun(meetings: number) {
     const progress: HourlySyncProgress = await stack.env.client.workflow.execute('hourlySyncWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: `bench-sync-import-${meetings}`,
-      args: [{ ...hourlySyncInput(syncSettings), hostConcurrency: HOSTS }],
+      args: [hourlySyncInput(syncSettings)],
     });
     const measured = report(stack, zoomFrom, sfFrom, Date.now() - started);
     const eventsPerWrite = progress.eventsWritten / Math.max(1, measured.salesforceCalls.writes);
@@ -173,13 +278,16 @@ const syncSettings = {
   intervalMs: 60 * MINUTE,
   overlapMs: 10 * MINUTE,
   lookbackMs: 7 * DAY,
-  hostConcurrency: HOSTS,
+  // The product's default (SYNC_HOST_CONCURRENCY): hosts list a few at a time while earlier ones import.
+  hostConcurrency: 4,
   zoomPlan: PLAN,
   createSchedule: false,
 };
 
 (async () => {
-  const results: Record<string, unknown> = { plan: PLAN, import: [] as unknown[] };
+  const results: Record<string, unknown> = { plan: PLAN };
+  if (staleEvents > 0) results.reconcile = await reconcileRun(staleEvents);
+  results.import = [] as unknown[];
   for (const size of sizes) (results.import as unknown[]).push(await importRun(size));
   results.peakRssMiB = Math.round(peakRss / 2 ** 20);
   console.log(JSON.stringify(results, null, 2));
