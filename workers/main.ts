@@ -11,14 +11,7 @@ import { createActivities } from '../activities';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { Mailer } from '../integrations/mail/mailer';
-import {
-  createWorker,
-  createZoomImportWorker,
-  createZoomWritesWorker,
-  importBatchesPerSecond,
-  runWorkers,
-  zoomWritesPerSecond,
-} from './worker';
+import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from './worker';
 import { ensureSearchAttributes } from './search-attributes';
 import { checkZoomScopes } from './zoom-scope-check';
 import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
@@ -49,20 +42,13 @@ async function main(): Promise<void> {
   }
   const workers = [
     await createWorker({ connection, namespace, taskQueue, activities }),
-    await createZoomImportWorker({
+    ...(await createZoomQueueWorkers({
       connection,
       namespace,
       taskQueue,
       activities,
-      batchesPerSecond: importBatchesPerSecond(config.sync.zoomPlan),
-    }),
-    await createZoomWritesWorker({
-      connection,
-      namespace,
-      taskQueue,
-      activities,
-      writesPerSecond: zoomWritesPerSecond(config.sync.zoomPlan),
-    }),
+      rates: zoomQueueRates(config.sync.zoomPlan),
+    })),
   ];
   console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
   try {

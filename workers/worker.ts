@@ -37,25 +37,6 @@ export function importBatchesPerSecond(plan: ZoomPlan): number {
 }
 
 /**
- * The external-meeting import's worker (and the hand-off of stale Events, which costs Zoom alike): activities only,
- * on their own queue, whose dispatch rate the Temporal server enforces across every worker
- * (`maxTaskQueueActivitiesPerSecond`), so Zoom's account-wide limit holds however many workers run.
- */
-export async function createZoomImportWorker(options: WorkerBase & { batchesPerSecond: number }): Promise<Worker> {
-  const { connection, namespace, taskQueue, activities, batchesPerSecond } = options;
-  return Worker.create({
-    connection,
-    namespace,
-    taskQueue: zoomImportTaskQueue(taskQueue),
-    activities: {
-      importExternalMeetings: activities.importExternalMeetings,
-      reconcileStaleEvents: activities.reconcileStaleEvents,
-    },
-    maxTaskQueueActivitiesPerSecond: batchesPerSecond,
-  });
-}
-
-/**
  * Zoom writes the server lets all workers together start per second: one create (Zoom's Medium label; updates and
  * deletes are Light, so the create rate bounds them too) per activity, less a share for everything else.
  */
@@ -63,23 +44,44 @@ export function zoomWritesPerSecond(plan: ZoomPlan): number {
   return ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE;
 }
 
+/** Server-side dispatch rates of the two rate-limited Zoom queues, tasks per second for all workers together. */
+export interface ZoomQueueRates {
+  importBatchesPerSecond: number;
+  writesPerSecond: number;
+}
+
+export function zoomQueueRates(plan: ZoomPlan): ZoomQueueRates {
+  return { importBatchesPerSecond: importBatchesPerSecond(plan), writesPerSecond: zoomWritesPerSecond(plan) };
+}
+
 /**
- * The meeting workflows' Zoom writes, on their own queue whose dispatch rate the Temporal server enforces across
- * every worker: a bulk of Events is paced below Zoom's account-wide limit instead of meeting it as a 429 storm.
+ * The workers of the rate-limited Zoom queues, activities only, whose dispatch rate the Temporal server enforces
+ * across every worker (`maxTaskQueueActivitiesPerSecond`), so Zoom's account-wide limits hold however many run:
+ * - `<queue>-zoom-import`: the external-meeting import and the hand-off of stale Events, which costs Zoom alike;
+ * - `<queue>-zoom-writes`: the meeting workflows' creates, updates and deletes, so a bulk of Events is paced below
+ *   Zoom's limit instead of meeting it as a 429 storm.
  */
-export async function createZoomWritesWorker(options: WorkerBase & { writesPerSecond: number }): Promise<Worker> {
-  const { connection, namespace, taskQueue, activities, writesPerSecond } = options;
-  return Worker.create({
-    connection,
-    namespace,
-    taskQueue: zoomWritesTaskQueue(taskQueue),
-    activities: {
+export async function createZoomQueueWorkers(options: WorkerBase & { rates: ZoomQueueRates }): Promise<Worker[]> {
+  const { connection, namespace, taskQueue, activities, rates } = options;
+  const rateLimited = (queue: string, perSecond: number, registered: Partial<Activities>) =>
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: queue,
+      activities: registered,
+      maxTaskQueueActivitiesPerSecond: perSecond,
+    });
+  return Promise.all([
+    rateLimited(zoomImportTaskQueue(taskQueue), rates.importBatchesPerSecond, {
+      importExternalMeetings: activities.importExternalMeetings,
+      reconcileStaleEvents: activities.reconcileStaleEvents,
+    }),
+    rateLimited(zoomWritesTaskQueue(taskQueue), rates.writesPerSecond, {
       createZoomMeeting: activities.createZoomMeeting,
       updateZoomMeeting: activities.updateZoomMeeting,
       deleteZoomMeeting: activities.deleteZoomMeeting,
-    },
-    maxTaskQueueActivitiesPerSecond: writesPerSecond,
-  });
+    }),
+  ]);
 }
 
 /** Runs workers together; when one stops (or fails), the others are shut down too. */

@@ -17,14 +17,7 @@ import { createSalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator } from '../../emulators/zoom/server';
 import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
-import {
-  createWorker,
-  createZoomImportWorker,
-  createZoomWritesWorker,
-  importBatchesPerSecond,
-  runWorkers,
-  zoomWritesPerSecond,
-} from '../../workers/worker';
+import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from '../../workers/worker';
 import { type ZoomPlan } from '../../common/zoom-plan';
 import { createDevServerEnv, uniqueTaskQueue } from './temporal';
 
@@ -123,21 +116,15 @@ export async function startTestStack(
     workflowBundle,
     activities,
   });
-  const importWorker = await createZoomImportWorker({
+  const zoomQueueWorkers = await createZoomQueueWorkers({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
     activities,
-    batchesPerSecond: options.zoomPlan ? importBatchesPerSecond(options.zoomPlan) : 50,
+    // Without a plan, tests never wait on the queues' rates.
+    rates: options.zoomPlan ? zoomQueueRates(options.zoomPlan) : { importBatchesPerSecond: 50, writesPerSecond: 1000 },
   });
-  const zoomWritesWorker = await createZoomWritesWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities,
-    writesPerSecond: options.zoomPlan ? zoomWritesPerSecond(options.zoomPlan) : 1000,
-  });
-  const workerRun = runWorkers([worker, importWorker, zoomWritesWorker]);
+  const workerRun = runWorkers([worker, ...zoomQueueWorkers]);
 
   const sfUser = async () => {
     const conn = new SalesforceConnection({
