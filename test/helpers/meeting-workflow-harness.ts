@@ -19,6 +19,7 @@ import {
 } from '../../workflows/messages';
 import { type meetingWorkflow } from '../../workflows/meeting';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './temporal';
+import { captureHistoriesIfAsked } from './replay-capture';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -202,6 +203,7 @@ export class MeetingWorkflowHarness {
   }
 
   async teardown(): Promise<void> {
+    await captureHistoriesIfAsked(this.env.client);
     await this.env.teardown();
   }
 }

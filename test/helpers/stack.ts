@@ -20,6 +20,7 @@ import { ZoomClient } from '../../integrations/zoom/client';
 import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from '../../workers/worker';
 import { type ZoomPlan } from '../../common/zoom-plan';
 import { createDevServerEnv, uniqueTaskQueue } from './temporal';
+import { captureHistoriesIfAsked } from './replay-capture';
 
 export const API_VERSION = '62.0';
 export const ZOOM_WEBHOOK_SECRET = 'test-zoom-webhook-secret-token';
@@ -159,6 +160,7 @@ export async function startTestStack(
       await salesforce.close();
       await zoom.close();
       await mail.close();
+      await captureHistoriesIfAsked(env.client);
       await env.teardown();
     },
   };

@@ -25,7 +25,7 @@ let runtimeInstalled = false;
  * Keeps jest output readable: SDK warnings and errors only. jest gives each test file its own module registry, so
  * this runs once per file; a runtime already created in this registry (by an earlier call) is left alone.
  */
-function installQuietRuntime(): void {
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {

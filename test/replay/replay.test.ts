@@ -1,0 +1,65 @@
+/**
+ * Every committed history (`test/replay/histories/*.json`, captured from the workflow and end-to-end tests of
+ * earlier versions, PII-free) must replay against the current workflow code without a non-determinism error.
+ * A change to a workflow's command order that is not behind `patched()` fails here, before it reaches the
+ * workflows still open in production (see "Upgrading workflows" in the README).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { historyFromJson } from '../helpers/history-json';
+import { workflowIdOfHistoryFile } from '../helpers/replay-capture';
+import { installQuietRuntime } from '../helpers/temporal';
+
+const HISTORIES_DIR = join(__dirname, 'histories');
+const files = readdirSync(HISTORIES_DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
+
+interface HistoryJson {
+  events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } }; eventType?: string }[];
+}
+
+const read = (file: string) => JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as HistoryJson;
+
+let workflowBundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  installQuietRuntime();
+  const silent = () => undefined;
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { trace: silent, debug: silent, info: silent, warn: silent, error: silent, log: silent },
+  });
+});
+
+test('the histories cover the long-lived workflows and the short ones, each with a completed workflow task', () => {
+  // A history without a completed task gives the replayer nothing to do: it would wait forever.
+  const empty = files.filter(
+    (file) => !read(file).events.some((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED'),
+  );
+  expect(empty).toEqual([]);
+  const types = new Set(
+    files.map((file) => read(file).events[0].workflowExecutionStartedEventAttributes?.workflowType?.name),
+  );
+  for (const type of ['meetingWorkflow', 'instantMeetingWorkflow', 'hourlySyncWorkflow', 'hostSyncWorkflow']) {
+    expect(types).toContain(type);
+  }
+});
+
+test('every committed history replays against the current workflow code', async () => {
+  const histories = files.map((file) => ({
+    // The original id: child workflow ids derive from it.
+    workflowId: workflowIdOfHistoryFile(file),
+    history: historyFromJson(read(file)),
+  }));
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+    // Results come in the order the histories went in.
+    if (result.error) failures.push(`${files[replayed]}: ${result.error.name}: ${result.error.message}`);
+    replayed += 1;
+  }
+  expect(failures).toEqual([]);
+  expect(replayed).toBe(files.length);
+});
