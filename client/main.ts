@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadApiConfig, type ApiProcessConfig } from '../common/config';
 import { connectClient } from '../common/temporal-connection';
+import { SalesforceClient } from '../integrations/salesforce/client';
 import { ZoomClient } from '../integrations/zoom/client';
 import { createApiServer } from './server';
 import { createZoomWebhookDeps } from './zoom-webhooks';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const temporal = await connectClient(config.temporal);
   const { zoomWebhookSecretToken } = config.api;
+  const zoom = config.zoom ? new ZoomClient(config.zoom) : undefined;
   const app = createApiServer({
     calloutSecret: config.api.calloutSecret,
     temporal,
@@ -32,9 +34,12 @@ async function main(): Promise<void> {
       level: config.logging.level,
       ...(config.logging.pretty ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}),
     },
-    zoomWebhooks: createZoomWebhookDeps(zoomWebhookSecretToken, temporal, config.temporal.namespace),
+    zoomWebhooks: createZoomWebhookDeps(zoomWebhookSecretToken, temporal, config.temporal.taskQueue),
     // Only for fresh start URLs ("Start Zoom Meeting"); without Zoom credentials that route answers 503.
-    zoom: config.zoom ? new ZoomClient(config.zoom) : undefined,
+    zoom,
+    // The External Zoom Meetings page reads Zoom's reports and writes Events: it needs both.
+    externalMeetings:
+      zoom && config.salesforce ? { zoom, salesforce: new SalesforceClient(config.salesforce) } : undefined,
   });
 
   let shuttingDown = false;
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       zoomWebhooks: zoomWebhookSecretToken !== undefined,
       zoomApi: config.zoom !== undefined,
+      externalMeetings: config.zoom !== undefined && config.salesforce !== undefined,
     },
     'API listening',
   );

@@ -26,6 +26,7 @@ import { describeFailure, requireCalloutSignature, withinDeadline } from './requ
 import { temporalReplayGuard, type ReplayGuardTemporal } from './replay-guard';
 import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';
 import { registerInstantMeetings } from './instant-meetings';
+import { registerExternalMeetingRoutes, type ExternalMeetingRoutesDeps } from './external-meetings';
 
 /** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
@@ -84,6 +85,8 @@ export interface ApiServerDeps {
   zoom?: Pick<ZoomClient, 'getMeeting'>;
   /** Budget for one request of the Event routes; default `DEFAULT_EVENT_BUDGET_MS`. */
   eventBudgetMs?: number;
+  /** Zoom and Salesforce for the External Zoom Meetings page (`/v1/external-meetings…`), registered when given. */
+  externalMeetings?: Pick<ExternalMeetingRoutesDeps, 'zoom' | 'salesforce' | 'zoomPlan'>;
 }
 
 export interface AcceptedEvent {
@@ -254,6 +257,10 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   if (executeUpdateWithStart) {
     const workflow = { executeUpdateWithStart: executeUpdateWithStart.bind(temporal.workflow) };
     registerInstantMeetings(app, { temporal: { workflow }, taskQueue, requireSignature, zoom: deps.zoom });
+  }
+
+  if (deps.externalMeetings) {
+    registerExternalMeetingRoutes(app, { ...deps.externalMeetings, requireSignature: requireRouteSignature, now });
   }
 
   return app;

@@ -246,7 +246,21 @@ function readOptionalZoom(env: Env) {
   return credentials.some((name) => env[name]?.trim()) ? readZoom(env) : undefined;
 }
 
+/** The API's Salesforce section (the External Zoom Meetings page): undefined without a login URL. */
+function readOptionalSalesforce(env: Env) {
+  return env.SALESFORCE_LOGIN_URL?.trim() ? readSalesforce(env) : undefined;
+}
+
 export function loadApiConfig(env: Env = readEnv()) {
-  return readAll({ temporal: readTemporal, api: readApi, zoom: readOptionalZoom, logging: readLogging }, env);
+  return readAll(
+    {
+      temporal: readTemporal,
+      api: readApi,
+      zoom: readOptionalZoom,
+      salesforce: readOptionalSalesforce,
+      logging: readLogging,
+    },
+    env,
+  );
 }
 export type ApiProcessConfig = ReturnType<typeof loadApiConfig>;

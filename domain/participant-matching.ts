@@ -32,14 +32,17 @@ export interface MeetingHost {
 }
 
 export type MatchOutcome =
-  | { kind: 'linked'; recordId: string; recordType: 'Contact' | 'Lead'; by: 'email' | 'name' }
+  /** `user`: chosen by a person on the External Zoom Meetings page. */
+  | { kind: 'linked'; recordId: string; recordType: 'Contact' | 'Lead'; by: 'email' | 'name' | 'user' }
   | { kind: 'host' }
   /** A dial-in: the display name is a phone number. */
   | { kind: 'phone' }
   /** A room system / SIP / H.323 device. */
   | { kind: 'device' }
   | { kind: 'ambiguous'; candidateIds: string[]; by: 'email' | 'name' }
-  | { kind: 'no-match' };
+  | { kind: 'no-match' }
+  /** A proposed link a person removed. */
+  | { kind: 'cleared' };
 
 export interface ParticipantMatch {
   participant: MeetingParticipant;
@@ -93,7 +96,7 @@ export class CandidateIndex {
   private readonly byName = new Map<string, MatchCandidate[]>();
   /** Records whose name has middle initials, under the name without them. */
   private readonly byNameWithoutInitials = new Map<string, MatchCandidate[]>();
-  private count = 0;
+  private readonly byId = new Map<string, MatchCandidate>();
 
   private constructor() {}
 
@@ -104,7 +107,7 @@ export class CandidateIndex {
     for (const candidate of candidates) {
       if (seen.has(candidate.id) || (candidate.type === 'Lead' && candidate.isConverted)) continue;
       seen.add(candidate.id);
-      index.count += 1;
+      index.byId.set(candidate.id, candidate);
       const email = foldEmail(candidate.email);
       if (email) addTo(index.byEmail, email, candidate);
       const name = recordNameKey(candidate);
@@ -116,9 +119,14 @@ export class CandidateIndex {
     return index;
   }
 
+  /** The record with this id, when it can match. */
+  record(id: string): MatchCandidate | undefined {
+    return this.byId.get(id);
+  }
+
   /** How many records can match. */
   get size(): number {
-    return this.count;
+    return this.byId.size;
   }
 
   withEmail(email: string): readonly MatchCandidate[] {
@@ -235,7 +243,7 @@ function label(participant: MeetingParticipant): string {
   return participant.name.replace(/\s+/g, ' ').trim() || participant.email?.trim() || 'Unknown participant';
 }
 
-const BY_TEXT = { email: 'e-mail', name: 'name' } as const;
+const BY_TEXT = { email: 'e-mail', name: 'name', user: "the user's choice" } as const;
 
 function noteLine({ participant, outcome }: ParticipantMatch): string {
   const who = label(participant);
@@ -252,6 +260,8 @@ function noteLine({ participant, outcome }: ParticipantMatch): string {
       return `${who}: not linked, room system or device`;
     case 'no-match':
       return `${who}: not linked, no Contact or Lead of the host matches`;
+    case 'cleared':
+      return `${who}: not linked, the user cleared the link`;
   }
 }
 
