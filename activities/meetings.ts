@@ -3,7 +3,8 @@ import { type EventScheduleFields, type EventZoomFields } from '../domain/event-
 import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
 import { toZoomTimeZone } from '../domain/zoom-time-zones';
 import type { ZoomClient } from '../integrations/zoom/client';
-import type { CreateMeetingRequest } from '../integrations/zoom/types';
+import type { CreateMeetingRequest, UpdateMeetingRequest } from '../integrations/zoom/types';
+import type { SharedField } from '../domain/field-merge';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { FailureTypes, permanentFailure } from './failures';
 import { ZoomApiError } from '../integrations/zoom/errors';
@@ -70,6 +71,23 @@ export function toZoomMeetingRequest(plan: MeetingPlan, instant = false): Create
       join_before_host: plan.joinBeforeHost,
       ...(plan.joinBeforeHost ? { waiting_room: false } : {}),
     },
+  };
+}
+
+/**
+ * The PATCH for an update: every setting, but of the fields both sides edit only `fields` when given (the others
+ * may hold a concurrent edit made in the Zoom portal, which the workflow merges instead of overwriting).
+ */
+export function toZoomMeetingUpdate(plan: MeetingPlan, fields?: readonly SharedField[]): UpdateMeetingRequest {
+  const request = toZoomMeetingRequest(plan);
+  if (!fields) return request;
+  const { topic, start_time, duration, timezone, ...settings } = request;
+  return {
+    ...settings,
+    ...(fields.includes('topic') ? { topic } : {}),
+    ...(fields.includes('startTime') ? { start_time } : {}),
+    ...(fields.includes('durationMinutes') ? { duration } : {}),
+    ...(fields.includes('timeZone') && timezone ? { timezone } : {}),
   };
 }
 
@@ -192,10 +210,15 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
     },
 
     /** `hostEmail`, when the workflow knows it, lets a host over Zoom's daily cap wait without asking Zoom. */
-    async updateZoomMeeting(input: { meetingId: string; plan: MeetingPlan; hostEmail?: string }): Promise<void> {
+    async updateZoomMeeting(input: {
+      meetingId: string;
+      plan: MeetingPlan;
+      hostEmail?: string;
+      fields?: SharedField[];
+    }): Promise<void> {
       try {
         waitOutDailyCap(input.hostEmail);
-        await zoom.updateMeeting(input.meetingId, toZoomMeetingRequest(input.plan));
+        await zoom.updateMeeting(input.meetingId, toZoomMeetingUpdate(input.plan, input.fields));
       } catch (error) {
         noteDailyCap(error, input.hostEmail);
         throw zoomFailure(error, 'update the meeting');

@@ -38,6 +38,17 @@ import {
 import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import {
+  agreedSync,
+  reportFrom,
+  sharedValuesOf,
+  withSharedValues,
+  writesFor,
+  wroteTo,
+  type SharedField,
+  type SharedSync,
+  type SharedValues,
+} from '../domain/field-merge';
+import {
   eventChangedSignal,
   meetingStateQuery,
   MeetingStatusAttribute,
@@ -90,6 +101,8 @@ const zoomWriteOptions = {
 const ZOOM_WRITES_QUEUE_PATCH = 'zoom-writes-queue';
 /** Marks histories that wait out Zoom's daily cap and Salesforce's request limit visibly (Pending, SyncHealth). */
 const LIMIT_WAITS_PATCH = 'limit-waits';
+/** Marks histories that merge concurrent org and Zoom edits field by field (older ones: the later edit replaced all). */
+const FIELD_MERGE_PATCH = 'field-merge';
 
 /** A cheap read; run in the workflow task's worker to save a round trip on the hot path. */
 const { findHostEmail } = proxyLocalActivities<Activities>({
@@ -130,6 +143,8 @@ export interface MeetingWorkflowCarry {
   reconcileInbox?: ReconcileRequest[];
   /** The callout waiting for Zoom's daily cap to reset, and when (epoch ms) it is applied again. */
   held?: { item: EventCalloutItem; until: number };
+  /** The fields both sides edit: merged values and what each side holds (absent in carries written before it). */
+  shared?: SharedSync;
 }
 
 /** The lifecycle's timers, as epoch milliseconds (workflow time). */
@@ -208,6 +223,7 @@ export async function meetingWorkflow(
       : undefined;
   let eventDeleted = false;
   let held = carry?.held;
+  let shared = carry?.shared;
   const zoomWrites = proxyActivities<Activities>({
     ...zoomWriteOptions,
     taskQueue: zoomWritesTaskQueue(workflowInfo().taskQueue),
@@ -363,7 +379,7 @@ export async function meetingWorkflow(
     return hostEmail;
   }
 
-  async function scheduleMeeting(plan: MeetingPlan): Promise<void> {
+  async function scheduleMeeting(plan: MeetingPlan, modstamp: number): Promise<void> {
     const adopted = meeting !== undefined && applied === undefined;
     if (adopted && Date.parse(plannedEnd(plan)) < Date.now()) {
       // A meeting from an earlier run whose time is over: an edit of the Event must not touch it.
@@ -371,18 +387,36 @@ export async function meetingWorkflow(
       state.phase = 'closed';
       return;
     }
-    const change = adopted ? 'update' : applied && meeting ? planChange(applied.plan, plan) : 'recreate';
-    if (change === 'none') return;
+    let change = adopted ? 'update' : applied && meeting ? planChange(applied.plan, plan) : 'recreate';
+    // An edit of the meeting that exists is merged with Zoom's own edits, field by field; Zoom is sent only the
+    // fields it lacks, so a concurrent edit in the Zoom portal of another field survives.
+    let merged: { plan: MeetingPlan; fields: SharedField[] } | undefined;
+    if (change === 'update' && !adopted && applied && patched(FIELD_MERGE_PATCH)) {
+      shared = reportFrom(sharedOrAgreed(applied.plan), 'org', sharedValuesOf(plan), modstamp);
+      merged = {
+        plan: withSharedValues(plan, shared),
+        fields: Object.keys(writesFor(shared, 'zoom')) as SharedField[],
+      };
+      plan = merged.plan;
+      if (merged.fields.length === 0 && planChange(applied.plan, plan) === 'none') change = 'none';
+    }
+    if (change === 'none') {
+      if (merged) await writeLackingFieldsToEvent();
+      return;
+    }
     let hostEmail = applied?.hostEmail;
+    let created = false;
     if (change === 'recreate') {
       if (meeting) await zoom().deleteZoomMeeting({ meetingId: meeting.meetingId, usesPmi: meeting.usesPmi });
       remember(undefined, undefined);
       hostEmail = await createMeeting(plan);
+      created = true;
     } else {
       try {
         await zoom().updateZoomMeeting({
           meetingId: meeting!.meetingId,
           plan,
+          ...(merged ? { fields: merged.fields } : {}),
           ...(applied?.hostEmail ? { hostEmail: applied.hostEmail } : {}),
         });
         remember(meeting, plan);
@@ -390,9 +424,13 @@ export async function meetingWorkflow(
         // Deleted on the Zoom side: the Event still wants a meeting, so it gets a new one.
         if (failureOf(error)?.type !== FailureTypes.zoomMeetingGone) throw error;
         hostEmail = await createMeeting(plan);
+        created = true;
       }
     }
     clock.lastZoomWriteAt = Date.now();
+    if (merged && !created) shared = wroteTo(shared!, 'zoom', writesFor(shared!, 'zoom'), Date.now());
+    // A new meeting, or one adopted or planned before the merge: both sides hold the plan from here.
+    else shared = agreedSync(sharedValuesOf(plan), modstamp, Date.now());
     applied = { plan, hostEmail: hostEmail ?? '' };
     enterScheduled();
     publish('Scheduled');
@@ -403,6 +441,27 @@ export async function meetingWorkflow(
       Zoom_Status__c: 'Scheduled',
       Zoom_Sync_Error__c: null,
     });
+    if (merged) await writeLackingFieldsToEvent();
+  }
+
+  /** The merge state, or (a workflow from before the merge) both sides holding the applied plan. */
+  function sharedOrAgreed(plan: MeetingPlan): SharedSync {
+    return shared ?? agreedSync(sharedValuesOf(plan), 0, 0);
+  }
+
+  /** Writes to the Event the merged values it lacks (Zoom's edits), only those, so the rep's other edits stay. */
+  async function writeLackingFieldsToEvent(): Promise<void> {
+    const lacking = writesFor(shared!, 'org');
+    if (Object.keys(lacking).length === 0 || !applied) return;
+    const plan = applied.plan;
+    const fields: EventScheduleFields = {
+      ...('topic' in lacking ? { Subject: plan.topic } : {}),
+      ...('startTime' in lacking ? { StartDateTime: plan.startTime } : {}),
+      ...('startTime' in lacking || 'durationMinutes' in lacking ? { EndDateTime: plannedEnd(plan) } : {}),
+    };
+    const timeZone = 'timeZone' in lacking ? (plan.timeZone ?? null) : undefined;
+    await writeEventSchedule({ eventId: state.eventId, fields, timeZone });
+    shared = wroteTo(shared!, 'org', lacking, Date.now());
   }
 
   function enterScheduled(): void {
@@ -434,7 +493,8 @@ export async function meetingWorkflow(
       return;
     }
     try {
-      if (wantsZoomMeeting(item.operation, item.event)) await scheduleMeeting(planMeeting(item.event));
+      if (wantsZoomMeeting(item.operation, item.event))
+        await scheduleMeeting(planMeeting(item.event), Date.parse(item.event.SystemModstamp));
       else await cancelMeeting(true);
     } catch (error) {
       const wait = limitWaitOf(error, FailureTypes.zoomDailyLimit);
@@ -522,7 +582,9 @@ export async function meetingWorkflow(
   }
 
   async function applyZoomEdit(event: ZoomMeetingEvent): Promise<void> {
-    if (!applied || !event.changes || event.eventTs <= clock.lastZoomWriteAt) return;
+    if (!applied || !event.changes) return;
+    if (patched(FIELD_MERGE_PATCH)) return mergeZoomEdit(event);
+    if (event.eventTs <= clock.lastZoomWriteAt) return;
     const { topic, startTime, duration, timezone } = event.changes;
     const next: MeetingPlan = {
       ...applied.plan,
@@ -543,6 +605,38 @@ export async function meetingWorkflow(
       EndDateTime: plannedEnd(next),
     };
     await writeEventSchedule({ eventId: state.eventId, fields: schedule, timeZone: next.timeZone ?? null });
+  }
+
+  /** A Zoom-portal edit, merged field by field with the org's edits (the newer change of a field wins). */
+  async function mergeZoomEdit(event: ZoomMeetingEvent): Promise<void> {
+    const { topic, startTime, duration, timezone } = event.changes!;
+    const reported: Partial<SharedValues> = {
+      ...(topic !== undefined ? { topic } : {}),
+      ...(startTime !== undefined ? { startTime: new Date(Date.parse(startTime)).toISOString() } : {}),
+      ...(duration !== undefined ? { durationMinutes: duration } : {}),
+      ...(timezone !== undefined ? { timeZone: timezone } : {}),
+    };
+    shared = reportFrom(sharedOrAgreed(applied!.plan), 'zoom', reported, event.eventTs);
+    const next = withSharedValues(applied!.plan, shared);
+    const zoomLacks = writesFor(shared, 'zoom');
+    if (Object.keys(zoomLacks).length > 0) {
+      // The edit lost to a newer one of the org's that Zoom's edit overwrote: Zoom gets it back.
+      await zoom().updateZoomMeeting({
+        meetingId: meeting!.meetingId,
+        plan: next,
+        fields: Object.keys(zoomLacks) as SharedField[],
+        ...(applied!.hostEmail ? { hostEmail: applied!.hostEmail } : {}),
+      });
+      clock.lastZoomWriteAt = Date.now();
+      shared = wroteTo(shared, 'zoom', zoomLacks, Date.now());
+    }
+    if (planChange(applied!.plan, next) !== 'none') {
+      applied = { ...applied!, plan: next };
+      remember(meeting, next);
+      enterScheduled();
+      publish('Scheduled');
+    }
+    await writeLackingFieldsToEvent();
   }
 
   async function applyZoomEvent(event: ZoomMeetingEvent): Promise<void> {
@@ -755,6 +849,7 @@ export async function meetingWorkflow(
         clock,
         ...(reconcileInbox.length > 0 ? { reconcileInbox: reconcileInbox.splice(0) } : {}),
         ...(held ? { held } : {}),
+        ...(shared ? { shared } : {}),
       });
     }
     if (finished()) break;

@@ -7,6 +7,7 @@ import { FailureTypes } from '../../activities/failures';
 import {
   eventChangedSignal,
   meetingStateQuery,
+  zoomEventSignal,
   MeetingStatusAttribute,
   SyncHealthAttribute,
   ZoomMeetingIdAttribute,
@@ -24,6 +25,7 @@ import {
   upsert,
   waitForCalls,
   waitForState,
+  zoomEvent,
   MINUTE,
   type Fakes,
 } from '../helpers/meeting-workflow-harness';
@@ -111,6 +113,8 @@ describe('meeting workflow', () => {
       expect(acts.updateZoomMeeting).toHaveBeenCalledWith({
         meetingId: state.zoomMeetingId,
         plan: expect.objectContaining({ startTime: later, durationMinutes: 60 }),
+        // Only what the org changed: a concurrent edit of the topic in the Zoom portal stays.
+        fields: ['startTime', 'durationMinutes'],
         // So that a host over Zoom's daily cap waits without asking Zoom.
         hostEmail: 'ada.lovelace@demo-sales.example',
       });
@@ -408,6 +412,74 @@ describe('meeting workflow', () => {
       expect(acts.writeEventFields).not.toHaveBeenCalled();
       expect(acts.deleteZoomMeeting).not.toHaveBeenCalled();
       expect(RETIRE_GRACE_MS).toBeGreaterThan(0);
+    });
+  });
+
+  describe('a Zoom-portal topic edit and a Salesforce edit of the start at the same moment: both survive', () => {
+    /** The meeting scheduled, then both edits made 1 ms apart just after it. */
+    async function concurrentEdits(taskQueue: string) {
+      const now = await env.currentTimeMs();
+      const id = nextEventId();
+      const first = snapshot(id, now);
+      const handle = await signalWithStart(taskQueue, upsert(first));
+      const { zoomMeetingId } = await waitForState(handle, (s) => s.phase === 'scheduled');
+      const editedAt = await env.currentTimeMs();
+      const newStart = new Date(now + 3 * HOUR).toISOString();
+      const zoomEdit = zoomEvent('updated', zoomMeetingId!, {
+        eventTs: editedAt,
+        changes: { topic: 'Renamed in Zoom' },
+      });
+      // The rep's save: the Event's snapshot still has the Subject from before the Zoom edit reached it.
+      const orgEdit = upsert({
+        ...first,
+        StartDateTime: newStart,
+        EndDateTime: new Date(now + 3 * HOUR + 30 * MINUTE).toISOString(),
+        SystemModstamp: new Date(editedAt + 1).toISOString(),
+      });
+      return { handle, zoomEdit, orgEdit, newStart, first };
+    }
+
+    async function expectBothKept(
+      acts: Fakes,
+      handle: Awaited<ReturnType<typeof concurrentEdits>>['handle'],
+      newStart: string,
+    ) {
+      const state = await waitForState(handle, (s) => s.topic === 'Renamed in Zoom' && s.startTime === newStart);
+      await waitForCalls(acts.writeEventSchedule);
+      // Zoom keeps its topic: the start is sent to it without the old topic.
+      const zoomWrites = acts.updateZoomMeeting.mock.calls.map(([input]) => input);
+      expect(zoomWrites.map((w) => w.plan.startTime)).toContain(newStart);
+      for (const write of zoomWrites) {
+        const fields = (write as { fields?: string[] }).fields ?? ['topic'];
+        expect(write.plan.topic === 'Renamed in Zoom' || !fields.includes('topic')).toBe(true);
+      }
+      // The Event gets the Zoom topic, and never the old start back.
+      const eventWrites = acts.writeEventSchedule.mock.calls.map(([input]) => input.fields);
+      expect(eventWrites).toContainEqual({ Subject: 'Renamed in Zoom' });
+      for (const fields of eventWrites) expect(fields.StartDateTime ?? newStart).toBe(newStart);
+      expect(state.phase).toBe('scheduled');
+    }
+
+    test('the Zoom edit applied first', async () => {
+      const acts = fakeActivities();
+      await withWorker(acts, async (taskQueue) => {
+        const { handle, zoomEdit, orgEdit, newStart } = await concurrentEdits(taskQueue);
+        await handle.signal(zoomEventSignal, zoomEdit);
+        await waitForCalls(acts.writeEventSchedule);
+        await handle.signal(eventChangedSignal, orgEdit);
+        await expectBothKept(acts, handle, newStart);
+      });
+    });
+
+    test('the Salesforce edit applied first', async () => {
+      const acts = fakeActivities();
+      await withWorker(acts, async (taskQueue) => {
+        const { handle, zoomEdit, orgEdit, newStart } = await concurrentEdits(taskQueue);
+        await handle.signal(eventChangedSignal, orgEdit);
+        await waitForCalls(acts.updateZoomMeeting);
+        await handle.signal(zoomEventSignal, zoomEdit);
+        await expectBothKept(acts, handle, newStart);
+      });
     });
   });
 
