@@ -1,4 +1,4 @@
-import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import { activityInfo, Context, heartbeat, log } from '@temporalio/activity';
 import { type EventScheduleFields, type EventZoomFields } from '../domain/event-fields';
 import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
 import { toZoomTimeZone } from '../domain/zoom-time-zones';
@@ -54,16 +54,18 @@ function zoomTimeZoneOf(timeZone: string): string {
 }
 
 /**
- * The Zoom request for a plan: a scheduled meeting (type 2), or an instant one (type 1, no time).
+ * The Zoom request for a plan: a scheduled meeting (type 2). An instant meeting is one too, starting now: Zoom does
+ * not list type-1 meetings, so a create whose answer was lost could not be found again and would leave an orphan.
  * Zoom ignores `join_before_host` while the waiting room is on, which is the usual account default (Zoom spec,
  * `settings.join_before_host`), so asking for it turns the waiting room off. Without it the waiting room is left
  * alone: the account's default on create, unchanged on update (unticking does not turn it back on).
  */
-export function toZoomMeetingRequest(plan: MeetingPlan, instant = false): CreateMeetingRequest {
+export function toZoomMeetingRequest(plan: MeetingPlan): CreateMeetingRequest {
   return {
     topic: plan.topic,
-    type: instant ? 1 : 2,
-    ...(instant ? {} : { start_time: plan.startTime.replace(/\.\d{3}Z$/, 'Z'), duration: plan.durationMinutes }),
+    type: 2,
+    start_time: plan.startTime.replace(/\.\d{3}Z$/, 'Z'),
+    duration: plan.durationMinutes,
     ...(plan.timeZone ? { timezone: zoomTimeZoneOf(plan.timeZone) } : {}),
     agenda: plan.agenda,
     settings: {
@@ -157,13 +159,11 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       eventId: string;
       hostEmail: string;
       plan: MeetingPlan;
-      /** An instant meeting (type 1); Zoom does not list those, so a retry cannot look for an earlier one. */
-      instant?: boolean;
     }): Promise<ScheduledMeeting> {
-      const { eventId, hostEmail, plan, instant = false } = input;
+      const { eventId, hostEmail, plan } = input;
       const { attempt, heartbeatDetails } = activityInfo();
       try {
-        if (attempt > 1 && !instant && !previousAttemptMadeNothing(attempt, heartbeatDetails)) {
+        if (attempt > 1 && !previousAttemptMadeNothing(attempt, heartbeatDetails)) {
           const earlier = await findMeetingCreatedEarlier(hostEmail, eventId);
           if (earlier) {
             log.info('Zoom meeting found from an earlier attempt', { eventId, meetingId: String(earlier.id) });
@@ -179,7 +179,10 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
         waitOutDailyCap(hostEmail);
         let meeting;
         try {
-          meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan, instant));
+          // Cancelled (timed out) attempts abort their request: one still running would race its own retry.
+          meeting = await zoom.createMeeting(hostEmail, toZoomMeetingRequest(plan), {
+            signal: Context.current().cancellationSignal,
+          });
         } catch (error) {
           // Flushed with the failure, so the next attempt knows it need not look for this one's meeting.
           if (provesNothingCreated(error))

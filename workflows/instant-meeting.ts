@@ -19,6 +19,7 @@ import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import type { InstantMeetingRequest } from '../activities/instant-meeting';
+import { agendaFor } from '../domain/meeting-plan';
 import { meetingWorkflow } from './meeting';
 import {
   meetingWorkflowId,
@@ -56,12 +57,15 @@ export async function instantMeetingWorkflow(
   let handover: Promise<unknown> | undefined;
 
   async function makeMeeting(): Promise<InstantMeetingAnswer> {
-    const { hostEmail, plan } = await prepareInstantMeeting(request);
-    const meeting = await createZoomMeeting({ eventId: workflowInfo().workflowId, hostEmail, plan, instant: true });
+    const prepared = await prepareInstantMeeting(request);
+    const { hostEmail } = prepared;
+    // The run, not the meeting id, names the click: instant meetings on the host's PMI share one meeting id. The
+    // agenda carries it, so a create retried after a lost answer finds the meeting instead of making a second.
+    const clickId = workflowInfo().firstExecutionRunId;
+    const plan = { ...prepared.plan, agenda: agendaFor(clickId, prepared.plan.agenda) };
+    const meeting = await createZoomMeeting({ eventId: clickId, hostEmail, plan });
     let eventId: string;
     try {
-      // The run, not the meeting id, names the click: instant meetings on the host's PMI share one meeting id.
-      const clickId = workflowInfo().firstExecutionRunId;
       eventId = await createInstantEvent({ clickId, recordId: request.recordId, plan, meeting });
     } catch (error) {
       // No Event, no meeting: a meeting nobody can find from Salesforce would only confuse.

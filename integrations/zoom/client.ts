@@ -78,6 +78,8 @@ interface Call {
   path: string;
   params?: Record<string, string | number | undefined>;
   data?: unknown;
+  /** Aborts the request (an activity's cancellation). */
+  signal?: AbortSignal;
 }
 
 export class ZoomClient {
@@ -130,11 +132,16 @@ export class ZoomClient {
   }
 
   /** Creates a meeting hosted by the user (id or e-mail). The answer's `start_url` is a host credential. */
-  async createMeeting(userIdOrEmail: string, request: CreateMeetingRequest): Promise<ZoomMeeting> {
+  async createMeeting(
+    userIdOrEmail: string,
+    request: CreateMeetingRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ZoomMeeting> {
     return this.call<ZoomMeeting>({
       method: 'POST',
       path: `/users/${encodeUserId(userIdOrEmail)}/meetings`,
       data: request,
+      signal: options.signal,
     });
   }
 
@@ -282,6 +289,7 @@ export class ZoomClient {
         params: withoutUndefined(call.params),
         data: call.data,
         headers: { Authorization: `Bearer ${token}` },
+        signal: call.signal,
       });
     } catch (error) {
       throw networkError(error, operation);

@@ -49,7 +49,8 @@ test('a click on a Contact starts an instant meeting, creates its Event, and the
   expect(startUrl).toMatch(/\/s\/\d+\?zak=/);
   const meeting = await stack.zoomClient.getMeeting(zoomMeetingId);
   expect(meeting).toMatchObject({
-    type: 1,
+    // Scheduled, starting now: Zoom lists it, so a create whose answer was lost is found again.
+    type: 2,
     join_url: joinUrl,
     host_email: ADA.email,
     topic: 'Zoom meeting with Marie Curie',
@@ -107,6 +108,26 @@ test('a retried click (even two at once) gives the same meeting, not two', async
   expect(new Set([a.data.eventId, b.data.eventId, c.data.eventId]).size).toBe(1);
   expect(new Set([a.data.zoomMeetingId, b.data.zoomMeetingId, c.data.zoomMeetingId]).size).toBe(1);
   expect(zoomCreates() - before).toBe(1);
+});
+
+test('a lost answer to the create (Zoom made the meeting, the answer is a 500) still leaves one meeting in Zoom', async () => {
+  await axios.post(`${stack.zoomUrl}/_emulator/faults`, {
+    faults: [
+      {
+        method: 'POST',
+        path: '^/v2/users/[^/]+/meetings$',
+        times: 1,
+        status: 500,
+        when: 'after',
+        body: { code: 500, message: 'Internal error' },
+      },
+    ],
+  });
+  const subject = `Lost answer ${Date.now()}`;
+  const answer = await click({ recordId: NIELS, userId: ADA.salesforceId, subject });
+  expect(answer.status).toBe(200);
+  const made = [...stack.zoom.store.meetings.values()].filter((m) => m.topic === subject);
+  expect(made.map((m) => String(m.id))).toEqual([answer.data.zoomMeetingId]);
 });
 
 test("a user's own setting beats the org default: Grace's instant meetings use her PMI and join before host", async () => {

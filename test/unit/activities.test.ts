@@ -119,7 +119,27 @@ describe('createZoomMeeting', () => {
     expect(zoom.createMeeting).toHaveBeenCalledWith(
       'ada@x.example',
       expect.objectContaining({ type: 2, start_time: '2026-12-01T10:00:00Z', duration: 30 }),
+      { signal: expect.any(AbortSignal) },
     );
+  });
+
+  test('a cancelled attempt (timed out) aborts its request instead of racing its own retry', async () => {
+    const { zoom, activities } = fakes();
+    let requestSent!: () => void;
+    const sent = new Promise<void>((resolve) => (requestSent = resolve));
+    (zoom.createMeeting as jest.Mock).mockImplementationOnce(
+      (_host: string, _request: unknown, options: { signal: AbortSignal }) =>
+        new Promise((_resolve, reject) => {
+          options.signal.addEventListener('abort', () => reject(new Error('request aborted')));
+          requestSent();
+        }),
+    );
+    const env = new MockActivityEnvironment({ attempt: 1 });
+    const running = env.run(activities.createZoomMeeting, { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan });
+    await sent;
+    env.cancel();
+    await expect(running).rejects.toThrow();
+    expect(zoom.createMeeting).toHaveBeenCalledTimes(1);
   });
 
   test('a retry finds the meeting an earlier attempt created instead of making a second one', async () => {

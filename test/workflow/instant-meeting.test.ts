@@ -2,6 +2,7 @@
  * The instant-meeting workflow on the time-skipping server: answered through update-with-start, idempotent for
  * retried clicks, handing the meeting over to the Event's meeting workflow, and cleaning up when it cannot.
  */
+import { agendaMentionsEvent } from '../../domain/meeting-plan';
 import { ApplicationFailure } from '@temporalio/common';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { FailureTypes } from '../../activities/failures';
@@ -37,7 +38,10 @@ test('a click makes one instant meeting and its Event, hands it to the lifecycle
     const again = await click(taskQueue, '003000000000001AAA');
     expect(again).toEqual(first);
     expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
-    expect(acts.createZoomMeeting.mock.calls[0][0]).toMatchObject({ instant: true, plan: { joinBeforeHost: true } });
+    const create = acts.createZoomMeeting.mock.calls[0][0];
+    expect(create).toMatchObject({ plan: { joinBeforeHost: true } });
+    // The click's key is in the agenda: a retry after a lost answer finds the meeting instead of making another.
+    expect(agendaMentionsEvent(create.plan.agenda, create.eventId)).toBe(true);
     expect(acts.createInstantEvent).toHaveBeenCalledWith(
       expect.objectContaining({
         clickId: expect.stringMatching(/^[0-9a-f-]{36}$/), // the run: unique per click, the same for its retries
