@@ -109,7 +109,7 @@ function signed(method: 'GET' | 'POST', url: string, body?: unknown) {
 }
 
 const listUrl = (params: Record<string, string | number>) =>
-  `/v1/external-meetings?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`;
+  `/v1/external-meetings?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`;
 const detailsUrl = (uuid: string, host = ADA.salesforceId) =>
   `/v1/external-meetings/${encodeURIComponent(uuid)}?host=${host}`;
 
