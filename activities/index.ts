@@ -6,6 +6,7 @@ import { createMeetingEmailActivities } from './meeting-email';
 import { createInstantMeetingActivities, type InstantMeetingDeps } from './instant-meeting';
 import { createHourlySyncActivities, type HourlySyncDeps } from './hourly-sync';
 import { createExternalMeetingActivities, type ExternalMeetingDeps } from './external-meetings';
+import { createZoomRouteActivities } from './zoom-routes';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi & HourlySyncDeps['zoom'] & ExternalMeetingDeps['zoom'];
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInstantMeetingActivities(deps),
     ...createHourlySyncActivities(deps),
     ...createExternalMeetingActivities(deps),
+    ...createZoomRouteActivities(deps),
   };
 }
 

@@ -5,3 +5,4 @@ export { instantMeetingWorkflow } from './instant-meeting';
 export { signedRequestWorkflow } from './signed-request';
 export { hourlySyncWorkflow } from './hourly-sync';
 export { hostSyncWorkflow } from './host-sync';
+export { zoomMeetingRouterWorkflow } from './zoom-meeting-router';

@@ -37,6 +37,7 @@ import {
 } from '../domain/meeting-plan';
 import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
+import { instanceInWindow, type MeetingRoute } from '../domain/meeting-routing';
 import {
   agreedSync,
   reportFrom,
@@ -104,6 +105,13 @@ const LIMIT_WAITS_PATCH = 'limit-waits';
 /** Marks histories that merge concurrent org and Zoom edits field by field (older ones: the later edit replaced all). */
 const FIELD_MERGE_PATCH = 'field-merge';
 
+/** The Zoom webhook index (`zoomMeetingRouterWorkflow`): idempotent signals, retried like the writes. */
+const { registerZoomRoute, unregisterZoomRoute } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry,
+});
+
 /** A cheap read; run in the workflow task's worker to save a round trip on the hot path. */
 const { findHostEmail } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
@@ -128,6 +136,11 @@ export const PARTICIPANT_RETRY_DELAYS_MS = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOU
 export const RECORDING_WAIT_MS = 6 * HOUR;
 /** A limit failure without a readable reset time is tried again after this long. */
 const LIMIT_WAIT_FALLBACK_MS = 15 * MINUTE;
+/**
+ * Patch: the workflow registers its meeting with the Zoom webhook router and ignores PMI instances outside its
+ * window. Workflows started before it replay their history without either, then register at their next step.
+ */
+export const ZOOM_ROUTER_PATCH = 'zoom-webhook-router';
 /** Zoom-event keys remembered for de-duplication (Zoom redelivers). */
 const SEEN_ZOOM_EVENTS_MAX = 500;
 
@@ -143,8 +156,15 @@ export interface MeetingWorkflowCarry {
   reconcileInbox?: ReconcileRequest[];
   /** The callout waiting for Zoom's daily cap to reset, and when (epoch ms) it is applied again. */
   held?: { item: EventCalloutItem; until: number };
+  /** The route registered with the Zoom webhook router (absent before the router existed). */
+  route?: RegisteredRoute;
   /** The fields both sides edit: merged values and what each side holds (absent in carries written before it). */
   shared?: SharedSync;
+}
+
+interface RegisteredRoute {
+  meetingId: string;
+  route: MeetingRoute;
 }
 
 /** The lifecycle's timers, as epoch milliseconds (workflow time). */
@@ -222,6 +242,7 @@ export async function meetingWorkflow(
         }
       : undefined;
   let eventDeleted = false;
+  let registeredRoute = carry?.route;
   let held = carry?.held;
   let shared = carry?.shared;
   const zoomWrites = proxyActivities<Activities>({
@@ -639,8 +660,16 @@ export async function meetingWorkflow(
     await writeLackingFieldsToEvent();
   }
 
+  /** An event about another instance of this Event's PMI (another PMI Event's, or a meeting outside Salesforce). */
+  function isOtherPmiInstance(event: ZoomMeetingEvent): boolean {
+    if (!state.usesPmi || !event.startTime || !state.startTime || !state.endTime) return false;
+    if (event.kind === 'updated' || event.kind === 'deleted') return false;
+    return !instanceInWindow(event.startTime, { startTime: state.startTime, endTime: state.endTime });
+  }
+
   async function applyZoomEvent(event: ZoomMeetingEvent): Promise<void> {
     if (!state.zoomMeetingId || event.meetingId !== state.zoomMeetingId) return;
+    if (isOtherPmiInstance(event) && patched(ZOOM_ROUTER_PATCH)) return;
     const beforeEnd = state.phase === 'scheduled' || state.phase === 'awaiting-start' || state.phase === 'started';
     switch (event.kind) {
       case 'started':
@@ -825,6 +854,43 @@ export async function meetingWorkflow(
     }
   }
 
+  // ---- Zoom webhook routing ------------------------------------------------------------------------------
+
+  /** The route this workflow should hold: its meeting and scheduled window, while it has a meeting. */
+  function wantedRoute(): RegisteredRoute | undefined {
+    if (!meeting || !state.startTime || !state.endTime || state.phase === 'closed') return undefined;
+    return {
+      meetingId: meeting.meetingId,
+      route: {
+        workflowId: workflowInfo().workflowId,
+        startTime: state.startTime,
+        endTime: state.endTime,
+        usesPmi: meeting.usesPmi,
+      },
+    };
+  }
+
+  /**
+   * Keeps the router's entry for this Event current: registered when the meeting is made (webhooks that beat the
+   * registration wait in the router), again when its window moves, withdrawn when the meeting goes or the workflow
+   * ends. Routing never fails the meeting: the polls after the end cover what a lost route would miss.
+   */
+  async function keepRouteCurrent(wanted: RegisteredRoute | undefined): Promise<void> {
+    if (JSON.stringify(wanted) === JSON.stringify(registeredRoute)) return;
+    try {
+      if (registeredRoute && registeredRoute.meetingId !== wanted?.meetingId) {
+        await unregisterZoomRoute({
+          meetingId: registeredRoute.meetingId,
+          workflowId: registeredRoute.route.workflowId,
+        });
+      }
+      if (wanted) await registerZoomRoute(wanted);
+      registeredRoute = wanted;
+    } catch (error) {
+      log.warn('Could not update the Zoom webhook route', { message: messageOf(error) });
+    }
+  }
+
   // ---- Main loop ----------------------------------------------------------------------------------------
 
   if (input.handover && !carry) {
@@ -838,6 +904,7 @@ export async function meetingWorkflow(
 
   for (;;) {
     await drainInboxes();
+    if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(wantedRoute());
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof meetingWorkflow>(input, {
@@ -849,6 +916,7 @@ export async function meetingWorkflow(
         clock,
         ...(reconcileInbox.length > 0 ? { reconcileInbox: reconcileInbox.splice(0) } : {}),
         ...(held ? { held } : {}),
+        ...(registeredRoute ? { route: registeredRoute } : {}),
         ...(shared ? { shared } : {}),
       });
     }
@@ -866,6 +934,7 @@ export async function meetingWorkflow(
       await fail(error);
     }
   }
+  if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(undefined);
   await condition(allHandlersFinished);
   return state;
 }

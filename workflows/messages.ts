@@ -9,6 +9,7 @@ import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { MeetingPlan } from '../domain/meeting-plan';
 import type { ScheduledMeeting } from '../activities/meetings';
 import type { EndedMeetingRef } from '../activities/external-meetings';
+import type { MeetingRoute } from '../domain/meeting-routing';
 
 /** One workflow per Salesforce Event. Event Ids are not PII. */
 export function meetingWorkflowId(eventId: string): string {
@@ -126,6 +127,25 @@ export const SEARCH_ATTRIBUTES = [
 
 /** A Zoom webhook event about this meeting, normalised; may arrive twice (same `dedupeKey`) or out of order. */
 export const zoomEventSignal = defineSignal<[ZoomMeetingEvent]>('zoomEvent');
+
+// ---- Zoom webhook routing -----------------------------------------------------------------------------------
+
+/**
+ * One router per Zoom meeting id (not PII): the API hands it every webhook about the meeting (signal-with-start of
+ * `zoomEventSignal`), and it forwards each to the Event whose meeting workflow registered the meeting.
+ */
+export function zoomMeetingRouterWorkflowId(meetingId: string): string {
+  return `zoom-meeting-${meetingId}`;
+}
+
+export interface ZoomMeetingRouterInput {
+  meetingId: string;
+}
+
+/** A meeting workflow claims the meeting id for its scheduled window (sent again when the window moves). */
+export const registerRouteSignal = defineSignal<[MeetingRoute]>('registerRoute');
+/** The meeting workflow no longer holds the meeting (moved to another, cancelled, or finished). */
+export const unregisterRouteSignal = defineSignal<[{ workflowId: string }]>('unregisterRoute');
 
 // ---- The hourly sync ----------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import type { Activities, ScheduledMeeting } from '../../activities';
 import type { EventCalloutItem, EventSnapshot } from '../../domain/event-fields';
 import type { MeetingPlan } from '../../domain/meeting-plan';
 import type { MeetingOutcome } from '../../domain/meeting-outcome';
+import type { MeetingRoute } from '../../domain/meeting-routing';
 import type { ZoomMeetingEvent } from '../../domain/zoom-webhooks';
 import type { LaunchEmailResult } from '../../activities/launch-email';
 import {
@@ -103,6 +104,9 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
       }),
     ),
     sendLaunchEmail: jest.fn(async (): Promise<LaunchEmailResult> => ({ sent: 2, invalidAddresses: 0 })),
+    // The Zoom webhook index; tests of routing pass the real activities (test/workflow/zoom-routing.test.ts).
+    registerZoomRoute: jest.fn(async (_input: { meetingId: string; route: MeetingRoute }) => undefined),
+    unregisterZoomRoute: jest.fn(async (_input: { meetingId: string; workflowId: string }) => undefined),
     prepareInstantMeeting: jest.fn(async (request: { recordId: string; userId: string; subject?: string }) => ({
       hostEmail: 'ada.lovelace@demo-sales.example',
       plan: {

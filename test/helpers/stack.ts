@@ -72,7 +72,7 @@ export async function startTestStack(
     taskQueue,
     logger: false,
     zoom: lazyZoom,
-    zoomWebhooks: createZoomWebhookDeps(ZOOM_WEBHOOK_SECRET, env.client, 'default'),
+    zoomWebhooks: createZoomWebhookDeps(ZOOM_WEBHOOK_SECRET, env.client, taskQueue),
   });
   const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
 

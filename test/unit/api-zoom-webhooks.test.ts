@@ -2,21 +2,14 @@ import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { createApiServer, type ApiTemporalClient } from '../../client/server';
-import {
-  createVisibilityMeetingLookup,
-  createZoomEventSignaller,
-  meetingWorkflowQuery,
-  ZOOM_WEBHOOK_PATH,
-  type VisibilityClient,
-} from '../../client/zoom-webhooks';
+import { createRouterDelivery, ZOOM_WEBHOOK_PATH } from '../../client/zoom-webhooks';
 import { signZoomWebhook, zoomWebhookHeaders, type ZoomMeetingEvent } from '../../domain/zoom-webhooks';
 import { zoomEventSignal } from '../../workflows/messages';
 
 /**
- * `POST /v1/zoom/webhooks` through the real API server, with jest fakes for the workflow lookup and the signal;
- * then the Temporal implementations of both against fake clients.
+ * `POST /v1/zoom/webhooks` through the real API server, with a jest fake for the hand-over to the router; then
+ * the Temporal implementation of the hand-over against a fake client. Routing itself: test/workflow/zoom-routing.
  */
 
 const SECRET = 'zoom-webhook-secret-token-0123456789';
@@ -25,7 +18,6 @@ const NOW_MS = 1_795_716_000_000;
 const EVENT_TS = 1_795_715_999_123;
 const MEETING = '97763643886';
 const UUID = '4444AAAiAAAAAiAiAiiAii==';
-const WORKFLOW_ID = 'meeting-00U5g00000XyZabEAF';
 const PARTICIPANT_NAME = 'Jill Chill';
 const PARTICIPANT_EMAIL = 'jchill@example.com';
 
@@ -82,8 +74,7 @@ function deferred<T>() {
 describe('POST /v1/zoom/webhooks', () => {
   let app: FastifyInstance;
   let logLines: string[];
-  let findMeetingWorkflow: jest.Mock<Promise<string | undefined>, [string]>;
-  let signal: jest.Mock<Promise<void>, [string, ZoomMeetingEvent]>;
+  let handOver: jest.Mock<Promise<void>, [ZoomMeetingEvent]>;
 
   async function build(deliveryBudgetMs?: number): Promise<void> {
     logLines = [];
@@ -99,14 +90,13 @@ describe('POST /v1/zoom/webhooks', () => {
       taskQueue: 'test-queue',
       logger: pino({ level: 'debug' }, sink),
       now: () => NOW_MS,
-      zoomWebhooks: { secretToken: SECRET, findMeetingWorkflow, signal, deliveryBudgetMs },
+      zoomWebhooks: { secretToken: SECRET, deliver: handOver, deliveryBudgetMs },
     });
     await app.ready();
   }
 
   beforeEach(async () => {
-    findMeetingWorkflow = jest.fn<Promise<string | undefined>, [string]>().mockResolvedValue(WORKFLOW_ID);
-    signal = jest.fn<Promise<void>, [string, ZoomMeetingEvent]>().mockResolvedValue(undefined);
+    handOver = jest.fn<Promise<void>, [ZoomMeetingEvent]>().mockResolvedValue(undefined);
     await build();
   });
 
@@ -133,8 +123,8 @@ describe('POST /v1/zoom/webhooks', () => {
       const response = await app.inject({ method: 'POST', url: ZOOM_WEBHOOK_PATH, payload: body, headers: forged });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error: 'Signature does not match' });
-      expect(findMeetingWorkflow).not.toHaveBeenCalled();
-      expect(signal).not.toHaveBeenCalled();
+      expect(handOver).not.toHaveBeenCalled();
+      expect(handOver).not.toHaveBeenCalled();
     });
 
     it('answers 401 without signature headers', async () => {
@@ -146,14 +136,14 @@ describe('POST /v1/zoom/webhooks', () => {
       });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error: 'Missing x-zm-request-timestamp or x-zm-signature header' });
-      expect(signal).not.toHaveBeenCalled();
+      expect(handOver).not.toHaveBeenCalled();
     });
 
     it('answers 401 to a stale timestamp', async () => {
       const stale = zoomWebhookHeaders(SECRET, body, NOW_MS - 301_000);
       const response = await app.inject({ method: 'POST', url: ZOOM_WEBHOOK_PATH, payload: body, headers: stale });
       expect(response.statusCode).toBe(401);
-      expect(signal).not.toHaveBeenCalled();
+      expect(handOver).not.toHaveBeenCalled();
     });
 
     it('checks the raw bytes: pretty-printed JSON signed as sent is accepted, re-serialised it is not', async () => {
@@ -162,7 +152,7 @@ describe('POST /v1/zoom/webhooks', () => {
       const headers = zoomWebhookHeaders(SECRET, pretty, NOW_MS);
       const response = await app.inject({ method: 'POST', url: ZOOM_WEBHOOK_PATH, payload: body, headers });
       expect(response.statusCode).toBe(401);
-      expect(signal).toHaveBeenCalledTimes(1);
+      expect(handOver).toHaveBeenCalledTimes(1);
     });
 
     it('checks the signature before parsing: bad JSON with a bad signature is a 401', async () => {
@@ -196,7 +186,7 @@ describe('POST /v1/zoom/webhooks', () => {
         error: 'The body is not a valid Zoom webhook',
         errors: ['$.payload.object.id must be a meeting id (digits)', '$.payload.object.uuid is required'],
       });
-      expect(findMeetingWorkflow).not.toHaveBeenCalled();
+      expect(handOver).not.toHaveBeenCalled();
     });
 
     it('answers 415 to another content type', async () => {
@@ -220,15 +210,14 @@ describe('POST /v1/zoom/webhooks', () => {
       plainToken,
       encryptedToken: createHmac('sha256', SECRET).update(plainToken).digest('hex'),
     });
-    expect(findMeetingWorkflow).not.toHaveBeenCalled();
+    expect(handOver).not.toHaveBeenCalled();
   });
 
-  it('signals meeting.started to the meeting workflow with the normalised event', async () => {
+  it('hands meeting.started to the meeting router with the normalised event', async () => {
     const response = await deliver(started());
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'delivered' });
-    expect(findMeetingWorkflow).toHaveBeenCalledWith(MEETING);
-    expect(signal).toHaveBeenCalledWith(WORKFLOW_ID, {
+    expect(handOver).toHaveBeenCalledWith({
       kind: 'started',
       meetingId: MEETING,
       meetingUuid: UUID,
@@ -241,71 +230,46 @@ describe('POST /v1/zoom/webhooks', () => {
     } satisfies ZoomMeetingEvent);
   });
 
-  it('looks up a numeric meeting id as a string', async () => {
+  it('hands over a numeric meeting id as a string', async () => {
     await deliver({ ...started({ id: Number(MEETING) }), event: 'meeting.ended' });
-    expect(findMeetingWorkflow).toHaveBeenCalledWith(MEETING);
-    expect(signal.mock.calls[0][1].kind).toBe('ended');
+    expect(handOver.mock.calls[0][0]).toMatchObject({ kind: 'ended', meetingId: MEETING });
   });
 
-  it('acknowledges events for meetings we do not manage and signals nothing', async () => {
-    findMeetingWorkflow.mockResolvedValue(undefined);
-    const response = await deliver(started());
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ignored' });
-    expect(signal).not.toHaveBeenCalled();
-    expect(logLines.some((line) => /"level":20.*do not manage/.test(line))).toBe(true);
-  });
-
-  it('acknowledges events it does not handle without a lookup', async () => {
+  it('acknowledges events it does not handle without a hand-over', async () => {
     const response = await deliver({ event: 'meeting.created', event_ts: EVENT_TS, payload: { object: {} } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ignored' });
-    expect(findMeetingWorkflow).not.toHaveBeenCalled();
+    expect(handOver).not.toHaveBeenCalled();
   });
 
-  it('answers 500 when the lookup fails, so that Zoom retries', async () => {
-    findMeetingWorkflow.mockRejectedValue(Object.assign(new Error('visibility unavailable'), { code: 14 }));
+  it('answers 500 when the hand-over fails, so that Zoom retries', async () => {
+    handOver.mockRejectedValue(Object.assign(new Error('temporal unavailable'), { code: 14 }));
     const response = await deliver(started());
     expect(response.statusCode).toBe(500);
-    expect(signal).not.toHaveBeenCalled();
     const line = logLines.find((l) => l.includes('zoom webhook not delivered'));
     expect(line).toBeDefined();
-    expect(JSON.parse(line as string)).toMatchObject({ stage: 'lookup', grpcCode: 14, meetingId: MEETING });
+    expect(JSON.parse(line as string)).toMatchObject({ grpcCode: 14, meetingId: MEETING });
   });
 
-  it('answers 500 when the signal fails', async () => {
-    signal.mockRejectedValue(new Error('unavailable'));
-    const response = await deliver(started());
-    expect(response.statusCode).toBe(500);
-    expect(logLines.some((l) => l.includes('"stage":"signal"'))).toBe(true);
-  });
-
-  it('answers 500 when the lookup and signal exceed their budget', async () => {
+  it('answers 500 when the hand-over exceeds its budget', async () => {
     await app.close();
     await build(50);
-    const never = deferred<string | undefined>();
-    findMeetingWorkflow.mockReturnValue(never.promise);
+    const never = deferred<void>();
+    handOver.mockReturnValue(never.promise);
     const startedAt = Date.now();
     const response = await deliver(started());
     expect(response.statusCode).toBe(500);
     expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(logLines.some((l) => l.includes('BudgetExceededError'))).toBe(true);
-    never.resolve(WORKFLOW_ID);
+    never.resolve();
   });
 
-  it('acknowledges an event whose workflow has closed meanwhile', async () => {
-    signal.mockRejectedValue(new WorkflowNotFoundError('workflow execution already completed', WORKFLOW_ID, undefined));
-    const response = await deliver(started());
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ignored' });
-  });
-
-  it('signals a duplicate delivery again with the same dedupeKey (the workflow de-duplicates)', async () => {
+  it('hands a duplicate delivery over again with the same dedupeKey (the workflow de-duplicates)', async () => {
     const body = JSON.stringify(participantJoined());
     expect((await deliver(body)).statusCode).toBe(200);
     expect((await deliver(body)).statusCode).toBe(200);
-    expect(signal).toHaveBeenCalledTimes(2);
-    const [first, second] = signal.mock.calls.map(([, event]) => event);
+    expect(handOver).toHaveBeenCalledTimes(2);
+    const [first, second] = handOver.mock.calls.map(([event]) => event);
     expect(first.dedupeKey).toBe(`meeting.participant_joined:${UUID}:${EVENT_TS}:16778240`);
     expect(second).toEqual(first);
   });
@@ -314,7 +278,7 @@ describe('POST /v1/zoom/webhooks', () => {
     const body = JSON.stringify(participantJoined());
     const headers = zoomWebhookHeaders(SECRET, body, NOW_MS);
     await deliver(body);
-    signal.mockRejectedValue(new Error('unavailable'));
+    handOver.mockRejectedValue(new Error('unavailable'));
     await deliver(body);
     await deliver(body, { 'x-zm-signature': signZoomWebhook('wrong-secret', String(NOW_MS / 1000), body) });
     await deliver({ ...participantJoined(), event_ts: 'x' });
@@ -344,163 +308,31 @@ describe('POST /v1/zoom/webhooks', () => {
   });
 });
 
-describe('createVisibilityMeetingLookup', () => {
-  type Info = { workflowId: string; startTime: Date; status: { name: string } };
-
-  function fakeClient(results: Info[] | ((query: string) => Info[]), namespace = 'default') {
-    const list = jest.fn((options: { query: string; pageSize?: number }) => {
-      const infos = typeof results === 'function' ? results(options.query) : results;
-      return (async function* () {
-        for (const info of infos) yield info;
-      })();
+describe('createRouterDelivery', () => {
+  it("signal-with-starts the meeting's router on the workers' task queue with the event", async () => {
+    const signalWithStart = jest.fn().mockResolvedValue(undefined);
+    const event: ZoomMeetingEvent = {
+      kind: 'started',
+      meetingId: MEETING,
+      meetingUuid: UUID,
+      eventTs: EVENT_TS,
+      dedupeKey: `meeting.started:${UUID}:${EVENT_TS}`,
+    };
+    await createRouterDelivery({ workflow: { signalWithStart } } as never, 'the-queue')(event);
+    expect(signalWithStart).toHaveBeenCalledWith('zoomMeetingRouterWorkflow', {
+      workflowId: `zoom-meeting-${MEETING}`,
+      taskQueue: 'the-queue',
+      args: [{ meetingId: MEETING }],
+      signal: zoomEventSignal,
+      signalArgs: [event],
     });
-    const client: VisibilityClient = { workflow: { list }, options: { namespace } };
-    return { client, list };
-  }
-
-  const info = (workflowId: string, iso: string, status = 'RUNNING'): Info => ({
-    workflowId,
-    startTime: new Date(iso),
-    status: { name: status },
   });
 
-  it('queries by workflow type and ZoomMeetingId, escaping the value', () => {
-    expect(meetingWorkflowQuery(MEETING)).toBe(`WorkflowType = 'meetingWorkflow' AND ZoomMeetingId = '97763643886'`);
-    expect(meetingWorkflowQuery(`1' OR '1'='1\\`)).toBe(
-      `WorkflowType = 'meetingWorkflow' AND ZoomMeetingId = '1\\' OR \\'1\\'=\\'1\\\\'`,
+  it('passes a failure on, so that the route answers 500', async () => {
+    const signalWithStart = jest.fn().mockRejectedValue(new Error('unavailable'));
+    const deliver = createRouterDelivery({ workflow: { signalWithStart } } as never, 'the-queue');
+    await expect(deliver({ kind: 'ended', meetingId: MEETING, eventTs: EVENT_TS, dedupeKey: 'k' })).rejects.toThrow(
+      'unavailable',
     );
-  });
-
-  it('prefers the newest running workflow, else the newest closed one', async () => {
-    const { client, list } = fakeClient([
-      info('meeting-old-closed', '2026-01-01T00:00:00Z', 'COMPLETED'),
-      info('meeting-running-old', '2026-02-01T00:00:00Z'),
-      info('meeting-newest-closed', '2026-04-01T00:00:00Z', 'COMPLETED'),
-      info('meeting-running-new', '2026-03-01T00:00:00Z'),
-    ]);
-    const lookup = createVisibilityMeetingLookup(client);
-    await expect(lookup(MEETING)).resolves.toBe('meeting-running-new');
-    expect(list).toHaveBeenCalledWith(expect.objectContaining({ query: meetingWorkflowQuery(MEETING) }));
-
-    const closedOnly = fakeClient([
-      info('meeting-a', '2026-01-01T00:00:00Z', 'COMPLETED'),
-      info('meeting-b', '2026-02-01T00:00:00Z', 'TERMINATED'),
-    ]);
-    await expect(createVisibilityMeetingLookup(closedOnly.client)(MEETING)).resolves.toBe('meeting-b');
-    await expect(createVisibilityMeetingLookup(fakeClient([]).client)(MEETING)).resolves.toBeUndefined();
-  });
-
-  it('caches running answers until their TTL, and not closed or empty ones', async () => {
-    let now = 0;
-    const running = fakeClient([info(WORKFLOW_ID, '2026-01-01T00:00:00Z')]);
-    const lookup = createVisibilityMeetingLookup(running.client, 'default', { ttlMs: 1_000, now: () => now });
-    await lookup(MEETING);
-    await lookup(MEETING);
-    expect(running.list).toHaveBeenCalledTimes(1);
-    now = 1_000;
-    await lookup(MEETING);
-    expect(running.list).toHaveBeenCalledTimes(2);
-
-    const closed = fakeClient([info(WORKFLOW_ID, '2026-01-01T00:00:00Z', 'COMPLETED')]);
-    const closedLookup = createVisibilityMeetingLookup(closed.client);
-    await closedLookup(MEETING);
-    await closedLookup(MEETING);
-    expect(closed.list).toHaveBeenCalledTimes(2);
-
-    const empty = fakeClient([]);
-    const emptyLookup = createVisibilityMeetingLookup(empty.client);
-    await emptyLookup(MEETING);
-    await emptyLookup(MEETING);
-    expect(empty.list).toHaveBeenCalledTimes(2);
-  });
-
-  it('evicts the least recently used entry and forgets on request', async () => {
-    const { client, list } = fakeClient((query) => [
-      info(`wf-${/ZoomMeetingId = '(\d+)'/.exec(query)?.[1]}`, '2026-01-01T00:00:00Z'),
-    ]);
-    const lookup = createVisibilityMeetingLookup(client, undefined, { maxEntries: 2 });
-    await lookup('1');
-    await lookup('2');
-    await lookup('1'); // 1 is now the most recently used
-    await lookup('3'); // evicts 2
-    expect(lookup.cacheSize).toBe(2);
-    expect(list).toHaveBeenCalledTimes(3);
-    await expect(lookup('1')).resolves.toBe('wf-1');
-    expect(list).toHaveBeenCalledTimes(3);
-    await lookup('2');
-    expect(list).toHaveBeenCalledTimes(4);
-    lookup.forget('2');
-    await lookup('2');
-    expect(list).toHaveBeenCalledTimes(5);
-  });
-
-  it('shares one query between concurrent lookups of one meeting', async () => {
-    const { client, list } = fakeClient([info(WORKFLOW_ID, '2026-01-01T00:00:00Z', 'COMPLETED')]);
-    const lookup = createVisibilityMeetingLookup(client);
-    await expect(Promise.all([lookup(MEETING), lookup(MEETING)])).resolves.toEqual([WORKFLOW_ID, WORKFLOW_ID]);
-    expect(list).toHaveBeenCalledTimes(1);
-  });
-
-  it('propagates visibility failures and does not cache them', async () => {
-    const list = jest
-      .fn()
-      .mockImplementationOnce(() => {
-        throw new Error('unavailable');
-      })
-      .mockImplementation(() =>
-        (async function* () {
-          yield info(WORKFLOW_ID, '2026-01-01T00:00:00Z');
-        })(),
-      );
-    const lookup = createVisibilityMeetingLookup({ workflow: { list } });
-    await expect(lookup(MEETING)).rejects.toThrow('unavailable');
-    await expect(lookup(MEETING)).resolves.toBe(WORKFLOW_ID);
-  });
-
-  it('refuses a namespace other than the client’s', () => {
-    expect(() => createVisibilityMeetingLookup(fakeClient([], 'prod').client, 'staging')).toThrow(/namespace prod/);
-  });
-});
-
-describe('createZoomEventSignaller', () => {
-  const event: ZoomMeetingEvent = {
-    kind: 'started',
-    meetingId: MEETING,
-    meetingUuid: UUID,
-    eventTs: EVENT_TS,
-    dedupeKey: `meeting.started:${UUID}:${EVENT_TS}`,
-  };
-
-  function fakeClient(signalImpl: () => Promise<void>) {
-    const handleSignal = jest.fn(signalImpl);
-    const getHandle = jest.fn(() => ({ signal: handleSignal }));
-    const client = { workflow: { getHandle } } as unknown as Parameters<typeof createZoomEventSignaller>[0];
-    return { client, getHandle, handleSignal };
-  }
-
-  it('sends zoomEventSignal to the workflow', async () => {
-    const { client, getHandle, handleSignal } = fakeClient(async () => undefined);
-    await createZoomEventSignaller(client)(WORKFLOW_ID, event);
-    expect(getHandle).toHaveBeenCalledWith(WORKFLOW_ID);
-    expect(handleSignal).toHaveBeenCalledWith(zoomEventSignal, event);
-  });
-
-  it('forgets the cached workflow when it has closed, and rethrows', async () => {
-    const notFound = new WorkflowNotFoundError('already completed', WORKFLOW_ID, undefined);
-    const { client } = fakeClient(async () => {
-      throw notFound;
-    });
-    const forget = jest.fn();
-    await expect(createZoomEventSignaller(client, { forget })(WORKFLOW_ID, event)).rejects.toBe(notFound);
-    expect(forget).toHaveBeenCalledWith(MEETING);
-  });
-
-  it('keeps the cache on other failures', async () => {
-    const { client } = fakeClient(async () => {
-      throw new Error('unavailable');
-    });
-    const forget = jest.fn();
-    await expect(createZoomEventSignaller(client, { forget })(WORKFLOW_ID, event)).rejects.toThrow('unavailable');
-    expect(forget).not.toHaveBeenCalled();
   });
 });
