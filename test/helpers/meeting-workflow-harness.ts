@@ -105,8 +105,8 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
     ),
     sendLaunchEmail: jest.fn(async (): Promise<LaunchEmailResult> => ({ sent: 2, invalidAddresses: 0 })),
     // The Zoom webhook index; tests of routing pass the real activities (test/workflow/zoom-routing.test.ts).
-    registerZoomRoute: jest.fn(async (_input: { meetingId: string; route: MeetingRoute }) => undefined),
-    unregisterZoomRoute: jest.fn(async (_input: { meetingId: string; workflowId: string }) => undefined),
+    registerZoomRoute: jest.fn(async (_input: { meetingId: string; route: MeetingRoute }): Promise<void> => undefined),
+    unregisterZoomRoute: jest.fn(async (_input: { meetingId: string; workflowId: string }): Promise<void> => undefined),
     prepareInstantMeeting: jest.fn(async (request: { recordId: string; userId: string; subject?: string }) => ({
       hostEmail: 'ada.lovelace@demo-sales.example',
       plan: {
