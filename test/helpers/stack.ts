@@ -34,7 +34,10 @@ export interface TestStack {
   zoomUrl: string;
   salesforceUrl: string;
   taskQueue: string;
-  worker: Worker;
+  /** The in-process worker; absent with `worker: 'external'`. */
+  worker?: Worker;
+  /** The environment `workers/main.ts` needs to serve this stack as a separate process. */
+  workerEnv: Record<string, string>;
   zoomClient: ZoomClient;
   mail: MailSink;
   /** A jsforce connection playing a Salesforce user of the org (client-credentials flow against the emulator). */
@@ -47,6 +50,10 @@ export async function startTestStack(
     zoomEmulator?: Partial<Parameters<typeof createZoomEmulator>[0]>;
     /** Pace the worker's Zoom reads, writes and import queue by this plan (benchmarks); tests need no plan's pace. */
     zoomPlan?: ZoomPlan;
+    /** 'external': no worker in this process; the caller runs `workers/main.ts` with `workerEnv` (chaos suite). */
+    worker?: 'in-process' | 'external';
+    /** Where the API writes its log lines, at the level `npm run api` logs at; silent without. */
+    apiLog?: NodeJS.WritableStream;
   } = {},
 ): Promise<TestStack> {
   const env = await createDevServerEnv();
@@ -70,7 +77,7 @@ export async function startTestStack(
     calloutSecret: DEMO_CREDENTIALS.calloutSecret,
     temporal: env.client,
     taskQueue,
-    logger: false,
+    logger: options.apiLog ? { level: 'info', stream: options.apiLog } : false,
     zoom: lazyZoom,
     zoomWebhooks: createZoomWebhookDeps(ZOOM_WEBHOOK_SECRET, env.client, taskQueue),
   });
@@ -98,34 +105,58 @@ export async function startTestStack(
     clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
     apiVersion: API_VERSION,
   };
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
-  });
-  const activities = createActivities({
-    zoom: new ZoomClient(zoomConfig()),
-    salesforce: new SalesforceClient(salesforceConfig),
-    mailer: new Mailer({ smtpUrl, from: 'Zoom for Salesforce <no-reply@zoom-salesforce.invalid>' }),
-    temporal: env.client,
-    taskQueue,
-    ...(options.zoomPlan ? { zoomPlan: options.zoomPlan } : {}),
-  });
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle,
-    activities,
-  });
-  const zoomQueueWorkers = await createZoomQueueWorkers({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities,
-    // Without a plan, tests never wait on the queues' rates.
-    rates: options.zoomPlan ? zoomQueueRates(options.zoomPlan) : { importBatchesPerSecond: 50, writesPerSecond: 1000 },
-  });
-  const workerRun = runWorkers([worker, ...zoomQueueWorkers]);
+  const mailer = { smtpUrl, from: 'Zoom for Salesforce <no-reply@zoom-salesforce.invalid>' };
+  const workerEnv = {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ZOOM_ACCOUNT_ID: DEMO_CREDENTIALS.zoom.accountId,
+    ZOOM_CLIENT_ID: DEMO_CREDENTIALS.zoom.clientId,
+    ZOOM_CLIENT_SECRET: DEMO_CREDENTIALS.zoom.clientSecret,
+    ZOOM_API_BASE_URL: `${zoomUrl}/v2`,
+    ZOOM_OAUTH_URL: `${zoomUrl}/oauth/token`,
+    ZOOM_PLAN: options.zoomPlan ?? 'pro',
+    SALESFORCE_LOGIN_URL: salesforceUrl,
+    SALESFORCE_CLIENT_ID: salesforceConfig.clientId,
+    SALESFORCE_CLIENT_SECRET: salesforceConfig.clientSecret,
+    SALESFORCE_API_VERSION: API_VERSION,
+    SMTP_URL: mailer.smtpUrl,
+    MAIL_FROM: mailer.from,
+    SYNC_SCHEDULE: 'false',
+  };
+  const workers = options.worker === 'external' ? undefined : await startInProcessWorkers();
+  async function startInProcessWorkers() {
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+    });
+    const activities = createActivities({
+      zoom: new ZoomClient(zoomConfig()),
+      salesforce: new SalesforceClient(salesforceConfig),
+      mailer: new Mailer(mailer),
+      temporal: env.client,
+      taskQueue,
+      ...(options.zoomPlan ? { zoomPlan: options.zoomPlan } : {}),
+    });
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
+    const zoomQueueWorkers = await createZoomQueueWorkers({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities,
+      // Without a plan, tests never wait on the queues' rates.
+      rates: options.zoomPlan
+        ? zoomQueueRates(options.zoomPlan)
+        : { importBatchesPerSecond: 50, writesPerSecond: 1000 },
+    });
+    return { worker, run: runWorkers([worker, ...zoomQueueWorkers]) };
+  }
 
   const sfUser = async () => {
     const conn = new SalesforceConnection({
@@ -149,13 +180,14 @@ export async function startTestStack(
     zoomUrl,
     salesforceUrl,
     taskQueue,
-    worker,
+    worker: workers?.worker,
+    workerEnv,
     zoomClient: new ZoomClient(zoomConfig()),
     mail,
     sfUser,
     async stop() {
-      worker.shutdown();
-      await workerRun;
+      workers?.worker.shutdown();
+      await workers?.run;
       await api.close();
       await salesforce.close();
       await zoom.close();
