@@ -101,6 +101,15 @@ const apiSchema = z.object({
   ZOOM_WEBHOOK_SECRET_TOKEN: nonEmpty.optional(),
 });
 
+/** The local preview of the org's pages (`npm start`): where it listens and which API its Apex stand-in calls. */
+const previewSchema = z.object({
+  PREVIEW_PORT: port.default(8080),
+  PREVIEW_HOST: nonEmpty.default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PREVIEW_API_URL: z.url().optional(),
+  CALLOUT_SECRET: apiSchema.shape.CALLOUT_SECRET,
+});
+
 export type TemporalConfig = ReturnType<typeof readTemporal>;
 export type ZoomConfig = ReturnType<typeof readZoom>;
 export type SalesforceConfig = ReturnType<typeof readSalesforce>;
@@ -264,3 +273,19 @@ export function loadApiConfig(env: Env = readEnv()) {
   );
 }
 export type ApiProcessConfig = ReturnType<typeof loadApiConfig>;
+
+function readPreview(env: Env) {
+  const c = parse(previewSchema, env);
+  return {
+    port: c.PREVIEW_PORT,
+    host: c.PREVIEW_HOST,
+    apiUrl: (c.PREVIEW_API_URL ?? `http://127.0.0.1:${c.API_PORT}`).replace(/\/+$/, ''),
+    calloutSecret: c.CALLOUT_SECRET,
+  };
+}
+export type PreviewConfig = ReturnType<typeof readPreview>;
+
+/** The preview plays the org: it signs the API's requests and reads and writes Salesforce. */
+export function loadPreviewConfig(env: Env = readEnv()) {
+  return readAll({ preview: readPreview, salesforce: readSalesforce }, env);
+}

@@ -14,6 +14,10 @@
  *      project-local install. If pip fails, the CLI is installed with `go install` instead (the test server has no
  *      such fallback).
  *
+ *   3. With `--browser` (as `npm test` runs it): headless Chromium for the preview's browser tests, Debian's
+ *      `chromium` package (`apt-get install -y chromium`) when `/usr/bin/chromium` (or CHROMIUM_PATH) is missing.
+ *      Browsers are never downloaded by Playwright.
+ *
  * Plain Node ESM without dependencies: it runs before `node_modules` exists. Keep the pins in sync with
  * `scripts/temporal-binaries.ts`.
  */
@@ -327,11 +331,42 @@ function ensureTemporalTools() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Chromium for the browser tests
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function ensureChromium() {
+  if (isExecutable(CHROMIUM_PATH)) return;
+  if (process.env.CHROMIUM_PATH) {
+    throw new BootstrapError(`CHROMIUM_PATH=${CHROMIUM_PATH} is not an executable file (unset it to install Chromium)`);
+  }
+  const aptGet = onPath('apt-get');
+  if (!aptGet || process.getuid?.() !== 0) {
+    throw new BootstrapError(
+      `the browser tests need Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
+  }
+  const start = Date.now();
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    const result = run(aptGet, args, { env });
+    if (!result.ok) throw new BootstrapError(`apt-get ${args.join(' ')} failed:\n${tail(result.output)}`);
+  }
+  if (!isExecutable(CHROMIUM_PATH))
+    throw new BootstrapError(`apt-get installed chromium but ${CHROMIUM_PATH} is missing`);
+  say(`installed Debian's chromium with apt-get (${seconds(start)})`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 try {
   ensureNodeModules(NPM_PROJECTS.backend);
   if (process.argv.includes('--salesforce')) ensureNodeModules(NPM_PROJECTS.salesforce);
   ensureTemporalTools();
+  if (process.argv.includes('--browser')) ensureChromium();
 } catch (error) {
   if (error instanceof BootstrapError) {
     console.error(`bootstrap: FAILED: ${error.message}`);

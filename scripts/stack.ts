@@ -7,6 +7,7 @@
  *   mail        mail sink (SMTP + web UI)                        unless SMTP_URL is set
  *   worker      the Temporal worker (workers/main.ts)
  *   api         the HTTP API (client/main.ts)
+ *   preview     the org's pages, rendered from the package's components (preview/main.ts)
  *
  * Each child runs in its own process group, with its output prefixed by a colored name. If one exits unexpectedly,
  * everything stops and the stack exits non-zero with that child's last lines. Ctrl-C / SIGTERM stops the children in
@@ -291,6 +292,7 @@ async function main(): Promise<void> {
   const smtpPort = portFrom(env, 'MAIL_SINK_SMTP_PORT', 1025);
   const mailWebPort = portFrom(env, 'MAIL_SINK_WEB_PORT', 8025);
   const apiPort = portFrom(env, 'API_PORT', 3000);
+  const previewPort = portFrom(env, 'PREVIEW_PORT', 8080);
 
   const embeddedTemporal = !env.TEMPORAL_ADDRESS;
   const emulateZoom = !env.ZOOM_API_BASE_URL;
@@ -418,6 +420,17 @@ async function main(): Promise<void> {
     ),
   );
   specs.push(tsxComponent('api', 91, 'client/main.ts', [apiPort], () => http200(`http://${host}:${apiPort}/healthz`)));
+  // The org's pages, compiled from the package's components (a first build takes up to a minute).
+  specs.push(
+    tsxComponent(
+      'preview',
+      95,
+      'preview/main.ts',
+      [previewPort],
+      () => http200(`http://${host}:${previewPort}/`),
+      180_000,
+    ),
+  );
 
   // Check everything that can be checked before starting anything.
   const missing = specs.filter((s) => s.entry && !existsSync(join(PROJECT_ROOT, s.entry)));
@@ -453,6 +466,7 @@ async function main(): Promise<void> {
 
   const rows: [string, string][] = [
     ['HTTP API', `http://${host}:${apiPort}  (GET /healthz, POST /v1/salesforce/events)`],
+    ['Preview of the org', `http://${host}:${previewPort}/lightning/n/External_Zoom_Meetings`],
     ['Temporal gRPC', embeddedTemporal ? temporalAddress : `${temporalAddress} (external, TEMPORAL_ADDRESS)`],
     ['Temporal UI', embeddedTemporal ? `http://${host}:${temporalUiPort}` : '(external cluster: its own UI)'],
     [

@@ -1,0 +1,86 @@
+/**
+ * Compiles the preview's bundle, run as its own process by `preview/build.ts` (the LWC compiler is an ES module, and
+ * compiling takes a core for 20 to 40 s): `node --import tsx preview/compile.ts <output file>`.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import lwc from '@lwc/rollup-plugin';
+import replace from '@rollup/plugin-replace';
+import { rollup, type Plugin } from 'rollup';
+
+const PROJECT_ROOT = join(__dirname, '..');
+const LWC_DIR = join(PROJECT_ROOT, 'salesforce/force-app/main/default/lwc');
+const MODULES_DIR = join(__dirname, 'modules');
+
+const APEX_PREFIX = '@salesforce/apex/';
+const VIRTUAL_APEX = '\0preview-apex:';
+
+/** `import method from '@salesforce/apex/Class.method'` → a function calling the stand-in by that name. */
+function apexImports(): Plugin {
+  return {
+    name: 'preview-apex',
+    resolveId(source) {
+      return source.startsWith(APEX_PREFIX) ? VIRTUAL_APEX + source.slice(APEX_PREFIX.length) : null;
+    },
+    load(id) {
+      if (!id.startsWith(VIRTUAL_APEX)) return null;
+      const name = JSON.stringify(id.slice(VIRTUAL_APEX.length));
+      return `import { callApex } from ${JSON.stringify(join(MODULES_DIR, 'apex.js'))};\nexport default (params) => callApex(${name}, params);`;
+    },
+  };
+}
+
+/** The package's components as `c/<name>` (an SFDX tree has no namespace folder for a `{dir}` record). */
+function packageComponents(): { name: string; path: string }[] {
+  return readdirSync(LWC_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => ({ name: `c/${entry.name}`, path: join(LWC_DIR, entry.name, `${entry.name}.js`) }));
+}
+
+/** The package's pages for the browser, one script. */
+async function compilePreview(): Promise<string> {
+  const bundle = await rollup({
+    input: join(MODULES_DIR, 'app.js'),
+    onwarn: () => undefined, // lightning-base-components' own template warnings (keys, duplicate slots)
+    plugins: [
+      apexImports(),
+      replace({
+        preventAssignment: true,
+        values: { 'process.env.NODE_ENV': JSON.stringify('development'), 'import.meta.env.SSR': 'false' },
+      }),
+      lwc({
+        rootDir: MODULES_DIR,
+        modules: [
+          // The project's engine, not the older one salesforce/node_modules holds for the jsdom tests: the engine
+          // must be the compiler's version.
+          ...['lwc', '@lwc/synthetic-shadow', '@lwc/wire-service'].map((name) => ({
+            name,
+            path: join(PROJECT_ROOT, 'node_modules', name === 'lwc' ? '@lwc/engine-dom' : name, 'dist/index.js'),
+          })),
+          { name: 'lightning/navigation', path: join(MODULES_DIR, 'stubs/navigation.js') },
+          ...packageComponents(),
+          { npm: 'lightning-base-components' },
+        ],
+        // lightning-base-components needs both (dynamic components; the combobox's element internals).
+        enableDynamicComponents: true,
+        enableSyntheticElementInternals: true,
+        apiVersion: 62,
+      } as Parameters<typeof lwc>[0]),
+    ],
+  });
+  try {
+    const { output } = await bundle.generate({ format: 'iife', inlineDynamicImports: true });
+    return output[0].code;
+  } finally {
+    await bundle.close();
+  }
+}
+
+const [output] = process.argv.slice(2);
+compilePreview().then(
+  (code) => writeFileSync(output, code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
