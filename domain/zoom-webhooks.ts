@@ -20,8 +20,27 @@ import { describeType, isObject, type JsonObject } from './json';
 
 export const ZOOM_SIGNATURE_HEADER = 'x-zm-signature';
 export const ZOOM_TIMESTAMP_HEADER = 'x-zm-request-timestamp';
-/** Replay window: a timestamp further than this from now, in either direction, is refused. */
+/** Replay window: a timestamp further than this from now, in either direction, is refused (but see retries). */
 export const ZOOM_MAX_SKEW_SECONDS = 300;
+/**
+ * Zoom's retries of a delivery not answered 2xx within `ZOOM_ANSWER_TIMEOUT_SECONDS`: 5 minutes after the first
+ * attempt, 20 after the first retry, 60 after the second; then "no further notifications related to that event
+ * will be sent" until a support ticket resets the retry count (developers.zoom.us/blog/webhook-delays).
+ */
+export const ZOOM_RETRY_DELAYS_MINUTES: readonly number[] = [5, 20, 60];
+export const ZOOM_ANSWER_TIMEOUT_SECONDS = 3;
+/**
+ * How old a validly signed delivery's timestamp may be. Zoom does not document whether a retry carries a fresh
+ * `x-zm-request-timestamp` (searched: the webhook docs, the "Webhook delays" article, devforum; NangoHQ/nango#7484
+ * found no confirmation either, and redeliveries are reported as byte-identical, devforum t/128602). So a retry
+ * may carry its first attempt's timestamp: a signed delivery is accepted up to the last retry's time (every wait
+ * and every attempt's timeout) plus the skew. A replay within that time is harmless: its `dedupeKey` is the
+ * original's, which the meeting workflow ignores.
+ */
+export const ZOOM_RETRY_HORIZON_SECONDS =
+  ZOOM_RETRY_DELAYS_MINUTES.reduce((sum, minutes) => sum + minutes * 60, 0) +
+  ZOOM_RETRY_DELAYS_MINUTES.length * ZOOM_ANSWER_TIMEOUT_SECONDS +
+  ZOOM_MAX_SKEW_SECONDS;
 const SIGNATURE_VERSION = 'v0';
 
 function hmacHex(key: string, ...parts: (string | Buffer)[]): string {

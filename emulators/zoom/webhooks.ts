@@ -1,19 +1,26 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type FastifyInstance } from 'fastify';
-import { zoomWebhookHeaders } from '../../domain/zoom-webhooks';
+import { ZOOM_ANSWER_TIMEOUT_SECONDS, ZOOM_RETRY_DELAYS_MINUTES, zoomWebhookHeaders } from '../../domain/zoom-webhooks';
 import { ADMIN_PREFIX } from '../common/admin';
 
 /**
- * Webhook delivery as Zoom does it: each event is POSTed as compact JSON, and exactly those bytes are signed
- * (`x-zm-signature`, `x-zm-request-timestamp`). Delivery is asynchronous, after the response to the call that
- * caused the event, one request at a time in event order. A failed attempt (not 2xx, no answer within the
- * timeout, network error) is retried after each of `retryDelaysMs` in turn (real Zoom: 5, 20 and 60 minutes);
- * meanwhile later events go out, so a retried event may arrive after newer ones, as with Zoom.
+ * Webhook delivery as Zoom does it (developers.zoom.us/blog/webhook-delays): each event is POSTed as compact JSON,
+ * and exactly those bytes are signed (`x-zm-signature`, `x-zm-request-timestamp`). Delivery is asynchronous, after
+ * the response to the call that caused the event, one request at a time in event order. A failed attempt (not 2xx,
+ * no answer within 3 s, network error) is retried 5, 20 and 60 minutes later (times `retryScale` in tests), each
+ * wait counted from the end of the attempt before; meanwhile later events go out, so a retried event may arrive
+ * after newer ones, as with Zoom. A retry carries its first attempt's timestamp and signature: whether Zoom
+ * re-stamps is undocumented, and this is the reading a receiver must cope with (`ZOOM_RETRY_HORIZON_SECONDS`).
  *
- * Admin routes: `GET /_emulator/webhooks` (events and delivery attempts), `POST /_emulator/webhooks/pause`
- * (deliveries queue up), `/resume`, and `/redeliver` with optional `{ "last": n }` (sends the last n events, or
- * all, again: Zoom's retries and duplicates).
+ * When the last retry fails too, Zoom sends "no further notifications related to that event" until a support
+ * ticket resets the retry count. Read strictly (`exhausted: 'event-type'`, the default), the emulator stops sending
+ * that event type: later ones are recorded as suppressed; `POST /_emulator/webhooks/reinstate` is the ticket.
+ * `exhausted: 'notification'` gives up the one notification only.
+ *
+ * Admin routes: `GET /_emulator/webhooks` (events, delivery attempts, stopped event types, suppressed events),
+ * `POST /_emulator/webhooks/pause` (deliveries queue up), `/resume`, `/reinstate`, and `/redeliver` with optional
+ * `{ "last": n }` (sends the last n events, or all, again, freshly signed: Zoom's duplicates).
  */
 
 export interface WebhookOptions {
@@ -21,14 +28,15 @@ export interface WebhookOptions {
   url: string;
   /** The app's secret token, key of the signature. */
   secretToken: string;
-  /** Waits before the retries of a failed delivery; default 100, 500, 2000 ms. Empty: no retries. */
-  retryDelaysMs?: number[];
-  /** An attempt fails when the receiver has not answered by then (Zoom: 3 s). Default 3000. */
+  /** Multiplies Zoom's retry waits (5, 20, 60 minutes), so tests see the schedule in milliseconds. Default 1. */
+  retryScale?: number;
+  /** An attempt fails when the receiver has not answered by then. Default Zoom's 3 s. */
   timeoutMs?: number;
+  /** What the last failed retry stops: the event type (default, the stricter reading) or that notification. */
+  exhausted?: 'event-type' | 'notification';
 }
 
-export const DEFAULT_RETRY_DELAYS_MS = [100, 500, 2000];
-const DEFAULT_TIMEOUT_MS = 3000;
+const MINUTE_MS = 60_000;
 
 export interface WebhookEvent {
   /** Order of emission, from 1. */
@@ -60,11 +68,17 @@ interface Pending {
   event: WebhookEvent;
   attempt: number;
   redelivery: boolean;
+  /** Signed at the first attempt and sent again with each retry. */
+  headers?: Record<string, string>;
 }
 
 export class WebhookSender {
   readonly events: WebhookEvent[] = [];
   readonly deliveries: WebhookDelivery[] = [];
+  /** Event types Zoom no longer sends, their retries being spent. */
+  readonly stopped = new Set<string>();
+  /** `seq` of the events not sent because their type was stopped. */
+  readonly suppressed: number[] = [];
   private queue: Pending[] = [];
   private paused = false;
   private pumping = false;
@@ -93,8 +107,14 @@ export class WebhookSender {
     const body = JSON.stringify({ event, event_ts: eventTs, ...extra, payload });
     const recorded: WebhookEvent = { seq: this.events.length + 1, event, eventTs, body };
     this.events.push(recorded);
-    this.enqueue({ event: recorded, attempt: 1, redelivery: false });
+    if (this.stopped.has(event) && this.target) this.suppressed.push(recorded.seq);
+    else this.enqueue({ event: recorded, attempt: 1, redelivery: false });
     return recorded;
+  }
+
+  /** Zoom support's reset of the retry count: stopped event types are sent again (from their next event on). */
+  reinstate(): void {
+    this.stopped.clear();
   }
 
   pause(): void {
@@ -132,6 +152,8 @@ export class WebhookSender {
     this.generation += 1;
     this.events.length = 0;
     this.deliveries.length = 0;
+    this.stopped.clear();
+    this.suppressed.length = 0;
     this.queue = [];
     this.paused = false;
     for (const timer of this.timers) clearTimeout(timer);
@@ -173,9 +195,10 @@ export class WebhookSender {
     const target = this.target as WebhookOptions;
     const generation = this.generation;
     const { event } = pending;
-    const headers = zoomWebhookHeaders(target.secretToken, event.body, this.now());
+    const headers = pending.headers ?? zoomWebhookHeaders(target.secretToken, event.body, this.now());
     const time = Date.now();
-    const result = await this.post(target.url, headers, event.body, target.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timeoutMs = target.timeoutMs ?? ZOOM_ANSWER_TIMEOUT_SECONDS * 1000;
+    const result = await this.post(target.url, headers, event.body, timeoutMs);
     if (generation !== this.generation) return; // reset meanwhile
     const ok = result.status >= 200 && result.status < 300;
     this.deliveries.push({
@@ -189,15 +212,16 @@ export class WebhookSender {
       ok,
       ...(result.error ? { error: result.error } : {}),
     });
-    const delays = target.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-    if (ok || pending.attempt > delays.length) return;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        this.enqueue({ ...pending, attempt: pending.attempt + 1 });
-      },
-      delays[pending.attempt - 1],
-    );
+    if (ok) return;
+    if (pending.attempt > ZOOM_RETRY_DELAYS_MINUTES.length) {
+      if ((target.exhausted ?? 'event-type') === 'event-type') this.stopped.add(event.event);
+      return;
+    }
+    const delayMs = ZOOM_RETRY_DELAYS_MINUTES[pending.attempt - 1] * MINUTE_MS * (target.retryScale ?? 1);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.enqueue({ ...pending, attempt: pending.attempt + 1, headers });
+    }, delayMs);
     this.timers.add(timer);
   }
 
@@ -259,7 +283,13 @@ export function registerWebhookAdminRoutes(app: FastifyInstance, webhooks: Webho
     pending: webhooks.pendingCount,
     events: webhooks.events.map((e) => ({ seq: e.seq, event: e.event, event_ts: e.eventTs, body: JSON.parse(e.body) })),
     deliveries: webhooks.deliveries,
+    stopped: [...webhooks.stopped],
+    suppressed: webhooks.suppressed,
   }));
+  app.post(`${prefix}/reinstate`, async () => {
+    webhooks.reinstate();
+    return { stopped: [...webhooks.stopped] };
+  });
   app.post(`${prefix}/pause`, async () => {
     webhooks.pause();
     return { paused: true, pending: webhooks.pendingCount };

@@ -123,7 +123,7 @@ describe('Zoom emulator meeting lifecycle and webhooks', () => {
   beforeAll(async () => {
     await receiver.start();
     env = await startEmulator({
-      webhooks: { url: receiver.url, secretToken: SECRET, retryDelaysMs: [30, 30, 30] },
+      webhooks: { url: receiver.url, secretToken: SECRET, retryScale: 0.0001 },
       recordingDelayMs: 150,
     });
   });
@@ -511,6 +511,137 @@ describe('Zoom emulator meeting lifecycle and webhooks', () => {
       [2, 500, false],
       [3, 200, true],
     ]);
+  });
+});
+
+describe('Zoom emulator webhook retries', () => {
+  const MINUTE = 60_000;
+  const SCALE = 0.0002; // 5, 20 and 60 minutes become 60, 240 and 720 ms
+  /** Zoom's clock, which the receiver moves on by 10 minutes at each failed attempt. */
+  let zoomNow = Date.UTC(2026, 2, 2, 17);
+  const attempts: { event: string; timestamp: string; signature: string; answer: number | 'hang' }[] = [];
+  /** Answers for the next attempts: a status, or 'hang' (no answer within the emulator's timeout). */
+  let answers: (number | 'hang')[] = [];
+  const app = Fastify();
+  let env: Running;
+
+  beforeAll(async () => {
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    app.post('/hooks', async (request, reply) => {
+      const answer = answers.shift() ?? 200;
+      attempts.push({
+        event: JSON.parse(request.body as string).event,
+        timestamp: String(request.headers['x-zm-request-timestamp']),
+        signature: String(request.headers['x-zm-signature']),
+        answer,
+      });
+      if (answer !== 200) zoomNow += 10 * MINUTE;
+      if (answer === 'hang') await sleep(400);
+      return reply.code(answer === 'hang' ? 200 : answer).send();
+    });
+    const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/hooks`;
+    env = await startEmulator({
+      now: () => zoomNow,
+      webhooks: { url, secretToken: SECRET, retryScale: SCALE, timeoutMs: 100 },
+    });
+  });
+  afterAll(async () => {
+    await env.emulator.close();
+    await app.close();
+  });
+  beforeEach(async () => {
+    await env.raw.post('/_emulator/reset');
+    attempts.length = 0;
+    answers = [];
+  });
+
+  const createMeeting = (topic: string) =>
+    env.client.createMeeting(ADA.email, { topic, type: 2, start_time: T('17:00:00'), duration: 60 });
+  const spent = (ms: number) => ms / SCALE / MINUTE;
+
+  it('retries a non-2xx or unanswered delivery 5, 20 and 60 minutes later, same timestamp and signature', async () => {
+    answers = [500, 'hang', 404, 204];
+    await createMeeting('Retried');
+    await waitFor(() => attempts.length === 4, 10_000);
+    await env.emulator.webhooks.waitForIdle();
+    const deliveries = env.emulator.webhooks.deliveries;
+    expect(deliveries.map((d) => [d.attempt, d.status, d.ok])).toEqual([
+      [1, 500, false],
+      [2, 0, false],
+      [3, 404, false],
+      [4, 204, true],
+    ]);
+    // Each wait counts from the attempt before: its start plus the answer or the 100 ms timeout.
+    const gaps = deliveries.slice(1).map((d, i) => spent(d.time - deliveries[i].time - deliveries[i].durationMs));
+    expect(gaps[0]).toBeGreaterThanOrEqual(5 - 0.1);
+    expect(gaps[1]).toBeGreaterThanOrEqual(20 - 0.1);
+    expect(gaps[2]).toBeGreaterThanOrEqual(60 - 0.1);
+    expect(gaps[0]).toBeLessThan(gaps[1]);
+    expect(gaps[1]).toBeLessThan(gaps[2]);
+    // Whether Zoom re-stamps a retry is not documented: the emulator sends the first attempt's headers again.
+    expect(new Set(attempts.map((a) => a.timestamp)).size).toBe(1);
+    expect(new Set(attempts.map((a) => a.signature)).size).toBe(1);
+    expect(Number(attempts[0].timestamp)).toBe(Math.floor(Date.UTC(2026, 2, 2, 17) / 1000));
+  });
+
+  it('after three failed retries stops sending that event until the retry count is reset', async () => {
+    answers = [500, 500, 500, 500];
+    const first = await createMeeting('Never acknowledged');
+    await waitFor(() => attempts.length === 4, 10_000);
+    await env.emulator.webhooks.waitForIdle();
+    expect(attempts.map((a) => a.answer)).toEqual([500, 500, 500, 500]);
+    expect((await env.raw.get('/_emulator/webhooks')).data.stopped).toEqual(['meeting.created']);
+
+    // Later notifications of that event are recorded but not sent; other events still are.
+    await createMeeting('Not notified');
+    await env.raw.post(`/_emulator/meetings/${first.id}/start`);
+    await waitFor(() => attempts.some((a) => a.event === 'meeting.started'));
+    await env.emulator.webhooks.waitForIdle();
+    expect(attempts.map((a) => a.event)).toEqual([...Array(4).fill('meeting.created'), 'meeting.started']);
+    const admin = (await env.raw.get('/_emulator/webhooks')).data;
+    expect(admin.events.map((e: { event: string }) => e.event)).toEqual([
+      'meeting.created',
+      'meeting.created',
+      'meeting.started',
+    ]);
+    expect(admin.suppressed).toEqual([2]);
+
+    // Zoom: "To reset the retry count, please submit a ticket."
+    expect((await env.raw.post('/_emulator/webhooks/reinstate')).data).toEqual({ stopped: [] });
+    await createMeeting('Notified again');
+    await waitFor(() => attempts.filter((a) => a.event === 'meeting.created').length === 5);
+  });
+
+  it("with exhausted: 'notification' only the failed notification is given up", async () => {
+    const emulator = createZoomEmulator({
+      credentials: DEMO_CREDENTIALS.zoom,
+      rateLimits: false,
+      now: () => zoomNow,
+      webhooks: {
+        url: `${app.listeningOrigin}/hooks`,
+        secretToken: SECRET,
+        retryScale: SCALE,
+        timeoutMs: 100,
+        exhausted: 'notification',
+      },
+    });
+    const url = await emulator.listen(0);
+    try {
+      const client = new ZoomClient({
+        ...DEMO_CREDENTIALS.zoom,
+        apiBaseUrl: `${url}/v2`,
+        oauthUrl: `${url}/oauth/token`,
+      });
+      answers = [500, 500, 500, 500];
+      await client.createMeeting(ADA.email, { topic: 'Given up', type: 2, start_time: T('17:00:00') });
+      await waitFor(() => attempts.length === 4, 10_000);
+      await client.createMeeting(ADA.email, { topic: 'Sent', type: 2, start_time: T('17:00:00') });
+      await waitFor(() => attempts.length === 5);
+      await emulator.webhooks.waitForIdle();
+      expect(attempts.map((a) => a.answer)).toEqual([500, 500, 500, 500, 200]);
+    } finally {
+      await emulator.close();
+    }
   });
 });
 
