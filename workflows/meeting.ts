@@ -160,6 +160,8 @@ export interface MeetingWorkflowCarry {
   route?: RegisteredRoute;
   /** The fields both sides edit: merged values and what each side holds (absent in carries written before it). */
   shared?: SharedSync;
+  /** The Event is gone from Salesforce: nothing more is written to it, and a same-stamp delete is not applied twice. */
+  eventDeleted?: boolean;
 }
 
 interface RegisteredRoute {
@@ -181,6 +183,19 @@ interface LifecycleClock {
   retireAt: number;
   /** Workflow time of our last write to Zoom; older `meeting.updated` events are our own echo. */
   lastZoomWriteAt: number;
+}
+
+/** The meeting a carried state holds (everything `remember` kept of it, the passcode included). */
+function meetingOf(state: MeetingState): ScheduledMeeting | undefined {
+  if (!state.zoomMeetingId) return undefined;
+  return {
+    meetingId: state.zoomMeetingId,
+    // An adopted meeting (from the Event or the hourly sync) has no join URL here.
+    joinUrl: state.joinUrl ?? '',
+    hostZoomUserId: state.hostZoomUserId ?? '',
+    usesPmi: state.usesPmi ?? false,
+    ...(state.passcode !== undefined ? { passcode: state.passcode } : {}),
+  };
 }
 
 /** Newer SystemModstamp wins; at the same stamp a delete wins over an upsert (the record is gone). */
@@ -232,16 +247,8 @@ export async function meetingWorkflow(
     lastZoomWriteAt: 0,
   };
   let applied = carry?.applied;
-  let meeting: ScheduledMeeting | undefined =
-    state.zoomMeetingId && state.joinUrl !== undefined
-      ? {
-          meetingId: state.zoomMeetingId,
-          joinUrl: state.joinUrl,
-          hostZoomUserId: state.hostZoomUserId ?? '',
-          usesPmi: state.usesPmi ?? false,
-        }
-      : undefined;
-  let eventDeleted = false;
+  let meeting = meetingOf(state);
+  let eventDeleted = carry?.eventDeleted ?? false;
   let registeredRoute = carry?.route;
   let held = carry?.held;
   let shared = carry?.shared;
@@ -891,6 +898,12 @@ export async function meetingWorkflow(
     }
   }
 
+  function shouldContinueAsNew(): boolean {
+    const { continueAsNewSuggested, historyLength } = workflowInfo();
+    const threshold = input.continueAsNewAtHistoryLength;
+    return continueAsNewSuggested || (threshold !== undefined && historyLength >= threshold);
+  }
+
   // ---- Main loop ----------------------------------------------------------------------------------------
 
   if (input.handover && !carry) {
@@ -905,7 +918,7 @@ export async function meetingWorkflow(
   for (;;) {
     await drainInboxes();
     if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(wantedRoute());
-    if (workflowInfo().continueAsNewSuggested) {
+    if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof meetingWorkflow>(input, {
         state,
@@ -918,6 +931,7 @@ export async function meetingWorkflow(
         ...(held ? { held } : {}),
         ...(registeredRoute ? { route: registeredRoute } : {}),
         ...(shared ? { shared } : {}),
+        ...(eventDeleted ? { eventDeleted } : {}),
       });
     }
     if (finished()) break;

@@ -30,6 +30,8 @@ export interface MeetingWorkflowInput {
   eventId: string;
   /** A meeting made by the instant path, handed over with its plan: the lifecycle starts from there. */
   handover?: { meeting: ScheduledMeeting; plan: MeetingPlan; hostEmail: string };
+  /** Tests only: continue as new once the history is this long (production follows the server's suggestion). */
+  continueAsNewAtHistoryLength?: number;
 }
 
 /** One instant-meeting click per user and record at a time: a retried click finds the same workflow. */

@@ -17,6 +17,7 @@ import {
   meetingWorkflowId,
   zoomWritesTaskQueue,
   type MeetingState,
+  type MeetingWorkflowInput,
 } from '../../workflows/messages';
 import { type meetingWorkflow } from '../../workflows/meeting';
 import { createTimeSkippingEnv, uniqueTaskQueue } from './temporal';
@@ -195,12 +196,13 @@ export class MeetingWorkflowHarness {
     this.started.clear();
   }
 
-  async signalWithStart(taskQueue: string, item: EventCalloutItem) {
+  /** Starts (or signals) the Event's workflow; `input` adds to the input, e.g. a test's continue-as-new threshold. */
+  async signalWithStart(taskQueue: string, item: EventCalloutItem, input: Partial<MeetingWorkflowInput> = {}) {
     this.started.add(meetingWorkflowId(item.event.Id));
     return this.env.client.workflow.signalWithStart<typeof meetingWorkflow, [EventCalloutItem]>('meetingWorkflow', {
       workflowId: meetingWorkflowId(item.event.Id),
       taskQueue,
-      args: [{ eventId: item.event.Id }],
+      args: [{ ...input, eventId: item.event.Id }],
       signal: eventChangedSignal,
       signalArgs: [item],
     });
