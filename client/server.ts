@@ -25,6 +25,7 @@ import { forEachInEventOrder } from '../common/per-event-lanes';
 import { describeFailure, requireCalloutSignature, withinDeadline } from './request-helpers';
 import { temporalReplayGuard, type ReplayGuardTemporal } from './replay-guard';
 import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';
+import { ZoomWebhookCounters } from './zoom-webhook-counters';
 import { registerInstantMeetings } from './instant-meetings';
 import { registerExternalMeetingRoutes, type ExternalMeetingRoutesDeps } from './external-meetings';
 
@@ -173,11 +174,16 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       durationMs: Math.round(reply.elapsedTime),
       ...calloutCounts.get(request),
     };
-    if (route === '/healthz' || route === '/readyz') request.log.debug(line, 'request');
+    if (route === '/healthz' || route === '/readyz' || route === '/metrics') request.log.debug(line, 'request');
     else request.log.info(line, 'request');
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const zoomWebhookCounters = new ZoomWebhookCounters();
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4').send(zoomWebhookCounters.prometheus()),
+  );
 
   app.get('/readyz', async (request, reply) => {
     try {
@@ -243,7 +249,9 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     return reply.code(202).send({ accepted, rejected });
   });
 
-  if (deps.zoomWebhooks?.secretToken) registerZoomWebhooks(app, { now, ...deps.zoomWebhooks });
+  if (deps.zoomWebhooks?.secretToken) {
+    registerZoomWebhooks(app, { now, counters: zoomWebhookCounters, ...deps.zoomWebhooks });
+  }
   if (hasEventMethods(temporal)) {
     registerEventRoutes(app, {
       temporal,

@@ -6,22 +6,27 @@ import {
   verifyZoomWebhook,
   ZOOM_SIGNATURE_HEADER,
   ZOOM_TIMESTAMP_HEADER,
+  zoomRequestTimestampMs,
   type ZoomMeetingEvent,
 } from '../domain/zoom-webhooks';
+import { ZoomWebhookCounters } from './zoom-webhook-counters';
 import { zoomEventSignal, zoomMeetingRouterWorkflowId, type ZoomMeetingRouterInput } from '../workflows/messages';
 
 /**
  * `POST /v1/zoom/webhooks`: Zoom's event notifications for the meetings our workflows manage.
  *
- * Order of checks: signature over the raw bytes (401), JSON (400), the event's shape (400), then the answer:
+ * The signature over the raw bytes comes first (401). Zoom retries any other non-2xx 5, 20 and 60 minutes later and
+ * then sends no more of that event, so an authentic delivery is answered 2xx unless a retry can help:
  * `endpoint.url_validation` gets its token; a meeting event is handed to its meeting's router workflow
  * (`zoom-meeting-<meetingId>`, signal-with-start of `zoomEventSignal`: one call, no visibility query), which
- * forwards it to the Event's meeting workflow, or keeps it until a workflow claims the meeting; anything else is
- * acknowledged with 200 and dropped. When the hand-over fails or exceeds its budget the answer is 500, so Zoom
- * retries (5, 20 and 60 minutes later); the workflow also polls Zoom. The same event may thus be signalled more
- * than once; the meeting workflow de-duplicates on `dedupeKey`.
+ * forwards it to the Event's meeting workflow, or keeps it until a workflow claims the meeting. What cannot be used
+ * (not JSON, a malformed handled event, a participant event without a meeting id) is acknowledged, logged and
+ * counted (`GET /metrics`); other events are acknowledged and dropped. Only a failed or slow hand-over answers 500,
+ * so that Zoom retries; the workflow also polls Zoom. A retry may carry its first attempt's timestamp, so a signed
+ * delivery is accepted until Zoom's last retry (`ZOOM_RETRY_HORIZON_SECONDS`). The same event may thus be signalled
+ * more than once, a replay too; the meeting workflow ignores a `dedupeKey` it has seen.
  *
- * Logs carry event kinds and meeting ids; never the secret, signatures, names or e-mails.
+ * Logs carry event names, meeting ids and uuids; never the secret, signatures, names or e-mails.
  */
 
 export const ZOOM_WEBHOOK_PATH = '/v1/zoom/webhooks';
@@ -43,6 +48,8 @@ export interface ZoomWebhookDeps {
   log?: ZoomWebhookLogger;
   /** Budget for the hand-over; default `ZOOM_DELIVERY_BUDGET_MS`. */
   deliveryBudgetMs?: number;
+  /** Where deliveries are counted; the server exposes them at `GET /metrics`. */
+  counters?: ZoomWebhookCounters;
 }
 
 class BudgetExceededError extends Error {
@@ -84,6 +91,7 @@ function describeFailure(error: unknown): { errorName: string; grpcCode?: unknow
 export function registerZoomWebhooks(app: FastifyInstance, deps: ZoomWebhookDeps): void {
   const now = deps.now ?? Date.now;
   const budgetMs = deps.deliveryBudgetMs ?? ZOOM_DELIVERY_BUDGET_MS;
+  const counters = deps.counters ?? new ZoomWebhookCounters();
 
   app.post(ZOOM_WEBHOOK_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
     const log = deps.log ?? request.log;
@@ -94,52 +102,77 @@ export function registerZoomWebhooks(app: FastifyInstance, deps: ZoomWebhookDeps
     }
     const rawBody = body ?? Buffer.alloc(0);
 
+    const timestamp = singleHeader(request, ZOOM_TIMESTAMP_HEADER);
     const signature = verifyZoomWebhook(
       deps.secretToken,
-      {
-        timestamp: singleHeader(request, ZOOM_TIMESTAMP_HEADER),
-        signature: singleHeader(request, ZOOM_SIGNATURE_HEADER),
-      },
+      { timestamp, signature: singleHeader(request, ZOOM_SIGNATURE_HEADER) },
       rawBody,
       now(),
     );
     if (!signature.ok) {
+      counters.count('refused');
       log.warn({ reason: signature.reason }, 'zoom webhook signature rejected');
       return reply.code(401).send({ error: signature.reason });
     }
+    const late = signature.ageSeconds === undefined ? {} : { ageSeconds: signature.ageSeconds };
+    if (signature.ageSeconds !== undefined) counters.late();
 
     let json: unknown;
     try {
       json = JSON.parse(rawBody.toString('utf8'));
     } catch {
-      return reply.code(400).send({ error: 'The body is not valid JSON' });
+      counters.count('unprocessable');
+      log.warn(late, 'zoom webhook not usable: the body is not JSON');
+      return reply.code(200).send({ status: 'unprocessable' });
     }
 
-    const parsed = parseZoomWebhook(json);
+    const parsed = parseZoomWebhook(json, { requestTimestampMs: zoomRequestTimestampMs(timestamp!) });
     switch (parsed.kind) {
       case 'invalid': {
         // The messages name fields and types, never values.
-        log.warn({ errors: parsed.errors }, 'zoom webhook rejected: malformed payload');
-        return reply.code(400).send({ error: 'The body is not a valid Zoom webhook', errors: parsed.errors });
+        counters.count('unprocessable');
+        log.warn(
+          { zoomEvent: parsed.event, errors: parsed.errors, ...late },
+          'zoom webhook not usable: malformed payload',
+        );
+        return reply.code(200).send({ status: 'unprocessable' });
+      }
+      case 'unroutable': {
+        counters.count('unroutable');
+        log.warn(
+          { zoomEvent: parsed.event, meetingUuid: parsed.meetingUuid, ...late },
+          'zoom webhook without a meeting id; not routed',
+        );
+        return reply.code(200).send({ status: 'unroutable' });
       }
       case 'url_validation': {
+        counters.count('url_validation');
         log.info('zoom webhook: endpoint URL validation answered');
         return reply.code(200).send(urlValidationResponse(deps.secretToken, parsed.plainToken));
       }
       case 'ignored': {
+        counters.count('ignored');
         log.debug({ reason: parsed.reason }, 'zoom webhook ignored');
         return reply.code(200).send({ status: 'ignored' });
       }
     }
 
     const { event } = parsed;
-    const context = { zoomEvent: event.kind, meetingId: event.meetingId, dedupeKey: event.dedupeKey };
+    const context = {
+      zoomEvent: event.kind,
+      meetingId: event.meetingId,
+      dedupeKey: event.dedupeKey,
+      ...late,
+      ...(parsed.datedByRequest ? { datedByRequest: true } : {}),
+    };
     try {
       await withinBudget(budgetMs, () => deps.deliver(event));
     } catch (error) {
+      counters.count('not_delivered');
       log.error({ ...context, ...describeFailure(error) }, 'zoom webhook not delivered');
       return reply.code(500).send({ error: 'The event could not be delivered; Zoom will retry' });
     }
+    counters.count('delivered');
     log.info(context, 'zoom webhook delivered to its router');
     return reply.code(200).send({ status: 'delivered' });
   });

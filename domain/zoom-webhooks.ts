@@ -11,7 +11,7 @@ import { describeType, isObject, type JsonObject } from './json';
  * It covers the exact bytes Zoom sent, so it must be checked over the raw body, never over re-serialised JSON.
  *
  * Values that reach the Event are held to the org side's rules (`domain/callout-validation.ts`): IANA time zone
- * names, date-times Salesforce can store, topics no longer than a Subject; a webhook breaking one is refused (400).
+ * names, date-times Salesforce can store, topics no longer than a Subject; a webhook breaking one is `invalid`: not used (the API still answers 2xx).
  *
  * Pure: no I/O beyond node:crypto. The normalised event never carries the payloads' secrets (download_token,
  * passwords, passcodes, join URLs). Participant names and e-mails are kept, since the workflow matches attendees
@@ -68,12 +68,19 @@ export function zoomWebhookHeaders(
   };
 }
 
-export type ZoomSignatureCheck = { ok: true } | { ok: false; reason: string };
+/** `ageSeconds` only for a late delivery (a timestamp older than the skew): one of Zoom's retries. */
+export type ZoomSignatureCheck = { ok: true; ageSeconds?: number } | { ok: false; reason: string };
+
+/** `x-zm-request-timestamp` in epoch ms; a 13-digit value is read as milliseconds already. */
+export function zoomRequestTimestampMs(timestamp: string): number {
+  return timestamp.length === 13 ? Number(timestamp) : Number(timestamp) * 1000;
+}
 
 /**
- * Checks a delivery: both headers present, a fresh timestamp, and the signature over the raw bytes (constant-time
- * comparison). The timestamp is documented as unix seconds; a 13-digit value is read as milliseconds for the
- * freshness check (the unit is not verified against live Zoom), and is signed as sent either way.
+ * Checks a delivery: both headers present, a timestamp neither more than the skew ahead nor older than Zoom's
+ * last retry (`ZOOM_RETRY_HORIZON_SECONDS`), and the signature over the raw bytes (constant-time comparison). The
+ * timestamp is documented as unix seconds; a 13-digit value is read as milliseconds for the freshness check (the
+ * unit is not verified against live Zoom), and is signed as sent either way.
  */
 export function verifyZoomWebhook(
   secretToken: string,
@@ -88,16 +95,19 @@ export function verifyZoomWebhook(
   if (!/^(\d{1,11}|\d{13})$/.test(timestamp)) {
     return { ok: false, reason: `${ZOOM_TIMESTAMP_HEADER} must be unix seconds` };
   }
-  const seconds = timestamp.length === 13 ? Number(timestamp) / 1000 : Number(timestamp);
-  if (Math.abs(nowMs / 1000 - seconds) > ZOOM_MAX_SKEW_SECONDS) {
-    return { ok: false, reason: `${ZOOM_TIMESTAMP_HEADER} is more than ${ZOOM_MAX_SKEW_SECONDS} s away from now` };
+  const ageSeconds = Math.round((nowMs - zoomRequestTimestampMs(timestamp)) / 1000);
+  if (ageSeconds < -ZOOM_MAX_SKEW_SECONDS) {
+    return { ok: false, reason: `${ZOOM_TIMESTAMP_HEADER} is more than ${ZOOM_MAX_SKEW_SECONDS} s ahead of now` };
+  }
+  if (ageSeconds > ZOOM_RETRY_HORIZON_SECONDS) {
+    return { ok: false, reason: `${ZOOM_TIMESTAMP_HEADER} is older than Zoom's last retry` };
   }
   const expected = Buffer.from(signZoomWebhook(secretToken, timestamp, rawBody), 'utf8');
   const given = Buffer.from(signature, 'utf8');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     return { ok: false, reason: 'Signature does not match' };
   }
-  return { ok: true };
+  return ageSeconds > ZOOM_MAX_SKEW_SECONDS ? { ok: true, ageSeconds } : { ok: true };
 }
 
 /** The 200 JSON answer to `endpoint.url_validation`. */
@@ -202,11 +212,22 @@ export interface ZoomMeetingEvent {
   changes?: ZoomMeetingChanges;
 }
 
+/**
+ * `datedByRequest`: the event had no `event_ts` (legal on `meeting.deleted`) and is dated by its request's
+ * timestamp. `unroutable`: a participant event without `object.id` (legal too), which names no meeting to route
+ * to. `event` on `invalid` and `unroutable` is Zoom's event name, for the log.
+ */
 export type ParsedZoomWebhook =
   | { kind: 'url_validation'; plainToken: string }
-  | { kind: 'meeting'; event: ZoomMeetingEvent }
+  | { kind: 'meeting'; event: ZoomMeetingEvent; datedByRequest?: true }
   | { kind: 'ignored'; reason: string }
-  | { kind: 'invalid'; errors: string[] };
+  | { kind: 'unroutable'; event: string; meetingUuid?: string }
+  | { kind: 'invalid'; event?: string; errors: string[] };
+
+export interface ZoomWebhookContext {
+  /** The delivery's `x-zm-request-timestamp` in epoch ms: the date of an event without `event_ts`. */
+  requestTimestampMs?: number;
+}
 
 const ZOOM_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 const MAX_PLAIN_TOKEN_LENGTH = 1024;
@@ -214,7 +235,7 @@ const MAX_PLAIN_TOKEN_LENGTH = 1024;
 /** Reads fields of one object, collecting errors under their JSON paths. Blank ('' or null) counts as absent. */
 class Reader {
   constructor(
-    private readonly object: JsonObject,
+    readonly raw: JsonObject,
     private readonly path: string,
     private readonly errors: string[],
   ) {}
@@ -224,7 +245,7 @@ class Reader {
   }
 
   private present(name: string): unknown {
-    const value = this.object[name];
+    const value = this.raw[name];
     return value === undefined || value === null || value === '' ? undefined : value;
   }
 
@@ -284,7 +305,7 @@ class Reader {
   }
 
   obj(name: string, required = false): JsonObject | undefined {
-    const value = this.object[name];
+    const value = this.raw[name];
     if (value === undefined || value === null) return required ? this.fail(name, 'is required') : undefined;
     return isObject(value) ? value : this.fail(name, `must be an object, not ${describeType(value)}`);
   }
@@ -295,7 +316,7 @@ class Reader {
   }
 
   list(name: string): unknown[] | undefined {
-    const value = this.object[name];
+    const value = this.raw[name];
     if (value === undefined || value === null) return this.fail(name, 'is required');
     return Array.isArray(value) ? value : this.fail(name, `must be a list, not ${describeType(value)}`);
   }
@@ -353,17 +374,30 @@ function parseRecording(object: Reader, errors: string[], path: string): ZoomRec
   });
 }
 
-function parseMeetingEvent(name: string, kind: ZoomMeetingEventKind, body: JsonObject): ParsedZoomWebhook {
+const PARTICIPANT_KINDS: readonly ZoomMeetingEventKind[] = ['participant_joined', 'participant_left'];
+
+function parseMeetingEvent(
+  name: string,
+  kind: ZoomMeetingEventKind,
+  body: JsonObject,
+  context: ZoomWebhookContext,
+): ParsedZoomWebhook {
   const errors: string[] = [];
-  const eventTs = body.event_ts;
+  // Zoom's own types leave event_ts optional on meeting.deleted (Rivet meetings.d.ts): then the request's time.
+  const datedByRequest = body.event_ts === undefined && context.requestTimestampMs !== undefined;
+  const eventTs = datedByRequest ? context.requestTimestampMs : body.event_ts;
   if (typeof eventTs !== 'number' || !Number.isSafeInteger(eventTs) || eventTs <= 0) {
     errors.push('$.event_ts must be epoch milliseconds');
   }
   const root = new Reader(body, '$', errors);
   const payload = root.child('payload', true);
   const object = payload?.child('object', true);
-  if (!payload || !object) return { kind: 'invalid', errors };
+  if (!payload || !object) return { kind: 'invalid', event: name, errors };
 
+  // Rivet's types leave object.id optional on the participant events: without it there is no meeting to route to.
+  if (PARTICIPANT_KINDS.includes(kind) && (object.raw.id === undefined || object.raw.id === null)) {
+    return compact<ParsedZoomWebhook>({ kind: 'unroutable', event: name, meetingUuid: object.string('uuid') });
+  }
   const meetingId = object.meetingId('id');
   // The live events and recordings name the instance and mean nothing without it; meeting.updated has no uuid.
   const meetingUuid = object.string('uuid', kind !== 'updated' && kind !== 'deleted');
@@ -397,19 +431,21 @@ function parseMeetingEvent(name: string, kind: ZoomMeetingEventKind, body: JsonO
   if (kind === 'recording_completed') {
     event.recording = parseRecording(object, errors, '$.payload.object');
   }
-  if (errors.length > 0) return { kind: 'invalid', errors };
+  if (errors.length > 0) return { kind: 'invalid', event: name, errors };
 
   const p = event.participant;
   const participantKey = p ? `:${p.userId ?? p.participantUuid ?? p.id ?? p.joinTime ?? p.leaveTime ?? ''}` : '';
   event.dedupeKey = `${name}:${meetingUuid ?? meetingId}:${eventTs}${participantKey}`;
-  return { kind: 'meeting', event: compact(event) };
+  return datedByRequest
+    ? { kind: 'meeting', event: compact(event), datedByRequest: true }
+    : { kind: 'meeting', event: compact(event) };
 }
 
 /**
  * Reads a webhook body (already JSON-parsed, signature already checked). `endpoint.url_validation` and the seven
  * meeting events we handle are checked field by field; any other event is `ignored` without looking at its payload.
  */
-export function parseZoomWebhook(json: unknown): ParsedZoomWebhook {
+export function parseZoomWebhook(json: unknown, context: ZoomWebhookContext = {}): ParsedZoomWebhook {
   if (!isObject(json)) return { kind: 'invalid', errors: [`$ must be an object, not ${describeType(json)}`] };
   const name = json.event;
   if (typeof name !== 'string' || name === '') return { kind: 'invalid', errors: ['$.event must be a string'] };
@@ -425,5 +461,5 @@ export function parseZoomWebhook(json: unknown): ParsedZoomWebhook {
 
   const kind = Object.hasOwn(ZOOM_MEETING_EVENTS, name) ? ZOOM_MEETING_EVENTS[name] : undefined;
   if (!kind) return { kind: 'ignored', reason: `event ${name.slice(0, 100)} is not handled` };
-  return parseMeetingEvent(name, kind, json);
+  return parseMeetingEvent(name, kind, json, context);
 }

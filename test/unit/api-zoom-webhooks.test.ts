@@ -4,7 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createApiServer, type ApiTemporalClient } from '../../client/server';
 import { createRouterDelivery, ZOOM_WEBHOOK_PATH } from '../../client/zoom-webhooks';
-import { signZoomWebhook, zoomWebhookHeaders, type ZoomMeetingEvent } from '../../domain/zoom-webhooks';
+import {
+  signZoomWebhook,
+  ZOOM_RETRY_HORIZON_SECONDS,
+  zoomWebhookHeaders,
+  type ZoomMeetingEvent,
+} from '../../domain/zoom-webhooks';
 import { zoomEventSignal } from '../../workflows/messages';
 
 /**
@@ -139,10 +144,12 @@ describe('POST /v1/zoom/webhooks', () => {
       expect(handOver).not.toHaveBeenCalled();
     });
 
-    it('answers 401 to a stale timestamp', async () => {
-      const stale = zoomWebhookHeaders(SECRET, body, NOW_MS - 301_000);
-      const response = await app.inject({ method: 'POST', url: ZOOM_WEBHOOK_PATH, payload: body, headers: stale });
-      expect(response.statusCode).toBe(401);
+    it("answers 401 to a timestamp older than Zoom's last retry, or more than 300 s ahead", async () => {
+      for (const at of [NOW_MS - (ZOOM_RETRY_HORIZON_SECONDS + 1) * 1000, NOW_MS + 301_000]) {
+        const headers = zoomWebhookHeaders(SECRET, body, at);
+        const response = await app.inject({ method: 'POST', url: ZOOM_WEBHOOK_PATH, payload: body, headers });
+        expect(response.statusCode).toBe(401);
+      }
       expect(handOver).not.toHaveBeenCalled();
     });
 
@@ -172,23 +179,123 @@ describe('POST /v1/zoom/webhooks', () => {
     });
   });
 
-  describe('malformed bodies', () => {
-    it('answers 400 to bad JSON with a good signature', async () => {
+  /** The API's counters (`GET /metrics`, Prometheus text) as `name{labels}` → value. */
+  async function metrics(): Promise<Record<string, number>> {
+    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    const samples = response.body.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    return Object.fromEntries(samples.map((line) => [line.split(' ')[0], Number(line.split(' ')[1])]));
+  }
+  const unprocessable = 'zoom_webhooks_total{outcome="unprocessable"}';
+
+  /** Lines of the log with this message, parsed. */
+  const logged = (message: string) =>
+    logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === message);
+
+  // Zoom retries a non-2xx three times and then sends nothing more of that event: an authentic delivery always
+  // gets a 2xx, and what could not be used is logged (event name and ids only) and counted.
+  describe('authentic deliveries it cannot fully use', () => {
+    it('acknowledges bad JSON with a good signature: 200, a log line, the counter', async () => {
       const response = await deliver('{not json');
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({ error: 'The body is not valid JSON' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'unprocessable' });
+      expect(logged('zoom webhook not usable: the body is not JSON')).toHaveLength(1);
+      expect((await metrics())[unprocessable]).toBe(1);
     });
 
-    it('answers 400 to a known event with a malformed payload, naming the fields', async () => {
+    it('acknowledges a known event with a malformed payload: 200, the field paths logged, the counter', async () => {
       const response = await deliver(started({ id: 'abc', uuid: undefined }));
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({
-        error: 'The body is not a valid Zoom webhook',
-        errors: ['$.payload.object.id must be a meeting id (digits)', '$.payload.object.uuid is required'],
-      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'unprocessable' });
       expect(handOver).not.toHaveBeenCalled();
+      expect(logged('zoom webhook not usable: malformed payload')).toEqual([
+        expect.objectContaining({
+          zoomEvent: 'meeting.started',
+          errors: ['$.payload.object.id must be a meeting id (digits)', '$.payload.object.uuid is required'],
+        }),
+      ]);
+      expect((await metrics())[unprocessable]).toBe(1);
     });
 
+    it('hands over meeting.deleted without event_ts (legal), dated by its x-zm-request-timestamp', async () => {
+      const deleted = {
+        event: 'meeting.deleted',
+        payload: { account_id: 'AAA', operator_id: 'op-1', object: { id: Number(MEETING), uuid: UUID } },
+      };
+      const body = JSON.stringify(deleted);
+      const response = await deliver(body);
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'delivered' });
+      expect(handOver).toHaveBeenCalledWith({
+        kind: 'deleted',
+        meetingId: MEETING,
+        meetingUuid: UUID,
+        eventTs: NOW_MS,
+        dedupeKey: `meeting.deleted:${UUID}:${NOW_MS}`,
+        operatorId: 'op-1',
+      } satisfies ZoomMeetingEvent);
+      // A retry with the first attempt's headers is the same event to the workflow.
+      const retry = zoomWebhookHeaders(SECRET, body, NOW_MS);
+      await app.inject({ method: 'POST', url: ZOOM_WEBHOOK_PATH, payload: body, headers: retry });
+      expect(handOver.mock.calls[1][0].dedupeKey).toBe(handOver.mock.calls[0][0].dedupeKey);
+      expect(logged('zoom webhook delivered to its router')[0]).toMatchObject({ datedByRequest: true });
+    });
+
+    it('acknowledges a participant event without object.id (legal): 200, logged with its uuid, counted', async () => {
+      const joined = participantJoined();
+      const { id: _id, ...object } = joined.payload.object;
+      const response = await deliver({ ...joined, payload: { ...joined.payload, object } });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'unroutable' });
+      expect(handOver).not.toHaveBeenCalled();
+      expect(logged('zoom webhook without a meeting id; not routed')).toEqual([
+        expect.objectContaining({ zoomEvent: 'meeting.participant_joined', meetingUuid: UUID }),
+      ]);
+      expect((await metrics())['zoom_webhooks_total{outcome="unroutable"}']).toBe(1);
+    });
+  });
+
+  describe("Zoom's retries", () => {
+    const body = JSON.stringify(started());
+    const sentAt = (ms: number) =>
+      app.inject({
+        method: 'POST',
+        url: ZOOM_WEBHOOK_PATH,
+        payload: body,
+        headers: zoomWebhookHeaders(SECRET, body, ms),
+      });
+
+    it("accepts a retry carrying its first attempt's timestamp until Zoom's last retry", async () => {
+      for (const ageMs of [5 * 60_000 + 1_000, 85 * 60_000, ZOOM_RETRY_HORIZON_SECONDS * 1000]) {
+        expect((await sentAt(NOW_MS - ageMs)).statusCode).toBe(200);
+      }
+      expect(handOver).toHaveBeenCalledTimes(3);
+      expect(logged('zoom webhook delivered to its router').map((l) => l.ageSeconds)).toEqual([301, 5100, 5409]);
+      expect((await metrics())['zoom_webhooks_late_total']).toBe(3);
+    });
+
+    it('hands a late replay of a delivered event over with its dedupeKey, which the workflow ignores', async () => {
+      expect((await sentAt(NOW_MS)).statusCode).toBe(200);
+      const replayed = zoomWebhookHeaders(SECRET, body, NOW_MS);
+      const later = NOW_MS + 60 * 60_000;
+      await app.close();
+      app = createApiServer({
+        calloutSecret: CALLOUT_SECRET,
+        temporal: fakeTemporal(),
+        taskQueue: 'test-queue',
+        logger: false,
+        now: () => later,
+        zoomWebhooks: { secretToken: SECRET, deliver: handOver },
+      });
+      const response = await app.inject({ method: 'POST', url: ZOOM_WEBHOOK_PATH, payload: body, headers: replayed });
+      expect(response.statusCode).toBe(200);
+      const [first, replay] = handOver.mock.calls.map(([event]) => event);
+      expect(replay).toEqual(first);
+    });
+  });
+
+  describe('bodies', () => {
     it('answers 415 to another content type', async () => {
       const payload = JSON.stringify(started());
       const response = await app.inject({

@@ -5,6 +5,7 @@ import {
   urlValidationResponse,
   verifyZoomWebhook,
   ZOOM_MAX_SKEW_SECONDS,
+  ZOOM_RETRY_HORIZON_SECONDS,
   ZOOM_SIGNATURE_HEADER,
   ZOOM_TIMESTAMP_HEADER,
   zoomWebhookHeaders,
@@ -194,17 +195,31 @@ describe('Zoom webhook signature', () => {
     }
   });
 
-  it(`accepts up to ${ZOOM_MAX_SKEW_SECONDS} s of skew and rejects stale or future timestamps beyond`, () => {
+  it(`accepts ${ZOOM_MAX_SKEW_SECONDS} s of skew ahead, and timestamps as old as Zoom's last retry`, () => {
+    expect(ZOOM_RETRY_HORIZON_SECONDS).toBe((5 + 20 + 60) * 60 + 3 * 3 + 300);
     expect(verifyZoomWebhook(SECRET, signed(body, NOW_S - 300), body, NOW_MS)).toEqual({ ok: true });
     expect(verifyZoomWebhook(SECRET, signed(body, NOW_S + 300), body, NOW_MS)).toEqual({ ok: true });
-    const stale = verifyZoomWebhook(SECRET, signed(body, NOW_S - 301), body, NOW_MS);
-    expect(stale).toEqual({ ok: false, reason: 'x-zm-request-timestamp is more than 300 s away from now' });
-    expect(verifyZoomWebhook(SECRET, signed(body, NOW_S + 301), body, NOW_MS).ok).toBe(false);
+    // Older than the skew: a retry carrying its first attempt's timestamp, reported with its age.
+    expect(verifyZoomWebhook(SECRET, signed(body, NOW_S - 301), body, NOW_MS)).toEqual({ ok: true, ageSeconds: 301 });
+    const last = NOW_S - ZOOM_RETRY_HORIZON_SECONDS;
+    expect(verifyZoomWebhook(SECRET, signed(body, last), body, NOW_MS)).toMatchObject({ ok: true });
+    expect(verifyZoomWebhook(SECRET, signed(body, last - 1), body, NOW_MS)).toEqual({
+      ok: false,
+      reason: "x-zm-request-timestamp is older than Zoom's last retry",
+    });
+    expect(verifyZoomWebhook(SECRET, signed(body, NOW_S + 301), body, NOW_MS)).toEqual({
+      ok: false,
+      reason: 'x-zm-request-timestamp is more than 300 s ahead of now',
+    });
   });
 
   it('reads a 13-digit timestamp as milliseconds for freshness, and signs it as sent', () => {
     expect(verifyZoomWebhook(SECRET, signed(body, NOW_MS), body, NOW_MS)).toEqual({ ok: true });
-    expect(verifyZoomWebhook(SECRET, signed(body, NOW_MS - 301_000), body, NOW_MS).ok).toBe(false);
+    expect(verifyZoomWebhook(SECRET, signed(body, NOW_MS - 301_000), body, NOW_MS)).toEqual({
+      ok: true,
+      ageSeconds: 301,
+    });
+    expect(verifyZoomWebhook(SECRET, signed(body, NOW_MS + 301_000), body, NOW_MS).ok).toBe(false);
   });
 });
 
@@ -380,6 +395,25 @@ describe('parseZoomWebhook', () => {
   it('delivers a meeting.updated that changed only settings, with empty changes', () => {
     const body = envelope('meeting.updated', { id: MEETING, settings: { join_before_host: true } });
     expect(meetingEvent(parseZoomWebhook(body)).changes).toEqual({});
+  });
+
+  it("dates meeting.deleted without event_ts (legal in Zoom's types) by the request timestamp", () => {
+    const body = envelope('meeting.deleted', { id: Number(MEETING), uuid: UUID });
+    delete (body as Partial<typeof body>).event_ts;
+    const parsed = parseZoomWebhook(body, { requestTimestampMs: NOW_MS });
+    expect(parsed).toMatchObject({ kind: 'meeting', datedByRequest: true });
+    expect(meetingEvent(parsed)).toMatchObject({ eventTs: NOW_MS, dedupeKey: `meeting.deleted:${UUID}:${NOW_MS}` });
+    expect(errorsOf(parseZoomWebhook(body))).toEqual(['$.event_ts must be epoch milliseconds']);
+  });
+
+  it("answers unroutable for a participant event without object.id (legal in Zoom's types)", () => {
+    const joined = participantJoined();
+    const { id: _id, ...object } = joined.payload.object;
+    expect(parseZoomWebhook({ ...joined, payload: { ...joined.payload, object } })).toEqual({
+      kind: 'unroutable',
+      event: 'meeting.participant_joined',
+      meetingUuid: UUID,
+    });
   });
 
   it('normalises meeting.deleted', () => {
