@@ -297,3 +297,18 @@ test('the launch e-mail is sent once even when the worker restarts mid-meeting',
     await harness.terminateStarted();
   }
 });
+
+test('a webhook delivered again (a Zoom retry or a replay, same dedupeKey) is applied once', async () => {
+  const acts = fakeActivities();
+  await harness.withWorker(acts, async (taskQueue) => {
+    const { handle, meetingId } = await scheduled(acts, taskQueue);
+    const joined = zoomEvent('participant_joined', meetingId, { meetingUuid: UUID, eventTs: 1000 });
+    await handle.signal(zoomEventSignal, joined);
+    await handle.signal(zoomEventSignal, joined);
+    // Signals are applied in order: once started shows, both copies of the join have been seen.
+    const started = zoomEvent('started', meetingId, { meetingUuid: UUID, startTime: '2026-11-26T15:02:00.000Z' });
+    await handle.signal(zoomEventSignal, started);
+    const state = await waitForState(handle, (s) => s.phase === 'started');
+    expect(state.liveParticipants).toBe(1);
+  });
+});
