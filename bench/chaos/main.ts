@@ -11,11 +11,12 @@ import { auditFailures, auditMeetings } from './ledger';
 import { LogCapture } from './log-capture';
 import { scanLogs } from './log-scan';
 import { type ChaosContext, type Scenario } from './scenario';
+import { workerKills } from './worker-kills';
 import { WorkerProcess } from './worker-process';
 import { zoomStorm } from './zoom-storm';
 
 /** In this order: the storm, which uses up the hosts' daily Zoom cap, comes last. */
-const SCENARIOS: Scenario[] = [duplicateCallouts, zoomStorm];
+const SCENARIOS: Scenario[] = [duplicateCallouts, workerKills, zoomStorm];
 const PLAN = 'pro' as const;
 
 async function main(): Promise<boolean> {
