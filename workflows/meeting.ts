@@ -86,6 +86,13 @@ const stepOptions = { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout:
 
 const { writeEventSchedule, fetchMeetingOutcome } = proxyActivities<Activities>({ ...stepOptions, retry });
 
+/** "Sync Meeting Details": the button waits 25 s for the answer, so Zoom gets a few quick tries, not a day. */
+const { fetchMeetingOutcome: fetchOutcomeForButton } = proxyActivities<Activities>({
+  startToCloseTimeout: '8 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: { ...retry, maximumAttempts: 3 },
+});
+
 /** The Event's fields; when Salesforce's API requests are used up the workflow waits (Stalled), not the activity. */
 const { writeEventFields } = proxyActivities<Activities>({
   ...stepOptions,
@@ -102,6 +109,8 @@ const zoomWriteOptions = {
 const ZOOM_WRITES_QUEUE_PATCH = 'zoom-writes-queue';
 /** Marks histories that wait out Zoom's daily cap and Salesforce's request limit visibly (Pending, SyncHealth). */
 const LIMIT_WAITS_PATCH = 'limit-waits';
+/** Marks histories whose `syncNow` takes its turn in the main loop with a short timeout (older: beside it). */
+const SYNC_IN_LOOP_PATCH = 'sync-now-in-loop';
 /** Marks histories that merge concurrent org and Zoom edits field by field (older ones: the later edit replaced all). */
 const FIELD_MERGE_PATCH = 'field-merge';
 
@@ -164,6 +173,13 @@ export interface MeetingWorkflowCarry {
   eventDeleted?: boolean;
 }
 
+/** A "Sync Meeting Details" press waiting for its turn in the main loop, then its answer. */
+interface SyncRequest {
+  done: boolean;
+  written?: EventZoomFields;
+  error?: unknown;
+}
+
 interface RegisteredRoute {
   meetingId: string;
   route: MeetingRoute;
@@ -203,6 +219,10 @@ function isNewer(item: EventCalloutItem, lastApplied: string | undefined, delete
   if (lastApplied === undefined) return true;
   if (item.event.SystemModstamp > lastApplied) return true;
   return item.event.SystemModstamp === lastApplied && item.operation === 'delete' && !deleted;
+}
+
+function noZoomMeeting(): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'NoZoomMeeting', message: 'This Event has no Zoom meeting to sync' });
 }
 
 function failureOf(error: unknown): ApplicationFailure | undefined {
@@ -272,12 +292,26 @@ export async function meetingWorkflow(
     reconcileInbox.push(request);
   });
   setHandler(meetingStateQuery, () => state);
-  setHandler(syncNowUpdate, async () => {
-    if (!state.zoomMeetingId) {
-      throw ApplicationFailure.create({ type: 'NoZoomMeeting', message: 'This Event has no Zoom meeting to sync' });
-    }
-    return syncFromZoom();
-  });
+  const syncRequests: SyncRequest[] = [];
+  setHandler(
+    syncNowUpdate,
+    async () => {
+      if (!patched(SYNC_IN_LOOP_PATCH)) {
+        if (!state.zoomMeetingId) throw noZoomMeeting();
+        return syncFromZoom();
+      }
+      const request: SyncRequest = { done: false };
+      syncRequests.push(request);
+      await condition(() => request.done);
+      if (request.error !== undefined) throw request.error;
+      return request.written!;
+    },
+    {
+      validator: () => {
+        if (!state.zoomMeetingId) throw noZoomMeeting();
+      },
+    },
+  );
 
   // ---- Effects ------------------------------------------------------------------------------------------
 
@@ -306,18 +340,19 @@ export async function meetingWorkflow(
     setCurrentDetails('');
   }
 
-  async function writeEvent(fields: EventZoomFields): Promise<void> {
-    if (eventDeleted) return;
+  /** Writes `fields` to the Event; false when the Event is gone (nothing written). */
+  async function writeEvent(fields: EventZoomFields): Promise<boolean> {
+    if (eventDeleted) return false;
     for (;;) {
       try {
         await writeEventFields({ eventId: state.eventId, fields });
         if (state.waiting?.health === 'Stalled') endWait();
-        return;
+        return true;
       } catch (error) {
         if (failureOf(error)?.type === FailureTypes.salesforceEventGone) {
           eventDeleted = true;
           log.warn('The Event is gone from Salesforce; nothing more is written to it');
-          return;
+          return false;
         }
         // The org is out of API requests: nothing can say so on the Event, so the Web UI does, until it has calls.
         const wait = limitWaitOf(error, FailureTypes.salesforceRequestLimit);
@@ -533,18 +568,24 @@ export async function meetingWorkflow(
 
   // ---- Live and after (Zoom webhooks, polling) ----------------------------------------------------------
 
-  async function markStarted(actualStart: string | undefined, instanceUuid: string | undefined): Promise<void> {
+  /** Returns the fields written to the Event. */
+  async function markStarted(
+    actualStart: string | undefined,
+    instanceUuid: string | undefined,
+  ): Promise<EventZoomFields> {
     state.phase = 'started';
     state.actualStart = actualStart ?? state.actualStart;
     state.instanceUuid = instanceUuid ?? state.instanceUuid;
     clock.polls = 0;
     clock.pollAt = Math.max(Date.now(), Date.parse(state.endTime ?? '') || 0) + POLL_DELAYS_MS[0];
     publish('Started');
-    await writeEvent({
+    const fields: EventZoomFields = {
       Zoom_Status__c: 'Started',
       ...(state.actualStart ? { Zoom_Actual_Start__c: state.actualStart } : {}),
-    });
+    };
+    const written = await writeEvent(fields);
     await mailAttendeesOnLaunch();
+    return written ? fields : {};
   }
 
   /** Once per meeting, when the host's setting asks for it; a mail problem never fails the meeting. */
@@ -569,14 +610,11 @@ export async function meetingWorkflow(
     }
   }
 
-  /** Writes an outcome to the Event and moves the lifecycle on. */
+  /** Writes an outcome to the Event and moves the lifecycle on; returns the fields it wrote (none before a start). */
   async function recordOutcome(outcome: MeetingOutcome): Promise<EventZoomFields> {
     const fields = outcomeFields(outcome);
-    if (outcome.state === 'live') {
-      if (state.phase !== 'started') await markStarted(undefined, undefined);
-      return fields;
-    }
-    if (outcome.state === 'not-started') return fields;
+    if (outcome.state === 'live') return state.phase !== 'started' ? markStarted(undefined, undefined) : {};
+    if (outcome.state === 'not-started') return {};
     state.phase = 'ended';
     state.instanceUuid = outcome.instanceUuid;
     state.actualStart = outcome.actualStart;
@@ -588,7 +626,7 @@ export async function meetingWorkflow(
     state.lastSync = fields;
     state.lastError = undefined;
     publish('Ended');
-    await writeEvent(fields);
+    const written = await writeEvent(fields);
     if (outcome.participantsComplete) clock.participantRetryAt = undefined;
     else if (clock.participantRetries < PARTICIPANT_RETRY_DELAYS_MS.length) {
       clock.participantRetryAt = Date.now() + PARTICIPANT_RETRY_DELAYS_MS[clock.participantRetries];
@@ -597,11 +635,11 @@ export async function meetingWorkflow(
     if (!outcome.recording && state.recordingUrl === undefined) {
       clock.recordingUntil ??= Math.max(Date.now(), Date.parse(outcome.actualEnd ?? '') || 0) + RECORDING_WAIT_MS;
     } else clock.recordingUntil = undefined;
-    return fields;
+    return written ? fields : {};
   }
 
-  async function syncFromZoom(instanceUuid?: string): Promise<EventZoomFields> {
-    const outcome = await fetchMeetingOutcome({
+  async function syncFromZoom(instanceUuid?: string, fetch = fetchMeetingOutcome): Promise<EventZoomFields> {
+    const outcome = await fetch({
       meetingId: state.zoomMeetingId!,
       instanceUuid: instanceUuid ?? state.instanceUuid,
       notBefore: pastInstanceFloor(state),
@@ -836,6 +874,29 @@ export async function meetingWorkflow(
     if (state.phase === 'ended') clock.participantRetryAt = now;
   }
 
+  /** Answers "Sync Meeting Details" presses, one at a time, between the loop's other steps. */
+  async function serveSyncRequests(): Promise<void> {
+    while (syncRequests.length > 0) {
+      const request = syncRequests.shift()!;
+      try {
+        if (!state.zoomMeetingId) throw noZoomMeeting();
+        request.written = await syncFromZoom(undefined, fetchOutcomeForButton);
+      } catch (error) {
+        request.error = error;
+      }
+      request.done = true;
+    }
+  }
+
+  /** Waits for the update handlers to finish, answering sync presses that arrive meanwhile (before an end). */
+  async function settleHandlers(): Promise<void> {
+    for (;;) {
+      await serveSyncRequests();
+      await condition(() => allHandlersFinished() || syncRequests.length > 0);
+      if (syncRequests.length === 0) return;
+    }
+  }
+
   /** Applies the newest pending callout (older or duplicate ones are counted and dropped), then Zoom events. */
   async function drainInboxes(): Promise<void> {
     while (reconcileInbox.length > 0) applyReconcile(reconcileInbox.shift()!);
@@ -859,6 +920,7 @@ export async function meetingWorkflow(
         await fail(error);
       }
     }
+    await serveSyncRequests();
   }
 
   // ---- Zoom webhook routing ------------------------------------------------------------------------------
@@ -919,7 +981,7 @@ export async function meetingWorkflow(
     await drainInboxes();
     if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(wantedRoute());
     if (shouldContinueAsNew()) {
-      await condition(allHandlersFinished);
+      await settleHandlers();
       return continueAsNew<typeof meetingWorkflow>(input, {
         state,
         applied,
@@ -936,7 +998,8 @@ export async function meetingWorkflow(
     }
     if (finished()) break;
     const deadline = nextDeadline();
-    const hasWork = () => inbox.length > 0 || zoomInbox.length > 0 || reconcileInbox.length > 0;
+    const hasWork = () =>
+      inbox.length > 0 || zoomInbox.length > 0 || reconcileInbox.length > 0 || syncRequests.length > 0;
     if (deadline === undefined) {
       await condition(hasWork);
       continue;
@@ -949,6 +1012,6 @@ export async function meetingWorkflow(
     }
   }
   if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(undefined);
-  await condition(allHandlersFinished);
+  await settleHandlers();
   return state;
 }

@@ -75,7 +75,12 @@ export default class ZoomMeeting extends LightningElement {
             const written = await syncMeeting({ eventId: this.recordId });
             await notifyRecordUpdateAvailable([{ recordId: this.recordId }]);
             const count = Object.keys(written ?? {}).length;
-            this.toast('Meeting details synced', `${count} field${count === 1 ? '' : 's'} updated from Zoom.`);
+            this.toast(
+                'Meeting details synced',
+                count === 0
+                    ? 'Nothing to update yet: Zoom has no results for this meeting.'
+                    : `${count} field${count === 1 ? '' : 's'} updated from Zoom.`
+            );
         });
     }
 

@@ -108,6 +108,20 @@ describe('c-zoom-meeting', () => {
         expect(toasts).toEqual([expect.objectContaining({ message: '2 fields updated from Zoom.' })]);
     });
 
+    it('says nothing was updated when the sync wrote no field (before the meeting)', async () => {
+        syncMeeting.mockResolvedValue({});
+        const element = await mount(SCHEDULED);
+        const toasts = [];
+        element.addEventListener(SHOW_TOAST_EVENT, (event) => toasts.push(event.detail));
+
+        button(element, 'sync').click();
+        await flushPromises();
+
+        expect(toasts).toEqual([
+            expect.objectContaining({ message: 'Nothing to update yet: Zoom has no results for this meeting.' })
+        ]);
+    });
+
     it('sends the typed addresses and lists each recipient with its outcome', async () => {
         sendEmail.mockResolvedValue([
             { email: 'ana@cliente.example', outcome: 'sent' },
