@@ -1,6 +1,4 @@
 import { TtlCache } from '../common/ttl-cache';
-import { RatePacer } from '../common/rate-pacer';
-import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
 import { summarizeAttendance, type Attendee, type MeetingRecordingInfo } from '../domain/meeting-outcome';
 import { CandidateIndex, type MatchCandidate, type MeetingHost } from '../domain/participant-matching';
 import type { SalesforceClient } from '../integrations/salesforce/client';
@@ -12,8 +10,8 @@ import { participantSegment, recordingInfo } from './meeting-outcome';
 
 /**
  * Reading external meetings and what they are matched against, shared by the hourly sync's import and the External
- * Zoom Meetings page: Zoom's report and past participants (paced by the plan's rates, per-second 429s waited
- * out), a host's Contacts and Leads, the host's own identity, and which meetings the integration manages itself.
+ * Zoom Meetings page: Zoom's report and past participants (per-second 429s waited out; the Zoom client paces
+ * its calls by the plan), a host's Contacts and Leads, the host's own identity, and which meetings the integration manages itself.
  */
 
 export type ExternalZoomApi = Pick<
@@ -25,8 +23,6 @@ export type ExternalSalesforceApi = Pick<SalesforceClient, 'query' | 'upsertReco
 export interface ExternalMeetingDeps {
   zoom: ExternalZoomApi;
   salesforce: ExternalSalesforceApi;
-  /** Zoom's plan, whose Medium (participants) and Heavy (report) rates pace this process's reads; Pro by default. */
-  zoomPlan?: ZoomPlan;
   /** How long a host's Contacts and Leads are reused between reads. */
   candidatesTtlMs?: number;
 }
@@ -46,18 +42,13 @@ export type ExternalMeetingReader = ReturnType<typeof createExternalMeetingReade
 
 export function createExternalMeetingReader(deps: ExternalMeetingDeps) {
   const { zoom, salesforce } = deps;
-  const rates = ZOOM_PLAN_RATES[deps.zoomPlan ?? 'pro'];
-  const pacer = new RatePacer(rates.medium * ZOOM_RATE_SHARE);
-  // The report is Heavy: hosts listed side by side would burst past its per-second limit.
-  const reportPacer = new RatePacer(rates.heavy * ZOOM_RATE_SHARE);
   // A host's index can hold tens of thousands of records: keep a few hosts at a time.
   const candidates = new TtlCache<string, CandidateIndex>(deps.candidatesTtlMs ?? 10 * 60_000, 20);
   const hosts = new TtlCache<string, MeetingHost>(deps.candidatesTtlMs ?? 10 * 60_000);
 
-  /** A Zoom read, paced; a per-second 429 is waited out as Zoom says, a daily one fails the call. */
-  async function zoomRead<T>(read: () => Promise<T>, readPacer = pacer): Promise<T> {
+  /** A Zoom read; a per-second 429 is waited out as Zoom says, a daily one fails the call. */
+  async function zoomRead<T>(read: () => Promise<T>): Promise<T> {
     for (let waits = 0; ; waits += 1) {
-      await readPacer.acquire();
       try {
         return await read();
       } catch (error) {
@@ -74,7 +65,7 @@ export function createExternalMeetingReader(deps: ExternalMeetingDeps) {
 
     /** One page of Zoom's report of the host's past meetings (Heavy). */
     reportPage(zoomUserId: string, options: ListReportUserMeetingsOptions): Promise<ReportUserMeetingsPage> {
-      return zoomRead(() => zoom.listReportUserMeetings(zoomUserId, options), reportPacer);
+      return zoomRead(() => zoom.listReportUserMeetings(zoomUserId, options));
     },
 
     /** The host's Contacts and unconverted Leads, indexed for matching. */

@@ -40,7 +40,7 @@ export type { ExternalMeetingDeps, ExternalSalesforceApi, ExternalZoomApi } from
 /** Zoom's validation code; with this message it means the page token ran out (15 minutes). */
 const ZOOM_VALIDATION = 300;
 const REPORT_PAGE_SIZE = 300;
-/** Participant reads one import keeps in flight (the pacer sets the rate; this only hides Zoom's latency). */
+/** Participant reads one import keeps in flight (the Zoom client's pacer sets the rate; this hides Zoom's latency). */
 const ZOOM_READS_IN_FLIGHT = 8;
 
 export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
@@ -127,7 +127,7 @@ export function createExternalMeetingActivities(deps: ExternalMeetingDeps) {
         /** One slot per meeting, in batch order, so the write does not depend on which read finished first. */
         const records: (Record<string, unknown> | undefined)[] = new Array(external.length);
         let done = 0;
-        // A few reads in flight keep the pacer's rate when Zoom answers slowly; the pacer alone sets the rate.
+        // A few reads in flight keep the Zoom client's pace when Zoom answers slowly; the pace alone sets the rate.
         await forEachInLanes(
           external.map((item, slot) => ({ ...item, slot })),
           (item) => item.meeting.uuid,

@@ -20,7 +20,6 @@ import {
   type ExternalMeetingDeps,
   type ExternalMeetingReader,
 } from '../activities/external-meeting-reader';
-import type { ZoomPlan } from '../common/zoom-plan';
 import { escapeSoqlString, soqlStringList } from '../integrations/salesforce/client';
 import type { ZoomClient } from '../integrations/zoom/client';
 import { ZoomApiError } from '../integrations/zoom/errors';
@@ -56,7 +55,6 @@ export type ExternalMeetingsZoomApi = ExternalMeetingDeps['zoom'] & Pick<ZoomCli
 export interface ExternalMeetingRoutesDeps {
   zoom: ExternalMeetingsZoomApi;
   salesforce: ExternalMeetingDeps['salesforce'];
-  zoomPlan?: ZoomPlan;
   requireSignature: preHandlerAsyncHookHandler;
   now: () => number;
 }
@@ -233,7 +231,6 @@ export function registerExternalMeetingRoutes(app: FastifyInstance, deps: Extern
   const reader: ExternalMeetingReader = createExternalMeetingReader({
     zoom,
     salesforce,
-    zoomPlan: deps.zoomPlan,
     // The page shows a host's records as they are now: a link chosen a minute after adding a Contact must work.
     candidatesTtlMs: 0,
   });

@@ -87,7 +87,7 @@ export interface ApiServerDeps {
   /** Budget for one request of the Event routes; default `DEFAULT_EVENT_BUDGET_MS`. */
   eventBudgetMs?: number;
   /** Zoom and Salesforce for the External Zoom Meetings page (`/v1/external-meetings…`), registered when given. */
-  externalMeetings?: Pick<ExternalMeetingRoutesDeps, 'zoom' | 'salesforce' | 'zoomPlan'>;
+  externalMeetings?: Pick<ExternalMeetingRoutesDeps, 'zoom' | 'salesforce'>;
 }
 
 export interface AcceptedEvent {

@@ -4,12 +4,11 @@
  */
 export type ZoomPlan = 'pro' | 'business';
 
-export interface ZoomPlanRates {
-  /** Requests per second per label, for the whole account. */
-  light: number;
-  medium: number;
-  heavy: number;
-}
+/** Zoom's rate-limit labels of the endpoints the product calls (Resource-intensive ones it does not call). */
+export type ZoomRateLabel = 'light' | 'medium' | 'heavy';
+
+/** Requests per second per label, for the whole account. */
+export type ZoomPlanRates = Record<ZoomRateLabel, number>;
 
 export const ZOOM_PLAN_RATES: Record<ZoomPlan, ZoomPlanRates> = {
   pro: { light: 30, medium: 20, heavy: 10 },

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
   const { taskQueue, namespace } = config.temporal;
-  const zoom = new ZoomClient(config.zoom);
+  const zoom = new ZoomClient(config.zoom, { plan: config.sync.zoomPlan });
   await checkZoomScopes(zoom, (line) => console.error(line));
   const activities = createActivities({
     zoom,

@@ -6,6 +6,8 @@ import {
   ZoomApiError,
   type ZoomFieldError,
 } from './errors';
+import { RatePacer } from '../../common/rate-pacer';
+import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan, type ZoomRateLabel } from '../../common/zoom-plan';
 import { encodeMeetingIdOrUuid, encodeUserId } from './path-encoding';
 import { MISSING_SCOPE_CODE, scopesNamedIn } from './scopes';
 import type {
@@ -53,6 +55,11 @@ export interface ZoomClientConfig {
 export interface ZoomClientOptions {
   /** Per HTTP request, token requests included (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Zoom's plan: every call then waits its turn under its label's rate (less the share left to others), so this
+   * process never bursts past Zoom's account-wide limits; without it calls go out at once.
+   */
+  plan?: ZoomPlan;
   /** Clock in epoch ms, for tests. */
   now?: () => number;
 }
@@ -76,6 +83,8 @@ interface CachedToken {
 interface Call {
   method: Method;
   path: string;
+  /** Zoom's rate-limit label of the endpoint (shared/reference/zoom-api.md §2). */
+  label: ZoomRateLabel;
   params?: Record<string, string | number | undefined>;
   data?: unknown;
   /** Aborts the request (an activity's cancellation). */
@@ -87,12 +96,18 @@ export class ZoomClient {
   private readonly now: () => number;
   private token: CachedToken | undefined;
   private pendingToken: Promise<string> | undefined;
+  private readonly pacers: Record<ZoomRateLabel, RatePacer> | undefined;
 
   constructor(
     private readonly config: ZoomClientConfig,
     options: ZoomClientOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    if (options.plan) {
+      const rates = ZOOM_PLAN_RATES[options.plan];
+      const pacer = (label: ZoomRateLabel) => new RatePacer(rates[label] * ZOOM_RATE_SHARE);
+      this.pacers = { light: pacer('light'), medium: pacer('medium'), heavy: pacer('heavy') };
+    }
     this.http = axios.create({
       baseURL: config.apiBaseUrl.replace(/\/+$/, ''),
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -115,7 +130,7 @@ export class ZoomClient {
 
   /** A user by Zoom user id, e-mail or `me`. */
   async getUser(userIdOrEmail: string): Promise<ZoomUser> {
-    return this.call<ZoomUser>({ method: 'GET', path: `/users/${encodeUserId(userIdOrEmail)}` });
+    return this.call<ZoomUser>({ method: 'GET', path: `/users/${encodeUserId(userIdOrEmail)}`, label: 'light' });
   }
 
   /** One page of the account's users (Medium); follow `next_page_token` for more. */
@@ -123,6 +138,7 @@ export class ZoomClient {
     return this.call<UserListPage>({
       method: 'GET',
       path: '/users',
+      label: 'medium',
       params: {
         status: options.status,
         page_size: options.pageSize,
@@ -140,23 +156,34 @@ export class ZoomClient {
     return this.call<ZoomMeeting>({
       method: 'POST',
       path: `/users/${encodeUserId(userIdOrEmail)}/meetings`,
+      label: 'medium',
       data: request,
       signal: options.signal,
     });
   }
 
   async getMeeting(meetingIdOrUuid: string | number): Promise<ZoomMeeting> {
-    return this.call<ZoomMeeting>({ method: 'GET', path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}` });
+    return this.call<ZoomMeeting>({
+      method: 'GET',
+      path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}`,
+      label: 'light',
+    });
   }
 
   async updateMeeting(meetingId: string | number, patch: UpdateMeetingRequest): Promise<void> {
-    await this.call<unknown>({ method: 'PATCH', path: `/meetings/${encodeMeetingIdOrUuid(meetingId)}`, data: patch });
+    await this.call<unknown>({
+      method: 'PATCH',
+      path: `/meetings/${encodeMeetingIdOrUuid(meetingId)}`,
+      label: 'light',
+      data: patch,
+    });
   }
 
   async deleteMeeting(meetingId: string | number, options: { occurrenceId?: string } = {}): Promise<void> {
     await this.call<unknown>({
       method: 'DELETE',
       path: `/meetings/${encodeMeetingIdOrUuid(meetingId)}`,
+      label: 'light',
       params: { occurrence_id: options.occurrenceId },
     });
   }
@@ -166,13 +193,18 @@ export class ZoomClient {
     return this.call<MeetingListPage>({
       method: 'GET',
       path: `/users/${encodeUserId(userIdOrEmail)}/meetings`,
+      label: 'medium',
       params: { type: options.type, page_size: options.pageSize, next_page_token: options.nextPageToken || undefined },
     });
   }
 
   /** An ended instance: by UUID that one, by meeting number the latest. Durations are in minutes. */
   async getPastMeeting(meetingIdOrUuid: string | number): Promise<PastMeeting> {
-    return this.call<PastMeeting>({ method: 'GET', path: `/past_meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}` });
+    return this.call<PastMeeting>({
+      method: 'GET',
+      path: `/past_meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}`,
+      label: 'light',
+    });
   }
 
   /** The meeting's ended instances (at most 15 months back). */
@@ -180,6 +212,7 @@ export class ZoomClient {
     const body = await this.call<{ meetings?: PastMeetingInstance[] }>({
       method: 'GET',
       path: `/past_meetings/${encodeMeetingIdOrUuid(meetingId)}/instances`,
+      label: 'medium',
     });
     return body.meetings ?? [];
   }
@@ -195,6 +228,7 @@ export class ZoomClient {
     return this.call<ReportUserMeetingsPage>({
       method: 'GET',
       path: `/report/users/${encodeUserId(userIdOrEmail)}/meetings`,
+      label: 'heavy',
       params: {
         from: options.from,
         to: options.to,
@@ -213,6 +247,7 @@ export class ZoomClient {
   async listPastMeetingParticipants(meetingUuid: string | number): Promise<PastMeetingParticipant[]> {
     return this.allParticipants<PastMeetingParticipant>(
       `/past_meetings/${encodeMeetingIdOrUuid(meetingUuid)}/participants`,
+      'medium',
     );
   }
 
@@ -220,6 +255,7 @@ export class ZoomClient {
   async listReportParticipants(meetingIdOrUuid: string | number): Promise<ReportMeetingParticipant[]> {
     return this.allParticipants<ReportMeetingParticipant>(
       `/report/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}/participants`,
+      'heavy',
     );
   }
 
@@ -232,6 +268,7 @@ export class ZoomClient {
       return await this.call<MeetingRecordings>({
         method: 'GET',
         path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}/recordings`,
+        label: 'light',
         params: { include_fields: options.includeDownloadAccessToken ? 'download_access_token' : undefined },
       });
     } catch (error) {
@@ -243,13 +280,14 @@ export class ZoomClient {
   }
 
   /** Follows `next_page_token` to the end (the same query each time, as Zoom requires). */
-  private async allParticipants<T extends MeetingParticipantSegment>(path: string): Promise<T[]> {
+  private async allParticipants<T extends MeetingParticipantSegment>(path: string, label: ZoomRateLabel): Promise<T[]> {
     const rows: T[] = [];
     let nextPageToken: string | undefined;
     for (let pages = 0; pages < MAX_PAGES; pages += 1) {
       const page = await this.call<ParticipantPage<T>>({
         method: 'GET',
         path,
+        label,
         params: { page_size: MAX_PAGE_SIZE, next_page_token: nextPageToken },
       });
       rows.push(...(page.participants ?? []));
@@ -281,6 +319,7 @@ export class ZoomClient {
 
   private async send<T>(call: Call, token: string): Promise<T> {
     const operation = `${call.method} ${call.path}`;
+    await this.pacers?.[call.label].acquire();
     let response: AxiosResponse;
     try {
       response = await this.http.request({

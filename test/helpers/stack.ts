@@ -131,7 +131,7 @@ export async function startTestStack(
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     });
     const activities = createActivities({
-      zoom: new ZoomClient(zoomConfig()),
+      zoom: new ZoomClient(zoomConfig(), options.zoomPlan ? { plan: options.zoomPlan } : {}),
       salesforce: new SalesforceClient(salesforceConfig),
       mailer: new Mailer(mailer),
       temporal: env.client,
