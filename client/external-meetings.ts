@@ -27,9 +27,11 @@ import type { PastMeeting } from '../integrations/zoom/types';
 import { describeFailure } from './request-helpers';
 
 /**
- * The External Zoom Meetings page's routes, signed v2 like the buttons (the org's controller decides whose meetings
- * a user may see and passes that host):
+ * The External Zoom Meetings page's routes, and the Zoom Settings page's account check, signed v2 like the buttons
+ * (the org's controller decides whose meetings a user may see and passes that host):
  *
+ * - `GET  /v1/zoom-account?user`: whether the user's Salesforce e-mail is a user of the Zoom account (the same
+ *   lookup every route below makes for its host).
  * - `GET  /v1/external-meetings?host&from&to&cursor&pageSize`: one page of the host's ended meetings from Zoom's
  *   report, each with whether an Event holds it. Paged by Zoom's own token, so there is no row cap.
  * - `GET  /v1/external-meetings/{uuid}?host`: the instance's participants with their proposed links.
@@ -41,6 +43,7 @@ import { describeFailure } from './request-helpers';
 export const EXTERNAL_MEETINGS_PATH = '/v1/external-meetings';
 export const EXTERNAL_MEETING_PATH = '/v1/external-meetings/:uuid';
 export const EXTERNAL_MEETING_EVENTS_PATH = '/v1/external-meetings/events';
+export const ZOOM_ACCOUNT_PATH = '/v1/zoom-account';
 /** Zoom's report reads at most a month at a time, and keeps six months. */
 export const MAX_RANGE_DAYS = 31;
 export const REPORT_HISTORY_DAYS = 180;
@@ -100,6 +103,7 @@ export type CreateResult =
 
 const MESSAGES = {
   badHost: 'host must be the Salesforce User Id of the meetings’ host',
+  badUser: 'user must be a Salesforce User Id',
   noUser: 'This Salesforce user does not exist',
   noZoomAccount:
     "This user's Salesforce e-mail address is not a user of your company's Zoom account. Ask your Zoom admin to add them, or use the same e-mail in Salesforce and Zoom.",
@@ -170,8 +174,8 @@ export function parseListQuery(
   };
 }
 
-function parseHostId(value: unknown): string {
-  if (!isSalesforceId(value, SALESFORCE_KEY_PREFIX.user)) throw new RouteError(400, MESSAGES.badHost);
+function parseHostId(value: unknown, message: string = MESSAGES.badHost): string {
+  if (!isSalesforceId(value, SALESFORCE_KEY_PREFIX.user)) throw new RouteError(400, message);
   return toSalesforceId18(value);
 }
 
@@ -287,6 +291,16 @@ export function registerExternalMeetingRoutes(app: FastifyInstance, deps: Extern
       reply.header('cache-control', 'no-store');
     },
   };
+
+  app.get(ZOOM_ACCOUNT_PATH, routeOptions, async (request, reply) => {
+    try {
+      await resolveHost(parseHostId((request.query as Record<string, unknown>).user, MESSAGES.badUser));
+      return { hasZoomAccount: true };
+    } catch (error) {
+      if (error instanceof RouteError && error.status === 422) return { hasZoomAccount: false, message: error.message };
+      return answerError(request, reply, 'zoom-account', error);
+    }
+  });
 
   app.get(EXTERNAL_MEETINGS_PATH, routeOptions, async (request, reply) => {
     try {

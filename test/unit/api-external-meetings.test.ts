@@ -281,3 +281,20 @@ describe('POST /v1/external-meetings/events', () => {
     expect(response.json().error).toMatch(/"meetings"/);
   });
 });
+
+describe('GET /v1/zoom-account', () => {
+  it('says whether the user’s Salesforce e-mail has a Zoom account, with a plain message when not', async () => {
+    const ada = await signed('GET', `/v1/zoom-account?user=${ADA.salesforceId}`);
+    expect(ada.statusCode).toBe(200);
+    expect(ada.json()).toEqual({ hasZoomAccount: true });
+    const charles = await signed('GET', `/v1/zoom-account?user=${CHARLES.salesforceId}`);
+    expect(charles.statusCode).toBe(200);
+    expect(charles.json()).toMatchObject({ hasZoomAccount: false, message: expect.stringContaining('not a user') });
+  });
+
+  it('refuses an unsigned request and a user that is not a User Id', async () => {
+    const url = `/v1/zoom-account?user=${ADA.salesforceId}`;
+    expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
+    expect((await signed('GET', '/v1/zoom-account?user=003000000000001AAA')).statusCode).toBe(400);
+  });
+});
