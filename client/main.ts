@@ -8,6 +8,7 @@ import { SalesforceClient } from '../integrations/salesforce/client';
 import { ZoomClient } from '../integrations/zoom/client';
 import { createApiServer } from './server';
 import { createZoomWebhookDeps } from './zoom-webhooks';
+import { AesGcmPayloadCodec } from '../common/payload-codec';
 
 function loadConfigOrExit(): ApiProcessConfig {
   try {
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     // The External Zoom Meetings page reads Zoom's reports and writes Events: it needs both.
     externalMeetings:
       zoom && config.salesforce ? { zoom, salesforce: new SalesforceClient(config.salesforce) } : undefined,
+    codec: config.codec && { ...config.codec, codec: new AesGcmPayloadCodec(config.temporal.payloadKeys) },
   });
 
   let shuttingDown = false;
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       zoomWebhooks: zoomWebhookSecretToken !== undefined,
       zoomApi: config.zoom !== undefined,
       externalMeetings: config.zoom !== undefined && config.salesforce !== undefined,
+      codecServer: config.codec ? (config.codec.authToken ? 'bearer token' : 'loopback, no token') : 'off',
     },
     'API listening',
   );

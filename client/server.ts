@@ -28,6 +28,7 @@ import { registerZoomWebhooks, type ZoomWebhookDeps } from './zoom-webhooks';
 import { ZoomWebhookCounters } from './zoom-webhook-counters';
 import { registerInstantMeetings } from './instant-meetings';
 import { registerExternalMeetingRoutes, type ExternalMeetingRoutesDeps } from './external-meetings';
+import { registerCodecRoutes, type CodecRoutesDeps } from './codec-routes';
 
 /** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
@@ -88,6 +89,8 @@ export interface ApiServerDeps {
   eventBudgetMs?: number;
   /** Zoom and Salesforce for the External Zoom Meetings page (`/v1/external-meetings…`), registered when given. */
   externalMeetings?: Pick<ExternalMeetingRoutesDeps, 'zoom' | 'salesforce'>;
+  /** The codec server for the Web UI and the CLI (`/codec/encode`, `/codec/decode`), registered when given. */
+  codec?: CodecRoutesDeps;
 }
 
 export interface AcceptedEvent {
@@ -270,6 +273,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   if (deps.externalMeetings) {
     registerExternalMeetingRoutes(app, { ...deps.externalMeetings, requireSignature: requireRouteSignature, now });
   }
+  if (deps.codec) registerCodecRoutes(app, deps.codec);
 
   return app;
 }

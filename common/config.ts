@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
+import { parsePayloadKeys } from './payload-codec';
 
 /**
  * Configuration, read once from the environment (and an optional `.env`) and validated at start-up.
@@ -24,6 +25,10 @@ const temporalSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: nonEmpty.optional(),
   TEMPORAL_TLS_KEY_PATH: nonEmpty.optional(),
   TEMPORAL_TLS_SERVER_NAME: nonEmpty.optional(),
+  /** PEM of a private CA that signed the frontend's certificate (self-hosted mTLS); default: the system's roots. */
+  TEMPORAL_TLS_CA_PATH: nonEmpty.optional(),
+  /** AES-256 keys of the payload codec, `id:base64`, comma-separated, oldest first (common/payload-codec.ts). */
+  PAYLOAD_KEYS: z.string({ error: 'is required: <id>:<base64 of 32 random bytes> (openssl rand -base64 32)' }),
 });
 
 const zoomSchema = z.object({
@@ -101,6 +106,16 @@ const apiSchema = z.object({
   ZOOM_WEBHOOK_SECRET_TOKEN: nonEmpty.optional(),
 });
 
+/** The codec server (`/codec/encode`, `/codec/decode` on the API) for the Web UI and the CLI. */
+const codecSchema = z.object({
+  CODEC_AUTH_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /** Only for an API listening on loopback alone (the embedded stack: its UI cannot send a static token). */
+  CODEC_ALLOW_UNAUTHENTICATED: bool.default(false),
+  /** Origins of the Web UI allowed to call the codec server from a browser, comma-separated. */
+  CODEC_CORS_ORIGINS: z.string().default(''),
+  API_HOST: apiSchema.shape.API_HOST,
+});
+
 /** The local preview of the org's pages (`npm start`): where it listens and which API its Apex stand-in calls. */
 const previewSchema = z.object({
   PREVIEW_PORT: port.default(8080),
@@ -142,15 +157,19 @@ function readTemporal(env: Env) {
   if ((c.TEMPORAL_TLS_CERT_PATH === undefined) !== (c.TEMPORAL_TLS_KEY_PATH === undefined)) {
     throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together']);
   }
+  const { keys: payloadKeys, problems } = parsePayloadKeys(c.PAYLOAD_KEYS);
+  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `PAYLOAD_KEYS: ${problem}`));
   return {
     address: c.TEMPORAL_ADDRESS,
     namespace: c.TEMPORAL_NAMESPACE,
     taskQueue: c.TEMPORAL_TASK_QUEUE,
     apiKey: c.TEMPORAL_API_KEY,
-    tls: c.TEMPORAL_TLS ?? Boolean(c.TEMPORAL_API_KEY || c.TEMPORAL_TLS_CERT_PATH),
+    tls: c.TEMPORAL_TLS ?? Boolean(c.TEMPORAL_API_KEY || c.TEMPORAL_TLS_CERT_PATH || c.TEMPORAL_TLS_CA_PATH),
     tlsCertPath: c.TEMPORAL_TLS_CERT_PATH,
     tlsKeyPath: c.TEMPORAL_TLS_KEY_PATH,
     tlsServerName: c.TEMPORAL_TLS_SERVER_NAME,
+    tlsCaPath: c.TEMPORAL_TLS_CA_PATH,
+    payloadKeys,
   };
 }
 
@@ -184,6 +203,23 @@ function readApi(env: Env) {
     zoomWebhookSecretToken: c.ZOOM_WEBHOOK_SECRET_TOKEN,
   };
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The codec server's settings, or undefined when it is off (no token, no loopback exception). */
+function readCodec(env: Env) {
+  const c = parse(codecSchema, env);
+  const corsOrigins = c.CODEC_CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  if (c.CODEC_AUTH_TOKEN !== undefined) return { authToken: c.CODEC_AUTH_TOKEN, corsOrigins };
+  if (!c.CODEC_ALLOW_UNAUTHENTICATED) return undefined;
+  if (!LOOPBACK_HOSTS.has(c.API_HOST)) {
+    throw new ConfigError(['CODEC_ALLOW_UNAUTHENTICATED needs API_HOST on loopback; set CODEC_AUTH_TOKEN instead']);
+  }
+  return { authToken: undefined, corsOrigins };
+}
+export type CodecConfig = NonNullable<ReturnType<typeof readCodec>>;
 
 /** Reads every section and reports all problems at once. */
 function readAll<T extends Record<string, (env: Env) => unknown>>(
@@ -265,6 +301,7 @@ export function loadApiConfig(env: Env = readEnv()) {
     {
       temporal: readTemporal,
       api: readApi,
+      codec: readCodec,
       zoom: readOptionalZoom,
       salesforce: readOptionalSalesforce,
       logging: readLogging,

@@ -3,12 +3,14 @@ import { Client, Connection, type TLSConfig } from '@temporalio/client';
 // Type only: the API process must not load the worker's native bridge.
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { ConfigError, type TemporalConfig } from './config';
+import { encryptingDataConverter } from './payload-codec';
 
 /**
  * How to reach the Temporal frontend, for the client (`Connection.connect`) and the worker
  * (`NativeConnection.connect`), which take the same address/tls/apiKey shape:
  * - plaintext by default (the embedded dev server);
- * - mTLS when a client certificate and key are configured (self-hosted or Temporal Cloud with certificates);
+ * - mTLS when a client certificate and key are configured (self-hosted or Temporal Cloud with certificates), with
+ *   a private CA's certificate when the frontend's is not signed by a public root (`TEMPORAL_TLS_CA_PATH`);
  * - an API key, over TLS, for Temporal Cloud.
  */
 export interface TemporalConnectionOptions {
@@ -27,6 +29,7 @@ async function tlsOptions(config: TemporalConfig): Promise<TLSConfig | boolean> 
   if (!config.tls) return false;
   const tls: TLSConfig = {};
   if (config.tlsServerName) tls.serverNameOverride = config.tlsServerName;
+  if (config.tlsCaPath) tls.serverRootCACertificate = await readFile(config.tlsCaPath);
   if (certificatePaths) {
     const [crt, key] = await Promise.all([
       readFile(certificatePaths.tlsCertPath),
@@ -48,8 +51,12 @@ export async function nativeConnectionOptions(config: TemporalConfig): Promise<N
   return temporalConnectionOptions(config) satisfies Promise<NativeConnectionOptions>;
 }
 
-/** A client on the configured namespace; close it with `client.connection.close()`. */
+/** A client on the configured namespace, encrypting payloads; close it with `client.connection.close()`. */
 export async function connectClient(config: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect(await temporalConnectionOptions(config));
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({
+    connection,
+    namespace: config.namespace,
+    dataConverter: encryptingDataConverter(config.payloadKeys),
+  });
 }

@@ -138,6 +138,10 @@ export const ZOOM_MEETING_EVENTS: Readonly<Record<string, ZoomMeetingEventKind>>
 
 export const URL_VALIDATION_EVENT = 'endpoint.url_validation';
 
+/**
+ * A participant of a join or leave webhook: ids and times only. The meeting workflow only counts them (who
+ * attended is read from Zoom's past-meeting report after the end), so names and e-mails never enter history.
+ */
 export interface ZoomParticipant {
   /** The participant's Zoom user id when signed in (`participant.id`); absent for guests. */
   id?: string;
@@ -145,10 +149,6 @@ export interface ZoomParticipant {
   userId?: string;
   /** Same for every join/leave segment of one person in one meeting instance (`participant_uuid`). */
   participantUuid?: string;
-  /** Display name, free text; '' when Zoom withholds it. PII: never log. */
-  name: string;
-  /** Absent for guests and dial-ins. PII: never log. */
-  email?: string;
   /** ISO-8601 UTC (`…Z`, with milliseconds), like every time in this event. */
   joinTime?: string;
   leaveTime?: string;
@@ -334,8 +334,6 @@ function parseParticipant(object: Reader, kind: ZoomMeetingEventKind): ZoomParti
     id: p.string('id'),
     userId: p.string('user_id'),
     participantUuid: p.string('participant_uuid'),
-    name: p.string('user_name') ?? '',
-    email: p.string('email'),
     joinTime: kind === 'participant_joined' ? p.time('join_time') : undefined,
     leaveTime: kind === 'participant_left' ? p.time('leave_time') : undefined,
   });

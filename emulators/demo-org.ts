@@ -139,4 +139,6 @@ export const DEMO_CREDENTIALS = {
   },
   calloutSecret: 'demo-callout-secret-change-me',
   zoomWebhookSecretToken: 'demo-zoom-webhook-secret-token',
+  /** The embedded Temporal's payload key (`PAYLOAD_KEYS`): its database is thrown away on every start. */
+  payloadKeys: 'demo-1:1yxx9P4gQ2zwO63sqBYblC4AVKaFSpqIjsmwat40V0E=',
 };

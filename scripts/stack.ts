@@ -313,6 +313,16 @@ async function main(): Promise<void> {
     API_PORT: String(apiPort),
     ...(useColor ? { FORCE_COLOR: '1' } : {}),
   };
+  if (embeddedTemporal) {
+    Object.assign(childEnv, {
+      PAYLOAD_KEYS: env.PAYLOAD_KEYS || DEMO_CREDENTIALS.payloadKeys,
+      // The Web UI decodes payloads through the API's codec server; it cannot send a static token, and both listen
+      // on loopback only.
+      ...(env.CODEC_AUTH_TOKEN
+        ? {}
+        : { CODEC_ALLOW_UNAUTHENTICATED: 'true', CODEC_CORS_ORIGINS: `http://${host}:${temporalUiPort}` }),
+    });
+  }
   if (emulateZoom) {
     Object.assign(childEnv, {
       ZOOM_API_BASE_URL: `http://${host}:${zoomPort}/v2`,
@@ -379,6 +389,7 @@ async function main(): Promise<void> {
         '--db-filename', dbFile,
         '--port', String(temporalPort),
         '--ui-port', String(temporalUiPort),
+        '--ui-codec-endpoint', `http://${host}:${apiPort}/codec`,
         '--ip', host,
         '--namespace', namespace,
         '--log-level', 'warn',

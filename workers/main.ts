@@ -7,6 +7,7 @@
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
 import { connectClient, nativeConnectionOptions } from '../common/temporal-connection';
+import { encryptingDataConverter } from '../common/payload-codec';
 import { createActivities } from '../activities';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
@@ -40,13 +41,15 @@ async function main(): Promise<void> {
     const outcome = await ensureHourlySyncSchedule(client, hourlySyncScheduleOptions(taskQueue, config.sync));
     console.log(`Schedule zoom-hourly-sync ${outcome} (every ${config.sync.intervalMs / 60_000} min)`);
   }
+  const dataConverter = encryptingDataConverter(config.temporal.payloadKeys);
   const workers = [
-    await createWorker({ connection, namespace, taskQueue, activities }),
+    await createWorker({ connection, namespace, taskQueue, activities, dataConverter }),
     ...(await createZoomQueueWorkers({
       connection,
       namespace,
       taskQueue,
       activities,
+      dataConverter,
       rates: zoomQueueRates(config.sync.zoomPlan),
     })),
   ];

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
 import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
@@ -9,6 +10,8 @@ interface WorkerBase {
   /** The meeting workflows' task queue; the import queue's name derives from it. */
   taskQueue: string;
   activities: Activities;
+  /** The payload codec's converter (`common/payload-codec.ts`): the worker reads and writes encrypted payloads. */
+  dataConverter: DataConverter;
 }
 
 /** The meeting worker: the workflows of this project plus the given activities, on one task queue. */
@@ -18,12 +21,13 @@ export async function createWorker(
     workflowBundle?: WorkerOptions['workflowBundle'];
   },
 ): Promise<Worker> {
-  const { connection, namespace, taskQueue, activities, workflowBundle } = options;
+  const { connection, namespace, taskQueue, activities, workflowBundle, dataConverter } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     activities,
+    dataConverter,
     // Heartbeats reach the server as they are made, not once per 0.8 heartbeat timeout: the launch e-mail's record
     // of who was sent to must survive a crash, or a retry mails them again (chaos suite: 9 of 10 re-sent).
     maxHeartbeatThrottleInterval: '1 ms',
@@ -65,11 +69,12 @@ export function zoomQueueRates(plan: ZoomPlan): ZoomQueueRates {
  *   Zoom's limit instead of meeting it as a 429 storm.
  */
 export async function createZoomQueueWorkers(options: WorkerBase & { rates: ZoomQueueRates }): Promise<Worker[]> {
-  const { connection, namespace, taskQueue, activities, rates } = options;
+  const { connection, namespace, taskQueue, activities, rates, dataConverter } = options;
   const rateLimited = (queue: string, perSecond: number, registered: Partial<Activities>) =>
     Worker.create({
       connection,
       namespace,
+      dataConverter,
       taskQueue: queue,
       activities: registered,
       maxTaskQueueActivitiesPerSecond: perSecond,

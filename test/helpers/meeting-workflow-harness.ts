@@ -20,7 +20,7 @@ import {
   type MeetingWorkflowInput,
 } from '../../workflows/messages';
 import { type meetingWorkflow } from '../../workflows/meeting';
-import { createTimeSkippingEnv, uniqueTaskQueue } from './temporal';
+import { createTimeSkippingEnv, TEST_DATA_CONVERTER, uniqueTaskQueue } from './temporal';
 import { captureHistoriesIfAsked } from './replay-capture';
 
 export const MINUTE = 60_000;
@@ -158,6 +158,7 @@ export class MeetingWorkflowHarness {
       taskQueue,
       workflowBundle: this.workflowBundle,
       activities: activities as unknown as Activities,
+      dataConverter: TEST_DATA_CONVERTER,
       ...options,
     });
   }
@@ -168,6 +169,7 @@ export class MeetingWorkflowHarness {
       connection: this.env.nativeConnection,
       taskQueue: zoomWritesTaskQueue(taskQueue),
       activities: activities as unknown as Activities,
+      dataConverter: TEST_DATA_CONVERTER,
     });
   }
 

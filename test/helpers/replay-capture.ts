@@ -11,6 +11,9 @@ import { basename, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { historyToJson } from './history-json';
+import { ENCRYPTED_ENCODING } from '../../common/payload-codec';
+import { payloadFromJson, payloadToJson, type PayloadJson } from '../../common/payload-json';
+import { TEST_PAYLOAD_CODEC } from './temporal';
 
 const RESERVED_MAIL_DOMAIN = /(^|\.)(example|example\.com|example\.org|example\.net|invalid|test)$/i;
 /** Keys whose values are secrets wherever they appear in a payload. */
@@ -55,11 +58,20 @@ function encode(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-/** Walks history JSON: JSON payloads are decoded, scrubbed and encoded again; worker identities are dropped. */
+/**
+ * Walks history JSON: JSON payloads are decrypted (the tests' key), decoded, scrubbed and encoded again; worker
+ * identities are dropped. Committed histories hold plain payloads: the replay test needs no key to read them.
+ */
 function scrubNode(node: unknown, scrubber: HistoryScrubber): unknown {
   if (Array.isArray(node)) return node.map((item) => scrubNode(item, scrubber));
   if (node === null || typeof node !== 'object') return typeof node === 'string' ? scrubber.text(node) : node;
-  const object = node as Record<string, unknown>;
+  let object = node as Record<string, unknown>;
+  if (
+    typeof object.data === 'string' &&
+    decode((object.metadata as PayloadJson['metadata'])?.encoding ?? '') === ENCRYPTED_ENCODING
+  ) {
+    object = { ...payloadToJson(TEST_PAYLOAD_CODEC.decrypt(payloadFromJson(object as PayloadJson))) };
+  }
   const metadata = object.metadata as Record<string, string> | undefined;
   if (typeof object.data === 'string' && metadata && typeof metadata.encoding === 'string') {
     if (decode(metadata.encoding) !== 'json/plain') return object;

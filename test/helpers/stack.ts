@@ -19,7 +19,7 @@ import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
 import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from '../../workers/worker';
 import { type ZoomPlan } from '../../common/zoom-plan';
-import { createDevServerEnv, uniqueTaskQueue } from './temporal';
+import { createDevServerEnv, TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, uniqueTaskQueue } from './temporal';
 import { captureHistoriesIfAsked } from './replay-capture';
 
 export const API_VERSION = '62.0';
@@ -110,6 +110,7 @@ export async function startTestStack(
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: taskQueue,
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     ZOOM_ACCOUNT_ID: DEMO_CREDENTIALS.zoom.accountId,
     ZOOM_CLIENT_ID: DEMO_CREDENTIALS.zoom.clientId,
     ZOOM_CLIENT_SECRET: DEMO_CREDENTIALS.zoom.clientSecret,
@@ -144,12 +145,14 @@ export async function startTestStack(
       taskQueue,
       workflowBundle,
       activities,
+      dataConverter: TEST_DATA_CONVERTER,
     });
     const zoomQueueWorkers = await createZoomQueueWorkers({
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
       activities,
+      dataConverter: TEST_DATA_CONVERTER,
       // Without a plan, tests never wait on the queues' rates.
       rates: options.zoomPlan
         ? zoomQueueRates(options.zoomPlan)

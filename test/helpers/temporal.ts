@@ -16,10 +16,17 @@ import {
   SINGLE_PARTITION_QUEUES,
 } from '../../scripts/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../workflows/messages';
+import { AesGcmPayloadCodec, parsePayloadKeys } from '../../common/payload-codec';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
 let runtimeInstalled = false;
+
+/** The tests' payload key, as `PAYLOAD_KEYS` holds it: tests run with payloads encrypted, as production does. */
+export const TEST_PAYLOAD_KEYS = 'test-1:Fz0kq4Ad0y3vJXrUjHl9m3WbqY2cQ4p8vN6sT1xE7aI=';
+export const TEST_PAYLOAD_CODEC = new AesGcmPayloadCodec(parsePayloadKeys(TEST_PAYLOAD_KEYS).keys);
+/** The converter of every test client and worker (the environments' clients use it). */
+export const TEST_DATA_CONVERTER = { payloadCodecs: [TEST_PAYLOAD_CODEC] };
 
 /**
  * Keeps jest output readable: SDK warnings and errors only. jest gives each test file its own module registry, so
@@ -63,6 +70,7 @@ export function searchAttributeIndexTypes(): Record<string, temporal.api.enums.v
 export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: TEST_DATA_CONVERTER },
     server: {
       executable: { type: 'existing-path', path: resolveTemporalCli() },
       ip: '127.0.0.1',
@@ -82,6 +90,7 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
+    client: { dataConverter: TEST_DATA_CONVERTER },
     server: { executable: { type: 'existing-path', path: resolveTemporalTestServer() } },
   });
   try {

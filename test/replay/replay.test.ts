@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { historyFromJson } from '../helpers/history-json';
 import { workflowIdOfHistoryFile } from '../helpers/replay-capture';
-import { installQuietRuntime } from '../helpers/temporal';
+import { installQuietRuntime, TEST_DATA_CONVERTER } from '../helpers/temporal';
 
 const HISTORIES_DIR = join(__dirname, 'histories');
 const files = readdirSync(HISTORIES_DIR)
@@ -47,6 +47,7 @@ test('the histories cover the long-lived workflows and the short ones, each with
   }
 });
 
+// With the payload codec in place, as the workers run: the committed histories' plain payloads pass through it.
 test('every committed history replays against the current workflow code', async () => {
   const histories = files.map((file) => ({
     // The original id: child workflow ids derive from it.
@@ -55,7 +56,10 @@ test('every committed history replays against the current workflow code', async 
   }));
   const failures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle, dataConverter: TEST_DATA_CONVERTER },
+    histories,
+  )) {
     // Results come in the order the histories went in.
     if (result.error) failures.push(`${files[replayed]}: ${result.error.name}: ${result.error.message}`);
     replayed += 1;

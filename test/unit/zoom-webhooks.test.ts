@@ -284,19 +284,18 @@ describe('parseZoomWebhook', () => {
     expect(event.dedupeKey).toBe(`meeting.ended:${UUID}:${EVENT_TS}`);
   });
 
-  it('normalises meeting.participant_joined without the phone number or other extras', () => {
+  it('normalises meeting.participant_joined to ids and times: no name, e-mail, phone number or other extras', () => {
     const event = meetingEvent(parseZoomWebhook(participantJoined()));
     expect(event.kind).toBe('participant_joined');
     expect(event.participant).toEqual({
       id: '30R7kT7bTIKSNUFEuH_Qlg',
       userId: '16778240',
       participantUuid: 'p-uuid-1',
-      name: 'Jill Chill',
-      email: 'jchill@example.com',
       joinTime: '2026-03-02T17:01:10.000Z',
     });
     expect(event.dedupeKey).toBe(`meeting.participant_joined:${UUID}:${EVENT_TS}:16778240`);
-    expect(JSON.stringify(event)).not.toContain('5551234567');
+    for (const pii of ['5551234567', 'Jill Chill', 'jchill@example.com'])
+      expect(JSON.stringify(event)).not.toContain(pii);
   });
 
   it('normalises meeting.participant_left for a guest (blank id and e-mail)', () => {
@@ -319,7 +318,6 @@ describe('parseZoomWebhook', () => {
     expect(event.participant).toEqual({
       userId: '16778241',
       participantUuid: 'p-uuid-2',
-      name: 'iPhone',
       leaveTime: '2026-03-02T17:20:00.000Z',
     });
   });
@@ -519,9 +517,9 @@ describe('parseZoomWebhook', () => {
       const body = envelope('meeting.participant_joined', liveObject());
       expect(errorsOf(parseZoomWebhook(body))).toEqual(['$.payload.object.participant is required']);
       const wrongType = participantJoined();
-      (wrongType.payload.object.participant as Record<string, unknown>).user_name = 42;
+      (wrongType.payload.object.participant as Record<string, unknown>).user_id = 42;
       expect(errorsOf(parseZoomWebhook(wrongType))).toEqual([
-        '$.payload.object.participant.user_name must be a string, not a number',
+        '$.payload.object.participant.user_id must be a string, not a number',
       ]);
     });
 
