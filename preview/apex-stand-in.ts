@@ -1,5 +1,5 @@
 import { calloutHeaders } from '../domain/callout-signature';
-import { isSalesforceId, SALESFORCE_KEY_PREFIX } from '../domain/salesforce-id';
+import { isSalesforceId, sameId, SALESFORCE_KEY_PREFIX } from '../domain/salesforce-id';
 import { escapeSoqlString, type SalesforceClient } from '../integrations/salesforce/client';
 
 /**
@@ -20,13 +20,24 @@ export interface PreviewUser {
 export interface ApexStandInDeps {
   apiUrl: string;
   calloutSecret: string;
-  salesforce: Pick<SalesforceClient, 'query'>;
+  salesforce: Pick<SalesforceClient, 'query' | 'getZoomSettings' | 'createRecords' | 'updateRecords'>;
+  /** The org's Id: the SetupOwnerId of the Zoom_Settings__c organization default. */
+  orgId: string;
 }
 
 type Params = Record<string, unknown>;
 export type ApexMethod = (params: Params, user: PreviewUser) => Promise<unknown>;
 
 const SEARCH_LIMIT = 20;
+
+/** Zoom_Settings__c's fields by the names ZoomSettingsController gives them. */
+const USER_SETTING_FIELDS = {
+  sendEmailOnLaunch: 'Send_Email_On_Launch__c',
+  usePmiByDefault: 'Use_PMI_By_Default__c',
+  joinBeforeHostByDefault: 'Join_Before_Host_By_Default__c',
+  googleCalendarNotifications: 'Google_Calendar_Notifications__c',
+} as const;
+const ORG_SETTING_FIELDS = { ...USER_SETTING_FIELDS, syncExternalMeetings: 'Sync_External_Meetings__c' } as const;
 
 export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMethod> {
   /** ZoomBackend.callForUser: a signed request; the API's own message on a refusal. */
@@ -60,6 +71,35 @@ export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMet
   }
 
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+  /** The Zoom_Settings__c record of one level of the hierarchy (a user, or the org), if it exists. */
+  async function settingsRecord(ownerId: string): Promise<Record<string, unknown> | undefined> {
+    const { records } = await deps.salesforce.query<Record<string, unknown> & { SetupOwnerId: string }>(
+      `SELECT Id, SetupOwnerId, ${Object.values(ORG_SETTING_FIELDS).join(', ')} FROM Zoom_Settings__c`,
+    );
+    return records.find((r) => sameId(r.SetupOwnerId, ownerId));
+  }
+
+  /** ZoomSettingsController's upsert of one level: every given setting, off unless true. */
+  async function saveSettings(ownerId: string, fields: Record<string, string>, params: Params): Promise<void> {
+    const values = Object.fromEntries(Object.entries(fields).map(([name, field]) => [field, params[name] === true]));
+    const existing = await settingsRecord(ownerId);
+    const [result] = existing
+      ? await deps.salesforce.updateRecords('Zoom_Settings__c', [{ Id: existing.Id as string, ...values }])
+      : await deps.salesforce.createRecords('Zoom_Settings__c', [{ SetupOwnerId: ownerId, ...values }]);
+    if (!result?.success) throw new Error('Zoom_Settings__c could not be saved');
+  }
+
+  /** ZoomSettingsController.getSettings: the user's settings as they apply; the org defaults for a Zoom Admin. */
+  async function settingsPage(user: PreviewUser): Promise<Record<string, unknown>> {
+    const mine = await deps.salesforce.getZoomSettings(user.id);
+    if (!user.isAdmin) return { isAdmin: false, mine };
+    const org = await settingsRecord(deps.orgId);
+    const orgDefaults = Object.fromEntries(
+      Object.entries(ORG_SETTING_FIELDS).map(([name, field]) => [name, org?.[field] === true]),
+    );
+    return { isAdmin: true, mine, orgDefaults };
+  }
 
   return {
     async 'ZoomExternalMeetingsController.getPageContext'(_params, user) {
@@ -109,6 +149,25 @@ export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMet
         ...contacts.records.map((r) => ({ id: r.Id, type: 'Contact', name: r.Name })),
         ...leads.records.map((r) => ({ id: r.Id, type: 'Lead', name: r.Name })),
       ];
+    },
+
+    async 'ZoomSettingsController.getSettings'(_params, user) {
+      return settingsPage(user);
+    },
+
+    async 'ZoomSettingsController.saveMySettings'(params, user) {
+      await saveSettings(user.id, USER_SETTING_FIELDS, params);
+      return settingsPage(user);
+    },
+
+    async 'ZoomSettingsController.saveOrgDefaults'(params, user) {
+      if (!user.isAdmin) throw new UserError('Only a Zoom Admin can change the organization defaults.');
+      await saveSettings(deps.orgId, ORG_SETTING_FIELDS, params);
+      return settingsPage(user);
+    },
+
+    async 'ZoomSettingsController.checkZoomAccount'(_params, user) {
+      return callForUser('GET', `/v1/zoom-account?user=${user.id}`);
     },
 
     async 'ZoomExternalMeetingsController.createEvents'(params, user) {

@@ -3,6 +3,7 @@
  * then serves them on PREVIEW_PORT, with the Apex stand-in signing and calling the API and using the org.
  */
 import { ConfigError, loadPreviewConfig } from '../common/config';
+import { DEMO_ORG_ID } from '../emulators/demo-org';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { createApexStandIn } from './apex-stand-in';
 import { previewBundle } from './build';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       apiUrl: config.preview.apiUrl,
       calloutSecret: config.preview.calloutSecret,
       salesforce: new SalesforceClient(config.salesforce),
+      orgId: DEMO_ORG_ID,
     }),
     onError: (method, error) =>
       console.error(`${method} failed: ${error instanceof Error ? error.name : typeof error}`),

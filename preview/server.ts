@@ -46,7 +46,8 @@ function index(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local preview</title>
 <link rel="stylesheet" href="/slds/styles/salesforce-lightning-design-system.min.css"></head>
 <body class="slds-p-around_large"><h1 class="slds-text-heading_medium">Local preview of the org's pages</h1>
-<ul class="slds-list_dotted"><li><a href="/lightning/n/External_Zoom_Meetings">External Zoom Meetings</a></li></ul>
+<ul class="slds-list_dotted"><li><a href="/lightning/n/External_Zoom_Meetings">External Zoom Meetings</a></li>
+<li><a href="/lightning/n/Zoom_Settings">Zoom Settings</a></li></ul>
 </body></html>`;
 }
 

@@ -325,6 +325,16 @@ export class SalesforceClient {
     return (results as unknown as SaveResult[]).map(toSaveResult);
   }
 
+  /** Updates up to 200 records (each with its Id) in one sObject Collections call (allOrNone false). */
+  async updateRecords(type: string, records: (Record<string, unknown> & { Id: string })[]): Promise<SaveResult[]> {
+    if (records.length > COLLECTION_LIMIT) throw new Error(`At most ${COLLECTION_LIMIT} records per call`);
+    if (records.length === 0) return [];
+    const results = await this.call((connection) =>
+      connection.sobject(type).update(records as never[], { allOrNone: false }),
+    );
+    return (results as unknown as SaveResult[]).map(toSaveResult);
+  }
+
   /** The org-wide `Sync_External_Meetings__c` (the admin's toggle for external meetings); off when unset. */
   async getSyncExternalMeetings(): Promise<boolean> {
     const { records } = await this.query<{ SetupOwnerId: string; Sync_External_Meetings__c?: boolean | null }>(

@@ -2,10 +2,12 @@
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import ExternalZoomMeetings from 'c/externalZoomMeetings';
+import ZoomSettings from 'c/zoomSettings';
 
 /** Lightning path → the component the org shows there. */
 const PAGES = [
   { path: /^\/lightning\/n\/External_Zoom_Meetings\/?$/, tag: 'c-external-zoom-meetings', is: ExternalZoomMeetings },
+  { path: /^\/lightning\/n\/Zoom_Settings\/?$/, tag: 'c-zoom-settings', is: ZoomSettings },
 ];
 
 function render() {

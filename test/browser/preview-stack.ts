@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApiServer } from '../../client/server';
-import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
+import { DEMO_CREDENTIALS, DEMO_ORG_ID } from '../../emulators/demo-org';
 import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator, type ZoomEmulator } from '../../emulators/zoom/server';
 import { SalesforceClient } from '../../integrations/salesforce/client';
@@ -74,6 +74,7 @@ export async function startPreviewStack(): Promise<PreviewStack> {
       apiUrl,
       calloutSecret: DEMO_CREDENTIALS.calloutSecret,
       salesforce: new SalesforceClient(salesforceConfig),
+      orgId: DEMO_ORG_ID,
     }),
   });
   const previewUrl = await listenOn(preview);
