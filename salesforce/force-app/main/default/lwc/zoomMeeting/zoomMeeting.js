@@ -4,6 +4,17 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getStartUrl from '@salesforce/apex/ZoomMeetingController.getStartUrl';
 import syncMeeting from '@salesforce/apex/ZoomMeetingController.syncMeeting';
 import sendEmail from '@salesforce/apex/ZoomMeetingController.sendEmail';
+import USER_TIME_ZONE from '@salesforce/i18n/timeZone';
+import LOCALE from '@salesforce/i18n/locale';
+import START_FIELD from '@salesforce/schema/Event.StartDateTime';
+import END_FIELD from '@salesforce/schema/Event.EndDateTime';
+import CUSTOMER_TIME_ZONE_FIELD from '@salesforce/schema/Event.Customer_Time_Zone__c';
+import ACTUAL_START_FIELD from '@salesforce/schema/Event.Zoom_Actual_Start__c';
+import ACTUAL_END_FIELD from '@salesforce/schema/Event.Zoom_Actual_End__c';
+import DURATION_FIELD from '@salesforce/schema/Event.Zoom_Duration_Minutes__c';
+import PARTICIPANT_COUNT_FIELD from '@salesforce/schema/Event.Zoom_Participant_Count__c';
+import SUCCESSFUL_FIELD from '@salesforce/schema/Event.Zoom_Successful__c';
+import RECORDING_URL_FIELD from '@salesforce/schema/Event.Zoom_Recording_URL__c';
 import JOIN_URL_FIELD from '@salesforce/schema/Event.Zoom_Join_URL__c';
 import MEETING_ID_FIELD from '@salesforce/schema/Event.Zoom_Meeting_Id__c';
 import STATUS_FIELD from '@salesforce/schema/Event.Zoom_Status__c';
@@ -11,13 +22,48 @@ import SYNC_ERROR_FIELD from '@salesforce/schema/Event.Zoom_Sync_Error__c';
 import { errorMessage, parseEmailList } from 'c/zoomErrors';
 import { openStartUrl } from 'c/zoomStartTab';
 
-const FIELDS = [JOIN_URL_FIELD, MEETING_ID_FIELD, STATUS_FIELD, SYNC_ERROR_FIELD];
+const FIELDS = [
+    JOIN_URL_FIELD,
+    MEETING_ID_FIELD,
+    STATUS_FIELD,
+    SYNC_ERROR_FIELD,
+    START_FIELD,
+    END_FIELD,
+    CUSTOMER_TIME_ZONE_FIELD,
+    ACTUAL_START_FIELD,
+    ACTUAL_END_FIELD,
+    DURATION_FIELD,
+    PARTICIPANT_COUNT_FIELD,
+    SUCCESSFUL_FIELD,
+    RECORDING_URL_FIELD
+];
+/** Statuses after which Zoom has said how the meeting went. */
+const FINISHED_STATUSES = ['Ended'];
+
+/** "Nov 20, 2026, 10:00 AM – 10:30 AM CST": the Event's times as they read in a time zone. */
+function timesIn(startIso, endIso, timeZone) {
+    const options = { dateStyle: 'medium', timeStyle: 'short', timeZone };
+    try {
+        const format = new Intl.DateTimeFormat(LOCALE, options);
+        const zoneName = new Intl.DateTimeFormat(LOCALE, { timeZone, timeZoneName: 'short' })
+            .formatToParts(new Date(startIso))
+            .find((part) => part.type === 'timeZoneName')?.value;
+        const range = endIso
+            ? format.formatRange(new Date(startIso), new Date(endIso))
+            : format.format(new Date(startIso));
+        return `${range} ${zoneName ?? timeZone}`;
+    } catch {
+        return undefined; // a time zone this browser does not know
+    }
+}
 
 const OUTCOME_LABELS = { sent: 'Sent', invalid: 'Not an e-mail address', refused: 'Refused by the mail server' };
 
 /**
- * "Zoom Meeting" on the Event record page: the join link and status, and the buttons "Start Zoom Meeting",
- * "Sync Meeting Details" and "Send Email" (with additional attendee e-mails). Errors are shown in the card.
+ * "Zoom Meeting" on the Event record page: the start and end in the customer's time zone next to the user's own,
+ * the join link and status, after the meeting its outcome (participants, duration, success, recording), and the
+ * buttons "Start Zoom Meeting", "Sync Meeting Details" and "Send Email" (with additional attendee e-mails). Errors
+ * are shown in the card.
  */
 export default class ZoomMeeting extends LightningElement {
     @api recordId;
@@ -43,6 +89,50 @@ export default class ZoomMeeting extends LightningElement {
 
     get status() {
         return getFieldValue(this.record, STATUS_FIELD) ?? 'Not scheduled';
+    }
+
+    field(field) {
+        return getFieldValue(this.record, field);
+    }
+
+    get customerTimeZone() {
+        return this.field(CUSTOMER_TIME_ZONE_FIELD);
+    }
+
+    /** The scheduled times in the customer's time zone, when the Event names one. */
+    get customerTimes() {
+        const start = this.field(START_FIELD);
+        return start && this.customerTimeZone
+            ? timesIn(start, this.field(END_FIELD), this.customerTimeZone)
+            : undefined;
+    }
+
+    /** The scheduled times in the user's own time zone (their Salesforce setting). */
+    get userTimes() {
+        const start = this.field(START_FIELD);
+        return start ? timesIn(start, this.field(END_FIELD), USER_TIME_ZONE) : undefined;
+    }
+
+    get hasOutcome() {
+        return FINISHED_STATUSES.includes(this.field(STATUS_FIELD)) || Boolean(this.field(ACTUAL_END_FIELD));
+    }
+
+    get participantCount() {
+        return this.field(PARTICIPANT_COUNT_FIELD) ?? 0;
+    }
+
+    get durationText() {
+        const minutes = this.field(DURATION_FIELD);
+        if (minutes === null || minutes === undefined) return 'Not known yet';
+        return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    }
+
+    get successText() {
+        return this.field(SUCCESSFUL_FIELD) ? 'Yes' : 'No';
+    }
+
+    get recordingUrl() {
+        return this.field(RECORDING_URL_FIELD);
     }
 
     get syncError() {

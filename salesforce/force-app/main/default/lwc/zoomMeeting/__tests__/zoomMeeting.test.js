@@ -151,4 +151,53 @@ describe('c-zoom-meeting', () => {
 
         expect(text(element, '.sync-error')).toBe('Zoom 1001: user does not exist');
     });
+    it('shows the start and end in the customer’s time zone next to the user’s own', async () => {
+        const element = await mount({
+            ...SCHEDULED,
+            fields: {
+                ...SCHEDULED.fields,
+                StartDateTime: { value: '2026-11-20T16:00:00.000Z' },
+                EndDateTime: { value: '2026-11-20T16:30:00.000Z' },
+                Customer_Time_Zone__c: { value: 'America/Chicago' }
+            }
+        });
+
+        // Intl puts thin and narrow no-break spaces around the dash and before AM.
+        const spaced = (selector) => text(element, selector).replace(/\s/g, ' ');
+        expect(spaced('.customer-times')).toBe('Customer time (America/Chicago): Nov 20, 2026, 10:00 – 10:30 AM CST');
+        // The user's own zone is their Salesforce setting (the test platform's America/Los_Angeles).
+        expect(spaced('.user-times')).toBe('Your time: Nov 20, 2026, 8:00 – 8:30 AM PST');
+        expect(element.shadowRoot.querySelector('.outcome')).toBeNull();
+    });
+
+    it('shows the outcome after the meeting: participants, duration, success, recording', async () => {
+        const element = await mount({
+            ...SCHEDULED,
+            fields: {
+                ...SCHEDULED.fields,
+                Zoom_Status__c: { value: 'Ended' },
+                Zoom_Actual_End__c: { value: '2026-11-20T16:41:00.000Z' },
+                Zoom_Participant_Count__c: { value: 3 },
+                Zoom_Duration_Minutes__c: { value: 41 },
+                Zoom_Successful__c: { value: true },
+                Zoom_Recording_URL__c: { value: 'https://zoom.example/rec/share/abc' }
+            }
+        });
+
+        expect(text(element, '.participants')).toBe('3');
+        expect(text(element, '.duration')).toBe('41 minutes');
+        expect(text(element, '.successful')).toBe('Yes');
+        expect(element.shadowRoot.querySelector('a.recording-url').href).toBe('https://zoom.example/rec/share/abc');
+    });
+
+    it('says there is no recording and the duration is not known yet when Zoom has not said', async () => {
+        const element = await mount({
+            ...SCHEDULED,
+            fields: { ...SCHEDULED.fields, Zoom_Status__c: { value: 'Ended' }, Zoom_Participant_Count__c: { value: 1 } }
+        });
+
+        expect(text(element, '.duration')).toBe('Not known yet');
+        expect(text(element, '.successful')).toBe('No');
+        expect(text(element, '.recording').trim()).toBe('None');
+    });
 });
