@@ -56,7 +56,7 @@ export function signRequest(
  */
 export function calloutHeaders(
   secret: string,
-  rawBody: string,
+  rawBody: Buffer | string,
   nowMs = Date.now(),
   line?: SignedRequestLine,
   nonce = newNonce(),

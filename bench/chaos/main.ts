@@ -7,6 +7,7 @@
 import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
 import { startTestStack, ZOOM_WEBHOOK_SECRET } from '../../test/helpers/stack';
 import { duplicateCallouts } from './duplicate-callouts';
+import { fuzz } from './fuzz';
 import { auditFailures, auditMeetings } from './ledger';
 import { LogCapture } from './log-capture';
 import { scanLogs } from './log-scan';
@@ -15,8 +16,11 @@ import { workerKills } from './worker-kills';
 import { WorkerProcess } from './worker-process';
 import { zoomStorm } from './zoom-storm';
 
-/** In this order: the storm, which uses up the hosts' daily Zoom cap, comes last. */
-const SCENARIOS: Scenario[] = [duplicateCallouts, workerKills, zoomStorm];
+/**
+ * In this order: the fuzz first, while nothing else starts workflows (it fails on any workflow started in its
+ * window); the storm, which uses up the hosts' daily Zoom cap, last.
+ */
+const SCENARIOS: Scenario[] = [fuzz, duplicateCallouts, workerKills, zoomStorm];
 const PLAN = 'pro' as const;
 
 async function main(): Promise<boolean> {
