@@ -72,6 +72,12 @@ export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMet
 
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
+  function eventIdOf(params: Params): string {
+    const id = text(params.eventId);
+    if (!isSalesforceId(id, SALESFORCE_KEY_PREFIX.event)) throw new UserError('Open an Event first.');
+    return id;
+  }
+
   /** The Zoom_Settings__c record of one level of the hierarchy (a user, or the org), if it exists. */
   async function settingsRecord(ownerId: string): Promise<Record<string, unknown> | undefined> {
     const { records } = await deps.salesforce.query<Record<string, unknown> & { SetupOwnerId: string }>(
@@ -168,6 +174,40 @@ export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMet
 
     async 'ZoomSettingsController.checkZoomAccount'(_params, user) {
       return callForUser('GET', `/v1/zoom-account?user=${user.id}`);
+    },
+
+    /** lightning/uiRecordApi's getRecord (preview/modules/stubs/uiRecordApi.js): the fields, as Lightning gives them. */
+    async 'uiRecordApi.getRecord'(params) {
+      const recordId = text(params.recordId);
+      const fields = Array.isArray(params.fields) ? params.fields.filter((f) => typeof f === 'string') : [];
+      if (!isSalesforceId(recordId) || fields.some((f) => !/^\w+$/.test(f))) throw new UserError('No such record.');
+      const type = recordId.startsWith(SALESFORCE_KEY_PREFIX.event) ? 'Event' : undefined;
+      if (!type) throw new UserError('The preview shows Event records only.');
+      const { records } = await deps.salesforce.query<Record<string, unknown>>(
+        `SELECT Id, ${fields.join(', ')} FROM ${type} WHERE Id = '${escapeSoqlString(recordId)}' LIMIT 1`,
+      );
+      if (!records[0]) throw new UserError('This record does not exist, or you cannot see it.');
+      return {
+        id: records[0].Id,
+        apiName: type,
+        fields: Object.fromEntries(fields.map((f) => [f, { value: records[0][f] ?? null }])),
+      };
+    },
+
+    async 'ZoomMeetingController.getStartUrl'(params) {
+      return (await callForUser('GET', `/v1/events/${eventIdOf(params)}/start-url`)).startUrl;
+    },
+
+    async 'ZoomMeetingController.syncMeeting'(params) {
+      return (await callForUser('POST', `/v1/events/${eventIdOf(params)}/sync`)).written ?? {};
+    },
+
+    async 'ZoomMeetingController.sendEmail'(params) {
+      const extra = Array.isArray(params.additionalEmails)
+        ? params.additionalEmails.filter((e) => typeof e === 'string')
+        : [];
+      const body = JSON.stringify({ additionalEmails: extra });
+      return (await callForUser('POST', `/v1/events/${eventIdOf(params)}/email`, body)).recipients;
     },
 
     async 'ZoomExternalMeetingsController.createEvents'(params, user) {

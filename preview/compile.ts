@@ -14,6 +14,42 @@ const MODULES_DIR = join(__dirname, 'modules');
 
 const APEX_PREFIX = '@salesforce/apex/';
 const VIRTUAL_APEX = '\0preview-apex:';
+const SCHEMA_PREFIX = '@salesforce/schema/';
+const I18N_PREFIX = '@salesforce/i18n/';
+const VIRTUAL_SCALAR = '\0preview-scalar:';
+
+/** What `@salesforce/i18n/<name>` gives in the preview: the browser's own settings, the user's in the org. */
+const I18N_VALUES: Record<string, string> = {
+  timeZone: 'Intl.DateTimeFormat().resolvedOptions().timeZone',
+  locale: 'navigator.language',
+  lang: 'navigator.language',
+};
+
+/**
+ * `@salesforce/schema/Event.Field` → `{ objectApiName, fieldApiName }`, as the platform gives it; and
+ * `@salesforce/i18n/<name>` → the browser's value.
+ */
+function scalarImports(): Plugin {
+  return {
+    name: 'preview-scalars',
+    resolveId(source) {
+      // Other i18n values (lightning-base-components' own) resolve as before.
+      const known = source.startsWith(SCHEMA_PREFIX) || Object.hasOwn(I18N_VALUES, source.slice(I18N_PREFIX.length));
+      return source.startsWith(SCHEMA_PREFIX) || (source.startsWith(I18N_PREFIX) && known)
+        ? VIRTUAL_SCALAR + source
+        : null;
+    },
+    load(id) {
+      if (!id.startsWith(VIRTUAL_SCALAR)) return null;
+      const source = id.slice(VIRTUAL_SCALAR.length);
+      if (source.startsWith(I18N_PREFIX)) {
+        return `export default ${I18N_VALUES[source.slice(I18N_PREFIX.length)]};`;
+      }
+      const [objectApiName, fieldApiName] = source.slice(SCHEMA_PREFIX.length).split('.');
+      return `export default ${JSON.stringify(fieldApiName ? { objectApiName, fieldApiName } : { objectApiName })};`;
+    },
+  };
+}
 
 /** `import method from '@salesforce/apex/Class.method'` → a function calling the stand-in by that name. */
 function apexImports(): Plugin {
@@ -44,6 +80,7 @@ async function compilePreview(): Promise<string> {
     onwarn: () => undefined, // lightning-base-components' own template warnings (keys, duplicate slots)
     plugins: [
       apexImports(),
+      scalarImports(),
       replace({
         preventAssignment: true,
         values: { 'process.env.NODE_ENV': JSON.stringify('development'), 'import.meta.env.SSR': 'false' },
@@ -58,6 +95,8 @@ async function compilePreview(): Promise<string> {
             path: join(PROJECT_ROOT, 'node_modules', name === 'lwc' ? '@lwc/engine-dom' : name, 'dist/index.js'),
           })),
           { name: 'lightning/navigation', path: join(MODULES_DIR, 'stubs/navigation.js') },
+          { name: 'lightning/uiRecordApi', path: join(MODULES_DIR, 'stubs/uiRecordApi.js') },
+          { name: 'lightning/platformShowToastEvent', path: join(MODULES_DIR, 'stubs/platformShowToastEvent.js') },
           ...packageComponents(),
           { npm: 'lightning-base-components' },
         ],
