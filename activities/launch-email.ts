@@ -5,6 +5,7 @@ import type { SalesforceClient } from '../integrations/salesforce/client';
 import { createZoomSettingsReader } from './zoom-settings';
 import type { Mailer } from '../integrations/mail/mailer';
 import { FailureTypes, permanentFailure } from './failures';
+import { countEmail } from './product-metrics';
 
 /**
  * The e-mail attendees get when the host starts the meeting, if the host's "Send e-mail to attendees on
@@ -82,8 +83,10 @@ export function createLaunchEmailActivities({ salesforce, mailer, settingsTtlMs 
           messageId: `<launch.${input.eventId}.${input.instanceKey}.${key}@zoom-salesforce.invalid>`,
         });
         done.add(key);
+        countEmail('sent');
         heartbeat({ sent: [...done] });
       }
+      countEmail('invalid', invalid.length);
       log.info('Launch e-mail sent', {
         eventId: input.eventId,
         recipients: recipients.length,

@@ -5,6 +5,7 @@ import type { Mailer } from '../integrations/mail/mailer';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { FailureTypes, permanentFailure } from './failures';
 import { recipientKey } from './launch-email';
+import { countEmail } from './product-metrics';
 
 /**
  * The "Send Email" button: the meeting details, with an iCalendar invitation, to the Event's contact or lead,
@@ -106,10 +107,12 @@ export function createMeetingEmailActivities({ salesforce, mailer }: MeetingEmai
             ],
           });
           done.set(key, { email: address, outcome: 'sent' });
+          countEmail('sent');
         } catch (error) {
           const reason = refusedRecipient(error);
           if (reason === undefined) throw error;
           done.set(key, { email: address, outcome: 'refused', reason });
+          countEmail('refused');
         }
         heartbeat({ done: [...done.values()] });
       }

@@ -13,6 +13,7 @@ import { previousAttemptMadeNothing, provesNothingCreated, type CreateAttemptRec
 import { HostDailyCaps } from './host-daily-caps';
 import { eventWriteFailure, salesforceFailure } from './salesforce-failures';
 import { TtlCache } from '../common/ttl-cache';
+import { countMeetingScheduled, recordSyncLag } from './product-metrics';
 
 /**
  * Activities of the meeting workflow: thin adapters over the typed Zoom and Salesforce clients. Each one
@@ -190,6 +191,7 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
           noteDailyCap(error, hostEmail);
           throw error;
         }
+        countMeetingScheduled();
         return {
           meetingId: String(meeting.id),
           joinUrl: meeting.join_url,
@@ -267,6 +269,8 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
     async writeEventFields(input: { eventId: string; fields: EventZoomFields }): Promise<void> {
       try {
         await salesforce.updateEvent(input.eventId, { ...input.fields, Zoom_Last_Synced__c: new Date().toISOString() });
+        const { Zoom_Status__c: status, Zoom_Actual_End__c: endedAt } = input.fields;
+        if (status === 'Ended' && typeof endedAt === 'string') recordSyncLag(Date.parse(endedAt));
       } catch (error) {
         throw await eventWriteFailure(salesforce, error, input.eventId, 'update the Event');
       }

@@ -9,6 +9,7 @@ import {
   utcTimeOfDay,
   withoutEmailAddresses,
 } from './failures';
+import { countZoomRateLimited } from './product-metrics';
 
 /** Zoom's code for "meeting not found or expired". */
 export const ZOOM_MEETING_NOT_FOUND = 3001;
@@ -60,6 +61,7 @@ function scopeMissingFailure(error: ZoomApiError): ApplicationFailure {
 export function zoomFailure(error: unknown, what: string): unknown {
   if (!(error instanceof ZoomApiError)) return error;
   if (error.code === MISSING_SCOPE_CODE) return scopeMissingFailure(error);
+  if (error.httpStatus === 429) countZoomRateLimited(error.rateLimitType ?? 'unspecified');
   if (error.httpStatus === 429 && error.rateLimitType === 'Daily-limit') {
     const now = Date.now();
     return zoomDailyLimitFailure(error.rateLimitScope, now + (error.retryAfterMs ?? msUntilNextUtcMidnight(now)), now);

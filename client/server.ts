@@ -29,6 +29,7 @@ import { ZoomWebhookCounters } from './zoom-webhook-counters';
 import { registerInstantMeetings } from './instant-meetings';
 import { registerExternalMeetingRoutes, type ExternalMeetingRoutesDeps } from './external-meetings';
 import { registerCodecRoutes, type CodecRoutesDeps } from './codec-routes';
+import { ApiMetrics } from './api-metrics';
 
 /** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
@@ -168,8 +169,10 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not found' }));
 
+  const metrics = new ApiMetrics();
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe({ route, method: request.method, status: reply.statusCode, seconds: reply.elapsedTime / 1000 });
     const line = {
       method: request.method,
       route,
@@ -185,7 +188,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
 
   const zoomWebhookCounters = new ZoomWebhookCounters();
   app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4').send(zoomWebhookCounters.prometheus()),
+    reply.type('text/plain; version=0.0.4').send(`${await metrics.text()}${zoomWebhookCounters.prometheus()}`),
   );
 
   app.get('/readyz', async (request, reply) => {

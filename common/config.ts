@@ -98,6 +98,20 @@ const syncSchema = z.object({
   SYNC_SCHEDULE: bool.default(true),
 });
 
+/** The worker process: its metrics endpoint, shutdown, tuning and the prebuilt workflow bundle. */
+const workerRuntimeSchema = z.object({
+  METRICS_HOST: nonEmpty.default('127.0.0.1'),
+  /** The SDK's Prometheus endpoint (`/metrics`): its runtime metrics and the product's own. */
+  METRICS_PORT: port.default(9464),
+  /** How long in-flight activities may finish after SIGTERM; the orchestrator's stop grace period must exceed it. */
+  WORKER_SHUTDOWN_GRACE: duration.default(25_000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** The workflow bundle built at image build (`scripts/build-workflow-bundle.ts`); unset: bundled at start. */
+  WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
+});
+
 const apiSchema = z.object({
   API_PORT: port.default(3000),
   API_HOST: nonEmpty.default('127.0.0.1'),
@@ -270,9 +284,25 @@ function readMail(env: Env) {
 }
 export type MailConfig = NonNullable<ReturnType<typeof readMail>>;
 
+function readWorkerRuntime(env: Env) {
+  const c = parse(workerRuntimeSchema, env);
+  return {
+    metricsBindAddress: `${c.METRICS_HOST}:${c.METRICS_PORT}`,
+    shutdownGraceMs: c.WORKER_SHUTDOWN_GRACE,
+    tuning: {
+      maxConcurrentActivityTaskExecutions: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      ...(c.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    },
+    workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
+  };
+}
+export type WorkerRuntimeConfig = ReturnType<typeof readWorkerRuntime>;
+
 export function loadWorkerConfig(env: Env = readEnv()) {
   return readAll(
     {
+      runtime: readWorkerRuntime,
       temporal: readTemporal,
       zoom: readZoom,
       salesforce: readSalesforce,

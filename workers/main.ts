@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig();
   Runtime.install({
     logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>),
+    // The SDK's metrics (polls, schedule-to-start, failures) and the product's (activities/product-metrics.ts).
+    telemetryOptions: { metrics: { prometheus: { bindAddress: config.runtime.metricsBindAddress } } },
   });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
   const client = await connectClient(config.temporal);
@@ -42,18 +44,31 @@ async function main(): Promise<void> {
     console.log(`Schedule zoom-hourly-sync ${outcome} (every ${config.sync.intervalMs / 60_000} min)`);
   }
   const dataConverter = encryptingDataConverter(config.temporal.payloadKeys);
+  const { workflowBundlePath, shutdownGraceMs, tuning: concurrency } = config.runtime;
+  const tuning = { ...concurrency, shutdownGraceTime: shutdownGraceMs };
   const workers = [
-    await createWorker({ connection, namespace, taskQueue, activities, dataConverter }),
+    await createWorker({
+      connection,
+      namespace,
+      taskQueue,
+      activities,
+      dataConverter,
+      tuning,
+      // The image's bundle, built once at image build; without it (npm start, tests) the source is bundled here.
+      ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
+    }),
     ...(await createZoomQueueWorkers({
       connection,
       namespace,
       taskQueue,
       activities,
       dataConverter,
+      tuning,
       rates: zoomQueueRates(config.sync.zoomPlan),
     })),
   ];
   console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
+  console.log(`Worker metrics at http://${config.runtime.metricsBindAddress}/metrics`);
   try {
     await runWorkers(workers);
   } finally {

@@ -12,22 +12,33 @@ interface WorkerBase {
   activities: Activities;
   /** The payload codec's converter (`common/payload-codec.ts`): the worker reads and writes encrypted payloads. */
   dataConverter: DataConverter;
+  /** Production settings from config (`WORKER_*`): shutdown grace and concurrency; tests leave the SDK's. */
+  tuning?: WorkerTuning;
 }
+
+export type WorkerTuning = Pick<
+  WorkerOptions,
+  | 'shutdownGraceTime'
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'maxCachedWorkflows'
+>;
 
 /** The meeting worker: the workflows of this project plus the given activities, on one task queue. */
 export async function createWorker(
   options: WorkerBase & {
-    /** Tests pass a pre-built bundle so that each test file bundles once. */
+    /** A pre-built bundle: the image's (`WORKFLOW_BUNDLE_PATH`), or the tests' (each test file bundles once). */
     workflowBundle?: WorkerOptions['workflowBundle'];
   },
 ): Promise<Worker> {
-  const { connection, namespace, taskQueue, activities, workflowBundle, dataConverter } = options;
+  const { connection, namespace, taskQueue, activities, workflowBundle, dataConverter, tuning } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     activities,
     dataConverter,
+    ...tuning,
     // Heartbeats reach the server as they are made, not once per 0.8 heartbeat timeout: the launch e-mail's record
     // of who was sent to must survive a crash, or a retry mails them again (chaos suite: 9 of 10 re-sent).
     maxHeartbeatThrottleInterval: '1 ms',
@@ -69,12 +80,14 @@ export function zoomQueueRates(plan: ZoomPlan): ZoomQueueRates {
  *   Zoom's limit instead of meeting it as a 429 storm.
  */
 export async function createZoomQueueWorkers(options: WorkerBase & { rates: ZoomQueueRates }): Promise<Worker[]> {
-  const { connection, namespace, taskQueue, activities, rates, dataConverter } = options;
+  const { connection, namespace, taskQueue, activities, rates, dataConverter, tuning } = options;
   const rateLimited = (queue: string, perSecond: number, registered: Partial<Activities>) =>
     Worker.create({
       connection,
       namespace,
       dataConverter,
+      // Activities only: no workflow cache to size.
+      ...(tuning && { shutdownGraceTime: tuning.shutdownGraceTime }),
       taskQueue: queue,
       activities: registered,
       maxTaskQueueActivitiesPerSecond: perSecond,
