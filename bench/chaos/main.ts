@@ -11,6 +11,7 @@ import { fuzz } from './fuzz';
 import { auditFailures, auditMeetings } from './ledger';
 import { LogCapture } from './log-capture';
 import { scanLogs } from './log-scan';
+import { replays } from './replays';
 import { type ChaosContext, type Scenario } from './scenario';
 import { workerKills } from './worker-kills';
 import { WorkerProcess } from './worker-process';
@@ -20,7 +21,7 @@ import { zoomStorm } from './zoom-storm';
  * In this order: the fuzz first, while nothing else starts workflows (it fails on any workflow started in its
  * window); the storm, which uses up the hosts' daily Zoom cap, last.
  */
-const SCENARIOS: Scenario[] = [fuzz, duplicateCallouts, workerKills, zoomStorm];
+const SCENARIOS: Scenario[] = [fuzz, duplicateCallouts, replays, workerKills, zoomStorm];
 const PLAN = 'pro' as const;
 
 async function main(): Promise<boolean> {

@@ -69,16 +69,14 @@ export async function startTestStack(
     apiBaseUrl: `${zoomUrl}/v2`,
     oauthUrl: `${zoomUrl}/oauth/token`,
   });
-  let apiZoomClient: ZoomClient | undefined;
-  const lazyZoom = {
-    getMeeting: (id: string | number) => (apiZoomClient ??= new ZoomClient(zoomConfig())).getMeeting(id),
-  };
+  const apiZoom = madeAtFirstUse(() => new ZoomClient(zoomConfig()));
   const api = createApiServer({
     calloutSecret: DEMO_CREDENTIALS.calloutSecret,
     temporal: env.client,
     taskQueue,
     logger: options.apiLog ? { level: 'info', stream: options.apiLog } : false,
-    zoom: lazyZoom,
+    zoom: apiZoom,
+    externalMeetings: { zoom: apiZoom, salesforce: madeAtFirstUse(() => new SalesforceClient(salesforceConfig)) },
     zoomWebhooks: createZoomWebhookDeps(ZOOM_WEBHOOK_SECRET, env.client, taskQueue),
   });
   const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
@@ -199,6 +197,18 @@ export async function startTestStack(
       await env.teardown();
     },
   };
+}
+
+/** A client made at its first call: the API is created before the emulators it calls know their URLs. */
+function madeAtFirstUse<T extends object>(make: () => T): T {
+  let made: T | undefined;
+  return new Proxy({} as T, {
+    get(_target, key) {
+      made ??= make();
+      const value: unknown = Reflect.get(made, key);
+      return typeof value === 'function' ? value.bind(made) : value;
+    },
+  });
 }
 
 /** Polls until `probe` returns a value (not undefined) or the time runs out. */
