@@ -1,7 +1,8 @@
 /**
  * `npm run chaos`: bounded chaos scenarios on the embedded stack (Temporal dev server, the emulators, the API in
  * this process, the production worker as its own OS process), then the run's books (no Event with two meetings, no
- * meeting held by two Events, none lost) and a scan of the worker's and the API's logs for secrets and addresses.
+ * meeting held by two Events, none lost), every 5xx the API answered, and a scan of the worker's and the API's logs
+ * for secrets and addresses.
  * Prints JSON; exits non-zero on any failure. `CHAOS_SCENARIOS=a,b` runs some of them (names as printed).
  */
 import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
@@ -13,6 +14,7 @@ import { LogCapture } from './log-capture';
 import { scanLogs } from './log-scan';
 import { replays } from './replays';
 import { type ChaosContext, type Scenario } from './scenario';
+import { serverErrors } from './server-errors';
 import { workerKills } from './worker-kills';
 import { WorkerProcess } from './worker-process';
 import { zoomStorm } from './zoom-storm';
@@ -72,6 +74,9 @@ async function main(): Promise<boolean> {
     await worker.stop();
     await stack.stop();
   }
+  const errors = serverErrors(logs);
+  failures.push(...Object.entries(errors).map(([request, n]) => `server errors: ${n} × ${request}`));
+  results['server errors'] = Object.values(errors).reduce((sum, n) => sum + n, 0);
   const meetings = [...stack.zoom.store.meetings.values()];
   const findings = scanLogs(logs, {
     'configured secret': [
