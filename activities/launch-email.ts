@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { recipientsFrom, renderMeetingEmail, splitEmailList } from '../domain/meeting-email';
-import type { SalesforceClient } from '../integrations/salesforce/client';
+import type { MeetingPeople, SalesforceClient } from '../integrations/salesforce/client';
+import { TtlCache } from '../common/ttl-cache';
 import { createZoomSettingsReader } from './zoom-settings';
 import type { Mailer } from '../integrations/mail/mailer';
 import { FailureTypes, permanentFailure } from './failures';
@@ -9,9 +10,11 @@ import { countEmail } from './product-metrics';
 
 /**
  * The e-mail attendees get when the host starts the meeting, if the host's "Send e-mail to attendees on
- * launch" setting is on. Each recipient gets one message: progress is kept in heartbeats, so a retry after a
- * crash skips those already sent, and every message has a stable Message-ID, so the one message that might be
- * resent (sent, then the crash before the heartbeat) is recognisable as the same message.
+ * launch" setting is on. The workflow asks who to mail (`planLaunchEmail`: recipient keys, no addresses), then
+ * mails each recipient in an activity of its own (`sendLaunchEmail` with `recipient`): a completed send is in
+ * workflow history, so a retry after a crash repeats at most the one send in flight, and every message has a
+ * stable Message-ID, so that one is recognisable as the same message.
+ * Workflows from before that mail everyone in one `sendLaunchEmail` (no `recipient`), their progress in heartbeats.
  */
 
 export interface LaunchEmailDeps {
@@ -30,6 +33,15 @@ export interface LaunchEmailInput {
   durationMinutes: number;
   joinUrl: string;
   passcode?: string;
+  /** The one recipient (its key, from `planLaunchEmail`) to mail; absent: everyone (workflows from before). */
+  recipient?: string;
+}
+
+export interface LaunchEmailPlan {
+  /** Keys of the addresses to mail (`recipientKey`), in a stable order. */
+  recipients: string[];
+  invalidAddresses: number;
+  skipped?: string;
 }
 
 export interface LaunchEmailResult {
@@ -43,47 +55,93 @@ export function recipientKey(address: string): string {
   return createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 16);
 }
 
+/** Who gets the launch e-mail: the attendees with a valid address, the host left out. */
+function launchRecipients(people: MeetingPeople): { recipients: string[]; invalid: string[] } {
+  const { valid, invalid } = recipientsFrom([
+    people.who?.email,
+    ...people.invitees.map((p) => p.email),
+    ...splitEmailList(people.additionalEmails),
+  ]);
+  const host = people.owner.email.toLowerCase();
+  return { recipients: valid.filter((address) => address.toLowerCase() !== host), invalid };
+}
+
 export function createLaunchEmailActivities({ salesforce, mailer, settingsTtlMs = 60_000 }: LaunchEmailDeps) {
   const settingsOf = createZoomSettingsReader(salesforce, settingsTtlMs);
+  // One read of the Event's people serves the sends to all its recipients (one activity each).
+  const peopleCache = new TtlCache<string, MeetingPeople | null>(settingsTtlMs);
+
+  async function peopleOf(eventId: string): Promise<MeetingPeople | null> {
+    const cached = peopleCache.get(eventId);
+    if (cached !== undefined) return cached;
+    const people = await salesforce.getMeetingPeople(eventId);
+    peopleCache.set(eventId, people);
+    return people;
+  }
+
+  function mailerOrFail(): Pick<Mailer, 'send'> {
+    if (!mailer)
+      throw permanentFailure(FailureTypes.mailNotConfigured, 'E-mail is not configured (SMTP_URL) on the worker');
+    return mailer;
+  }
+
+  async function send(input: LaunchEmailInput, people: MeetingPeople, address: string): Promise<void> {
+    const email = renderMeetingEmail({
+      kind: 'launch',
+      topic: input.topic,
+      startTime: input.startTime,
+      durationMinutes: input.durationMinutes,
+      customerTimeZone: people.customerTimeZone,
+      hostTimeZone: people.owner.timeZone,
+      hostName: people.owner.name,
+      joinUrl: input.joinUrl,
+      passcode: input.passcode,
+    });
+    const key = recipientKey(address);
+    await mailerOrFail().send({
+      to: address,
+      ...email,
+      messageId: `<launch.${input.eventId}.${input.instanceKey}.${key}@zoom-salesforce.invalid>`,
+    });
+    countEmail('sent');
+  }
 
   return {
+    async planLaunchEmail(input: { eventId: string; ownerId: string }): Promise<LaunchEmailPlan> {
+      const settings = await settingsOf(input.ownerId);
+      if (!settings.sendEmailOnLaunch)
+        return { recipients: [], invalidAddresses: 0, skipped: 'the host does not send e-mail on launch' };
+      mailerOrFail();
+      peopleCache.delete(input.eventId);
+      const people = await peopleOf(input.eventId);
+      if (!people) return { recipients: [], invalidAddresses: 0, skipped: 'the Event no longer exists' };
+      const { recipients, invalid } = launchRecipients(people);
+      countEmail('invalid', invalid.length);
+      return { recipients: recipients.map(recipientKey), invalidAddresses: invalid.length };
+    },
+
     async sendLaunchEmail(input: LaunchEmailInput): Promise<LaunchEmailResult> {
+      if (input.recipient !== undefined) {
+        const people = await peopleOf(input.eventId);
+        const address = people && launchRecipients(people).recipients.find((a) => recipientKey(a) === input.recipient);
+        // Gone from the Event since the plan: not mailed.
+        if (!people || !address) return { sent: 0, invalidAddresses: 0, skipped: 'no longer an attendee' };
+        await send(input, people, address);
+        return { sent: 1, invalidAddresses: 0 };
+      }
       const settings = await settingsOf(input.ownerId);
       if (!settings.sendEmailOnLaunch)
         return { sent: 0, invalidAddresses: 0, skipped: 'the host does not send e-mail on launch' };
-      if (!mailer)
-        throw permanentFailure(FailureTypes.mailNotConfigured, 'E-mail is not configured (SMTP_URL) on the worker');
+      mailerOrFail();
       const people = await salesforce.getMeetingPeople(input.eventId);
       if (!people) return { sent: 0, invalidAddresses: 0, skipped: 'the Event no longer exists' };
-      const { valid, invalid } = recipientsFrom([
-        people.who?.email,
-        ...people.invitees.map((p) => p.email),
-        ...splitEmailList(people.additionalEmails),
-      ]);
-      const host = people.owner.email.toLowerCase();
-      const recipients = valid.filter((address) => address.toLowerCase() !== host);
-      const email = renderMeetingEmail({
-        kind: 'launch',
-        topic: input.topic,
-        startTime: input.startTime,
-        durationMinutes: input.durationMinutes,
-        customerTimeZone: people.customerTimeZone,
-        hostTimeZone: people.owner.timeZone,
-        hostName: people.owner.name,
-        joinUrl: input.joinUrl,
-        passcode: input.passcode,
-      });
+      const { recipients, invalid } = launchRecipients(people);
       const done = new Set<string>((activityInfo().heartbeatDetails as { sent?: string[] } | undefined)?.sent ?? []);
       for (const address of recipients) {
         const key = recipientKey(address);
         if (done.has(key)) continue;
-        await mailer.send({
-          to: address,
-          ...email,
-          messageId: `<launch.${input.eventId}.${input.instanceKey}.${key}@zoom-salesforce.invalid>`,
-        });
+        await send(input, people, address);
         done.add(key);
-        countEmail('sent');
         heartbeat({ sent: [...done] });
       }
       countEmail('invalid', invalid.length);

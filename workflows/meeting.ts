@@ -25,6 +25,7 @@ import {
 } from '@temporalio/workflow';
 import type { RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, ScheduledMeeting } from '../activities';
+import type { LaunchEmailInput, LaunchEmailResult } from '../activities/launch-email';
 import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES, type LimitWait } from '../activities/failures';
 import type { EventCalloutItem, EventScheduleFields, EventZoomFields, ZoomStatus } from '../domain/event-fields';
 import {
@@ -73,13 +74,22 @@ const retry: RetryPolicy = {
   nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
 };
 
-/** Sends to each attendee once; heartbeats carry who has been sent to, for a retry after a crash. */
+/** Sends to each attendee once; heartbeats carry who has been sent to, for a retry after a crash (before the patch). */
 const { sendLaunchEmail } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
   retry,
 });
+
+/** Who to mail, then one activity per recipient: each completed send is in history, so a crash repeats none. */
+const { planLaunchEmail, sendLaunchEmail: sendLaunchEmailTo } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry,
+});
+/** Marks histories that mail launch recipients one activity each (older: one activity for all, heartbeats). */
+const LAUNCH_EMAIL_PER_RECIPIENT_PATCH = 'launch-email-per-recipient';
 
 /** Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever. */
 const stepOptions = { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 day' } as const;
@@ -593,7 +603,7 @@ export async function meetingWorkflow(
     if (state.launchEmail || !applied || !meeting?.joinUrl || eventDeleted) return;
     state.launchEmail = 'sending';
     try {
-      const result = await sendLaunchEmail({
+      const email: LaunchEmailInput = {
         eventId: state.eventId,
         ownerId: applied.plan.ownerId,
         instanceKey: state.instanceUuid ? state.instanceUuid.replace(/[^A-Za-z0-9]/g, '') : 'first',
@@ -602,12 +612,23 @@ export async function meetingWorkflow(
         durationMinutes: applied.plan.durationMinutes,
         joinUrl: meeting.joinUrl,
         ...(meeting.passcode ? { passcode: meeting.passcode } : {}),
-      });
+      };
+      const result = patched(LAUNCH_EMAIL_PER_RECIPIENT_PATCH)
+        ? await mailEachRecipient(email)
+        : await sendLaunchEmail(email);
       state.launchEmail = result.skipped ? 'skipped' : 'sent';
     } catch (error) {
       state.launchEmail = 'failed';
       log.warn('Launch e-mail failed', { message: messageOf(error) });
     }
+  }
+
+  async function mailEachRecipient(email: LaunchEmailInput): Promise<LaunchEmailResult> {
+    const plan = await planLaunchEmail({ eventId: email.eventId, ownerId: email.ownerId });
+    if (plan.skipped) return { sent: 0, invalidAddresses: plan.invalidAddresses, skipped: plan.skipped };
+    let sent = 0;
+    for (const recipient of plan.recipients) sent += (await sendLaunchEmailTo({ ...email, recipient })).sent;
+    return { sent, invalidAddresses: plan.invalidAddresses };
   }
 
   /** Writes an outcome to the Event and moves the lifecycle on; returns the fields it wrote (none before a start). */

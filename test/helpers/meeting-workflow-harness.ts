@@ -10,7 +10,7 @@ import type { MeetingPlan } from '../../domain/meeting-plan';
 import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import type { MeetingRoute } from '../../domain/meeting-routing';
 import type { ZoomMeetingEvent } from '../../domain/zoom-webhooks';
-import type { LaunchEmailResult } from '../../activities/launch-email';
+import type { LaunchEmailPlan, LaunchEmailResult } from '../../activities/launch-email';
 import {
   eventChangedSignal,
   meetingStateQuery,
@@ -104,7 +104,9 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
         participantsComplete: true,
       }),
     ),
-    sendLaunchEmail: jest.fn(async (): Promise<LaunchEmailResult> => ({ sent: 2, invalidAddresses: 0 })),
+    // One attendee to mail, so the per-recipient send is called once per launch.
+    planLaunchEmail: jest.fn(async (): Promise<LaunchEmailPlan> => ({ recipients: ['1f3a'], invalidAddresses: 0 })),
+    sendLaunchEmail: jest.fn(async (): Promise<LaunchEmailResult> => ({ sent: 1, invalidAddresses: 0 })),
     // The Zoom webhook index; tests of routing pass the real activities (test/workflow/zoom-routing.test.ts).
     registerZoomRoute: jest.fn(async (_input: { meetingId: string; route: MeetingRoute }): Promise<void> => undefined),
     unregisterZoomRoute: jest.fn(async (_input: { meetingId: string; workflowId: string }): Promise<void> => undefined),

@@ -1,0 +1,78 @@
+/**
+ * A meeting worker for the launch e-mail crash test, run as its own process so the test can kill -9 it mid-send
+ * (`tsx test/helpers/launch-email-worker.ts`, settings in LAUNCH_WORKER_* variables). It has the real launch e-mail
+ * activities and SMTP mailer (to the mail sink), an org stub whose Event has many attendees, and stubs for the
+ * other activities a handed-over meeting calls. Each send first prints `pause <n>` and waits, so a kill lands
+ * between two sends.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createLaunchEmailActivities } from '../../activities/launch-email';
+import { Mailer, type OutgoingMessage } from '../../integrations/mail/mailer';
+import type { MeetingPeople, ZoomSettings } from '../../integrations/salesforce/client';
+import { TEST_DATA_CONVERTER } from './temporal';
+
+export const LAUNCH_ATTENDEES = Array.from({ length: 8 }, (_, i) => `attendee${i + 1}@customer.example`);
+
+const SETTINGS: ZoomSettings = {
+  sendEmailOnLaunch: true,
+  usePmiByDefault: false,
+  joinBeforeHostByDefault: false,
+  googleCalendarNotifications: false,
+};
+
+const PEOPLE: MeetingPeople = {
+  owner: { name: 'Ada Lovelace', email: 'ada.lovelace@demo-sales.example', timeZone: 'Europe/London' },
+  invitees: LAUNCH_ATTENDEES.map((email, i) => ({ name: `Attendee ${i + 1}`, email })),
+  customerTimeZone: 'America/New_York',
+};
+
+/** The worker's activities; `onSend` hears of each send (numbered from 1) before its pause. */
+export function launchEmailWorker(options: { smtpUrl: string; sendDelayMs: number; onSend?: (n: number) => void }) {
+  const mailer = new Mailer({ smtpUrl: options.smtpUrl, from: 'zoom-sync@demo-sales.example' });
+  let sends = 0;
+  const slowMailer = {
+    async send(message: OutgoingMessage): Promise<void> {
+      sends += 1;
+      options.onSend?.(sends);
+      await delay(options.sendDelayMs);
+      await mailer.send(message);
+    },
+  };
+  const salesforce = {
+    getZoomSettings: async (_userId: string) => SETTINGS,
+    getMeetingPeople: async (_eventId: string) => PEOPLE,
+  };
+  const activities = {
+    ...createLaunchEmailActivities({ salesforce, mailer: slowMailer }),
+    writeEventFields: async () => undefined,
+    registerZoomRoute: async () => undefined,
+    unregisterZoomRoute: async () => undefined,
+  };
+  return { activities, close: () => mailer.close() };
+}
+
+async function main(): Promise<void> {
+  const env = (name: string) => process.env[`LAUNCH_WORKER_${name}`] ?? '';
+  const { activities } = launchEmailWorker({
+    smtpUrl: env('SMTP_URL'),
+    sendDelayMs: Number(env('SEND_DELAY_MS')),
+    onSend: (n) => process.stdout.write(`pause ${n}\n`),
+  });
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') }),
+    taskQueue: env('TASK_QUEUE'),
+    dataConverter: TEST_DATA_CONVERTER,
+    workflowBundle: { codePath: env('WORKFLOW_BUNDLE') },
+    activities,
+  });
+  process.stdout.write('ready\n');
+  await worker.run();
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });
+}
