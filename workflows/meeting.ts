@@ -98,7 +98,7 @@ const { writeEventSchedule, fetchMeetingOutcome } = proxyActivities<Activities>(
 
 /** "Sync Meeting Details": the button waits 25 s for the answer, so Zoom gets a few quick tries, not a day. */
 const { fetchMeetingOutcome: fetchOutcomeForButton } = proxyActivities<Activities>({
-  startToCloseTimeout: '8 seconds',
+  startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '20 seconds',
   retry: { ...retry, maximumAttempts: 3 },
 });

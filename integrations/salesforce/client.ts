@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { Connection } from 'jsforce';
 import {
   type EventScheduleFields,
@@ -22,6 +23,35 @@ export interface SalesforceClientConfig {
   clientSecret: string;
   /** e.g. '62.0'; jsforce's own default (50.0) is too old for sObject Collections upsert. */
   apiVersion: string;
+  /** How long one request (with jsforce's own retries) may take; `SALESFORCE_REQUEST_TIMEOUT_MS` by default. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * jsforce's own default is 30 minutes. Below the shortest startToCloseTimeout of an activity that calls Salesforce
+ * (10 s: the instant path's local activities), so an attempt fails by its own timeout, not Temporal's; an attempt
+ * making several requests is ended by its cancellation.
+ */
+export const SALESFORCE_REQUEST_TIMEOUT_MS = 8_000;
+
+/** The calling activity's cancellation signal (an attempt timed out or cancelled); none outside an activity. */
+function activityCancellation(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (jsforce takes no signal; its request then ends at its timeout). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export interface SalesforceUser {
@@ -125,14 +155,23 @@ export class SalesforceClient {
         );
       },
     });
+    const timeout = config.requestTimeoutMs ?? SALESFORCE_REQUEST_TIMEOUT_MS;
+    for (const transport of [this.connection._transport, this.connection.oauth2._transport]) {
+      const httpRequest = transport.httpRequest.bind(transport);
+      transport.httpRequest = (request, options) => httpRequest(request, { ...options, timeout });
+    }
   }
 
-  /** Runs `call` on an authorised connection, translating failures. */
+  /** Runs `call` on an authorised connection, translating failures; an activity's cancellation ends it at once. */
   private async call<T>(call: (connection: Connection) => Promise<T>): Promise<T> {
+    const cancellation = activityCancellation();
     try {
-      await this.ensureAuthorised();
-      return await call(this.connection);
+      return await untilAborted(
+        this.ensureAuthorised().then(() => call(this.connection)),
+        cancellation,
+      );
     } catch (error) {
+      if (cancellation?.aborted) throw error;
       throw toSalesforceError(error);
     }
   }
