@@ -24,6 +24,15 @@ describe('summarizeAttendance', () => {
     expect(isSuccessful(people)).toBe(true);
   });
 
+  test('segments sharing only a Zoom user id are one person (the e-mail shows on one segment only)', () => {
+    const people = summarizeAttendance([
+      { id: 'u-grace', name: 'Grace Hopper', email: 'grace@navy.example', joinTime: at(0), leaveTime: at(20) },
+      // Rejoined from the phone app, which reported no e-mail and another display name.
+      { id: 'u-grace', name: 'Grace (Phone)', joinTime: at(25), leaveTime: at(40) },
+    ]);
+    expect(people).toEqual([{ name: 'Grace Hopper', email: 'grace@navy.example', minutes: 35, segments: 2 }]);
+  });
+
   test('guests without e-mail or id are told apart by normalised name', () => {
     const people = summarizeAttendance([
       { name: 'Niels Bohr', joinTime: at(0), leaveTime: at(10) },

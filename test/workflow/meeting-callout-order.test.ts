@@ -1,0 +1,94 @@
+/**
+ * Callouts in SystemModstamp order, whatever order they arrive in: several waiting while the workflow is busy are
+ * drained as one batch and only the newest is applied; at the same stamp (one-second resolution) a delete wins
+ * over an edit, since the record is gone.
+ */
+import type { ScheduledMeeting } from '../../activities';
+import type { MeetingPlan } from '../../domain/meeting-plan';
+import {
+  fakeActivities,
+  MeetingWorkflowHarness,
+  nextEventId,
+  snapshot,
+  stamp,
+  upsert,
+  waitForCalls,
+  waitForState,
+} from '../helpers/meeting-workflow-harness';
+
+let harness: MeetingWorkflowHarness;
+
+beforeAll(async () => {
+  harness = await MeetingWorkflowHarness.create();
+});
+
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+test('callouts that arrive newest first while the workflow is busy: the newest is applied, the older dropped', async () => {
+  let releaseCreate!: () => void;
+  const createAnswers = new Promise<void>((resolve) => (releaseCreate = resolve));
+  const acts = fakeActivities();
+  const create = acts.createZoomMeeting.getMockImplementation()!;
+  acts.createZoomMeeting.mockImplementation(
+    async (input: { eventId: string; hostEmail: string; plan: MeetingPlan }) => {
+      await createAnswers;
+      return (await create(input)) as ScheduledMeeting;
+    },
+  );
+  await harness.withWorker(acts, async (taskQueue) => {
+    const now = await harness.env.currentTimeMs();
+    const id = nextEventId();
+    const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(0) })));
+    await waitForCalls(acts.createZoomMeeting);
+    // While the create is in flight: the save of 12:00:02, then the one of 12:00:01 (the org's retry order).
+    await harness.signalWithStart(
+      taskQueue,
+      upsert(snapshot(id, now, { Subject: 'Renamed twice', SystemModstamp: stamp(2000) })),
+    );
+    await harness.signalWithStart(
+      taskQueue,
+      upsert(snapshot(id, now, { Subject: 'Renamed once', SystemModstamp: stamp(1000) })),
+    );
+    releaseCreate();
+
+    const state = await waitForState(handle, (s) => s.appliedChanges === 2);
+    expect(state).toMatchObject({ topic: 'Renamed twice', lastAppliedModstamp: stamp(2000), ignoredStaleChanges: 1 });
+    expect(acts.updateZoomMeeting).toHaveBeenCalledTimes(1);
+    expect(acts.updateZoomMeeting.mock.calls[0][0].plan.topic).toBe('Renamed twice');
+  });
+});
+
+test('an edit and a delete saved in the same second: the delete wins, in either order', async () => {
+  const acts = fakeActivities();
+  await harness.withWorker(acts, async (taskQueue) => {
+    const now = await harness.env.currentTimeMs();
+    const editFirst = nextEventId();
+    const deleteFirst = nextEventId();
+    for (const id of [editFirst, deleteFirst]) {
+      const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now)));
+      await waitForState(handle, (s) => s.phase === 'scheduled');
+    }
+    const edit = (id: string) => upsert(snapshot(id, now, { Subject: 'Renamed', SystemModstamp: stamp(1000) }));
+    const remove = (id: string) => ({
+      operation: 'delete' as const,
+      event: snapshot(id, now, { SystemModstamp: stamp(1000) }),
+    });
+
+    const a = await harness.signalWithStart(taskQueue, edit(editFirst));
+    await waitForState(a, (s) => s.appliedChanges === 2);
+    await harness.signalWithStart(taskQueue, remove(editFirst));
+    expect(await waitForState(a, (s) => s.appliedChanges === 3)).toMatchObject({ phase: 'cancelled' });
+
+    const b = await harness.signalWithStart(taskQueue, remove(deleteFirst));
+    await waitForState(b, (s) => s.appliedChanges === 2);
+    await harness.signalWithStart(taskQueue, edit(deleteFirst));
+    expect(await waitForState(b, (s) => s.ignoredStaleChanges === 1)).toMatchObject({ phase: 'cancelled' });
+
+    const deleted = acts.deleteZoomMeeting.mock.calls.map((call) => call[0].meetingId);
+    expect(deleted).toHaveLength(2);
+    // Neither meeting was recreated or renamed after its delete.
+    expect(acts.createZoomMeeting).toHaveBeenCalledTimes(2);
+  });
+});
