@@ -88,6 +88,8 @@ const { planLaunchEmail, sendLaunchEmail: sendLaunchEmailTo } = proxyActivities<
   scheduleToCloseTimeout: '1 hour',
   retry,
 });
+/** Marks histories that send no "starting now" e-mail once the meeting's scheduled end has passed. */
+const NO_LATE_LAUNCH_EMAIL_PATCH = 'no-late-launch-email';
 /** Marks histories that mail launch recipients one activity each (older: one activity for all, heartbeats). */
 const LAUNCH_EMAIL_PER_RECIPIENT_PATCH = 'launch-email-per-recipient';
 
@@ -601,6 +603,12 @@ export async function meetingWorkflow(
   /** Once per meeting, when the host's setting asks for it; a mail problem never fails the meeting. */
   async function mailAttendeesOnLaunch(): Promise<void> {
     if (state.launchEmail || !applied || !meeting?.joinUrl || eventDeleted) return;
+    // A start learnt of after the scheduled end (a missed webhook, seen at a poll): "starting now" is no longer true.
+    if (Date.now() >= Date.parse(state.endTime ?? '') && patched(NO_LATE_LAUNCH_EMAIL_PATCH)) {
+      state.launchEmail = 'skipped';
+      log.info('No launch e-mail: the meeting was seen started only after its scheduled end');
+      return;
+    }
     state.launchEmail = 'sending';
     try {
       const email: LaunchEmailInput = {
