@@ -88,6 +88,8 @@ const { planLaunchEmail, sendLaunchEmail: sendLaunchEmailTo } = proxyActivities<
   scheduleToCloseTimeout: '1 hour',
   retry,
 });
+/** Marks histories where a refused non-critical write (the recording) is reported, not the end of the lifecycle. */
+const NON_CRITICAL_WRITES_PATCH = 'non-critical-writes';
 /** Marks histories that send no "starting now" e-mail once the meeting's scheduled end has passed. */
 const NO_LATE_LAUNCH_EMAIL_PATCH = 'no-late-launch-email';
 /** Marks histories that mail launch recipients one activity each (older: one activity for all, heartbeats). */
@@ -798,7 +800,27 @@ export async function meetingWorkflow(
     state.recordingUrl = fields.Zoom_Recording_URL__c ?? undefined;
     state.lastSync = { ...state.lastSync, ...fields };
     clock.recordingUntil = undefined;
-    await writeEvent(fields);
+    await writeNonCritical('the recording', fields);
+  }
+
+  /**
+   * A write the lifecycle does not depend on: when Salesforce refuses it, the Event's sync error and the workflow's
+   * state say so, and the lifecycle goes on (it used to end in Error).
+   */
+  async function writeNonCritical(what: string, fields: EventZoomFields): Promise<void> {
+    try {
+      await writeEvent(fields);
+    } catch (error) {
+      if (!patched(NON_CRITICAL_WRITES_PATCH)) throw error;
+      const message = `Could not write ${what} to the Event: ${messageOf(error)}`;
+      log.warn('A non-critical Event write failed', { message });
+      state.lastError = message;
+      try {
+        await writeEvent({ Zoom_Sync_Error__c: message });
+      } catch (reportError) {
+        log.error('Could not record the failed write on the Event either', { message: messageOf(reportError) });
+      }
+    }
   }
 
   /** A timer fired: the next step when Zoom has been silent. */
