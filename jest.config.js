@@ -1,6 +1,8 @@
 /**
  * One config for every suite. Tests run TypeScript through @swc/jest (type checking is `npm run typecheck`).
- * Two workers at most: every Temporal test file starts its own server process and this machine has 2 cores.
+ * One test file at a time: every Temporal test file starts its own server process, and on 2 cores two time-skipping
+ * servers side by side starved each other (workflow tests that skip hours timed out at 120 s in parallel, never
+ * alone; the whole suite in band takes about 4 minutes).
  */
 module.exports = {
   testEnvironment: 'node',
@@ -9,7 +11,7 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
   },
-  maxWorkers: 2,
+  maxWorkers: 1,
   testTimeout: 120_000,
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.tools', '<rootDir>/.data'],
 };
