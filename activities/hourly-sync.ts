@@ -6,7 +6,7 @@ import type { SalesforceClient } from '../integrations/salesforce/client';
 import { escapeSoqlString, soqlStringList } from '../integrations/salesforce/client';
 import { forEachInEventOrder } from '../common/per-event-lanes';
 import { RatePacer } from '../common/rate-pacer';
-import { reconcilesPerSecond, ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
+import { ownRate, reconcilesPerSecond, type ZoomPlan } from '../common/zoom-plan';
 import type { ZoomClient } from '../integrations/zoom/client';
 import {
   IMPORT_BATCH_SIZE,
@@ -47,8 +47,7 @@ export interface HourlySyncDeps {
  * a batch does: 100 Events on Pro, 88 on Business (where Light, 3 calls an Event, is the tighter label).
  */
 export function reconcilePageSize(plan: ZoomPlan): number {
-  const batchReadsPerSecond = ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE;
-  return Math.min(200, Math.floor((reconcilesPerSecond(plan) / batchReadsPerSecond) * IMPORT_BATCH_SIZE));
+  return Math.min(200, Math.floor((reconcilesPerSecond(plan) / ownRate(plan, 'medium')) * IMPORT_BATCH_SIZE));
 }
 /** Completed runs read to find the latest watermark (a backfill closes later than newer runs). */
 const WATERMARK_SCAN = 50;

@@ -114,6 +114,22 @@ async function seed(stack: TestStack, meetings: number): Promise<void> {
   }
 }
 
+/** Calls per 5 seconds from the first Zoom call on, by Zoom label and by Salesforce read or write (stderr). */
+function printTimeline(stack: TestStack, zoomFrom: number, sfFrom: number): void {
+  const zoom = stack.zoom.admin.requests.slice(zoomFrom);
+  const t0 = zoom[0]?.startedAt ?? 0;
+  const buckets: Record<string, number[]> = {};
+  const count = (key: string, at: number) => {
+    const series = (buckets[key] ??= []);
+    const slot = Math.floor((at - t0) / 5000);
+    series[slot] = (series[slot] ?? 0) + 1;
+  };
+  for (const r of zoom) count(labelOf(r.path), r.startedAt);
+  for (const r of stack.salesforce.admin.requests.slice(sfFrom))
+    count(r.method === 'GET' ? 'sfRead' : 'sfWrite', r.startedAt);
+  console.error(JSON.stringify(buckets));
+}
+
 function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: number) {
   const zoomCalls: Record<string, number> = {};
   const limited: Record<string, number> = {};
@@ -131,21 +147,7 @@ function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: numb
   const floorMs = Math.max(
     ...Object.entries(rates).map(([label, rate]) => (((zoomCalls[label] ?? 0) - (limited[label] ?? 0)) / rate) * 1000),
   );
-  if (process.env.BENCH_TIMELINE) {
-    const rs = stack.zoom.admin.requests.slice(zoomFrom);
-    const t0 = rs[0]?.startedAt ?? 0;
-    const buckets: Record<string, number[]> = {};
-    for (const r of rs) {
-      const b = Math.floor((r.startedAt - t0) / 5000);
-      (buckets[labelOf(r.path)] ??= [])[b] = ((buckets[labelOf(r.path)] ??= [])[b] ?? 0) + 1;
-    }
-    for (const r of stack.salesforce.admin.requests.slice(sfFrom)) {
-      const b = Math.floor((r.startedAt - t0) / 5000);
-      const key = r.method === 'GET' ? 'sfRead' : 'sfWrite';
-      (buckets[key] ??= [])[b] = ((buckets[key] ??= [])[b] ?? 0) + 1;
-    }
-    console.error(JSON.stringify(buckets));
-  }
+  if (process.env.BENCH_TIMELINE) printTimeline(stack, zoomFrom, sfFrom);
   const sf = stack.salesforce.admin.requests.slice(sfFrom).filter((r) => !r.path.includes('/oauth'));
   const writes = sf.filter((r) => r.method !== 'GET').length;
   return {

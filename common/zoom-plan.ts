@@ -18,6 +18,11 @@ export const ZOOM_PLAN_RATES: Record<ZoomPlan, ZoomPlanRates> = {
 /** Room left for the lifecycle's own calls and other apps of the account, which share the same limits. */
 export const ZOOM_RATE_SHARE = 0.9;
 
+/** Requests per second of `label` the integration takes for itself: the account's rate less the share left over. */
+export function ownRate(plan: ZoomPlan, label: ZoomRateLabel): number {
+  return ZOOM_PLAN_RATES[plan][label] * ZOOM_RATE_SHARE;
+}
+
 /**
  * Zoom calls one reconciled Event costs at most, by label: its meeting workflow reads the meeting (Light), its
  * instances (Medium), the past meeting (Light), the participants (Medium) and the recordings (Light).
@@ -26,8 +31,8 @@ export const RECONCILE_ZOOM_CALLS = { light: 3, medium: 2 } as const;
 
 /** Stale Events the hourly sync hands to their workflows per second: the tighter of the two labels, less the share. */
 export function reconcilesPerSecond(plan: ZoomPlan): number {
-  const rates = ZOOM_PLAN_RATES[plan];
-  return (
-    ZOOM_RATE_SHARE * Math.min(rates.light / RECONCILE_ZOOM_CALLS.light, rates.medium / RECONCILE_ZOOM_CALLS.medium)
+  return Math.min(
+    ownRate(plan, 'light') / RECONCILE_ZOOM_CALLS.light,
+    ownRate(plan, 'medium') / RECONCILE_ZOOM_CALLS.medium,
   );
 }

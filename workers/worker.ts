@@ -1,7 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
-import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../common/zoom-plan';
+import { ownRate, type ZoomPlan } from '../common/zoom-plan';
 import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, zoomWritesTaskQueue } from '../workflows/messages';
 
 interface WorkerBase {
@@ -51,7 +51,7 @@ export async function createWorker(
  * (Zoom's Medium label), so the account's Medium rate, less a share for everything else, over the batch size.
  */
 export function importBatchesPerSecond(plan: ZoomPlan): number {
-  return (ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE) / IMPORT_BATCH_SIZE;
+  return ownRate(plan, 'medium') / IMPORT_BATCH_SIZE;
 }
 
 /**
@@ -59,7 +59,7 @@ export function importBatchesPerSecond(plan: ZoomPlan): number {
  * deletes are Light, so the create rate bounds them too) per activity, less a share for everything else.
  */
 export function zoomWritesPerSecond(plan: ZoomPlan): number {
-  return ZOOM_PLAN_RATES[plan].medium * ZOOM_RATE_SHARE;
+  return ownRate(plan, 'medium');
 }
 
 /** Server-side dispatch rates of the two rate-limited Zoom queues, tasks per second for all workers together. */

@@ -7,7 +7,7 @@ import {
   type ZoomFieldError,
 } from './errors';
 import { RatePacer } from '../../common/rate-pacer';
-import { ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan, type ZoomRateLabel } from '../../common/zoom-plan';
+import { ownRate, type ZoomPlan, type ZoomRateLabel } from '../../common/zoom-plan';
 import { encodeMeetingIdOrUuid, encodeUserId } from './path-encoding';
 import { MISSING_SCOPE_CODE, scopesNamedIn } from './scopes';
 import type {
@@ -103,9 +103,9 @@ export class ZoomClient {
     options: ZoomClientOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    if (options.plan) {
-      const rates = ZOOM_PLAN_RATES[options.plan];
-      const pacer = (label: ZoomRateLabel) => new RatePacer(rates[label] * ZOOM_RATE_SHARE);
+    const { plan } = options;
+    if (plan) {
+      const pacer = (label: ZoomRateLabel) => new RatePacer(ownRate(plan, label));
       this.pacers = { light: pacer('light'), medium: pacer('medium'), heavy: pacer('heavy') };
     }
     this.http = axios.create({
