@@ -138,7 +138,8 @@ function quietLogger() {
 
 /** One time-skipping environment and one bundle per test file; one worker and task queue per test. */
 export class MeetingWorkflowHarness {
-  private readonly started = new Set<string>();
+  /** Workflow ids started through `signalWithStart`, by task queue, so each test ends only its own. */
+  private readonly started = new Map<string, Set<string>>();
 
   private constructor(
     readonly env: TestWorkflowEnvironment,
@@ -186,23 +187,25 @@ export class MeetingWorkflowHarness {
     try {
       return await worker.runUntil(zoomWrites.runUntil(fn(taskQueue)));
     } finally {
-      await this.terminateStarted();
+      await this.terminateStarted(taskQueue);
     }
   }
 
-  async terminateStarted(): Promise<void> {
-    for (const workflowId of this.started) {
+  /** Terminates the workflows a test started on its task queue (a test that timed out never ends another's). */
+  async terminateStarted(taskQueue: string): Promise<void> {
+    for (const workflowId of this.started.get(taskQueue) ?? []) {
       await this.env.client.workflow
         .getHandle(workflowId)
         .terminate('test finished')
         .catch(() => undefined);
     }
-    this.started.clear();
+    this.started.delete(taskQueue);
   }
 
   /** Starts (or signals) the Event's workflow; `input` adds to the input, e.g. a test's continue-as-new threshold. */
   async signalWithStart(taskQueue: string, item: EventCalloutItem, input: Partial<MeetingWorkflowInput> = {}) {
-    this.started.add(meetingWorkflowId(item.event.Id));
+    const ids = this.started.get(taskQueue) ?? new Set<string>();
+    this.started.set(taskQueue, ids.add(meetingWorkflowId(item.event.Id)));
     return this.env.client.workflow.signalWithStart<typeof meetingWorkflow, [EventCalloutItem]>('meetingWorkflow', {
       workflowId: meetingWorkflowId(item.event.Id),
       taskQueue,

@@ -294,7 +294,7 @@ test('the launch e-mail is sent once even when the worker restarts mid-meeting',
     expect(second.sendLaunchEmail).not.toHaveBeenCalled();
     expect(second.fetchMeetingOutcome).toHaveBeenCalledTimes(1);
   } finally {
-    await harness.terminateStarted();
+    await harness.terminateStarted(taskQueue);
   }
 });
 
