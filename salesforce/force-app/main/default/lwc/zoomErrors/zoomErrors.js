@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the Zoom components: the plain message of any error a component can meet (an Apex
- * AuraHandledException, a Lightning Data Service error, a browser Error), and the parsing of an e-mail list.
+ * AuraHandledException, a Lightning Data Service error, a browser Error), the parsing of an e-mail list, and how
+ * "Send Email"'s per-recipient outcomes read.
  */
 
 /** The message to show for an error, never an empty string. */
@@ -34,4 +35,15 @@ export function parseEmailList(text) {
         }
     }
     return emails;
+}
+
+const OUTCOME_LABELS = { sent: 'Sent', invalid: 'Not an e-mail address', refused: 'Refused by the mail server' };
+
+/** "Send Email"'s outcomes as the components list them: a label and a colour per recipient. */
+export function describeRecipientOutcomes(outcomes) {
+    return (outcomes ?? []).map((r) => ({
+        ...r,
+        label: OUTCOME_LABELS[r.outcome] ?? r.outcome,
+        className: r.outcome === 'sent' ? 'slds-text-color_success' : 'slds-text-color_error'
+    }));
 }

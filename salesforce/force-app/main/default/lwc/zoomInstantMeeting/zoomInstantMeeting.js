@@ -1,14 +1,16 @@
 import { LightningElement, api } from 'lwc';
 import { CloseActionScreenEvent } from 'lightning/actions';
+import { NavigationMixin } from 'lightning/navigation';
 import startInstantMeeting from '@salesforce/apex/ZoomMeetingController.startInstantMeeting';
 import { errorMessage } from 'c/zoomErrors';
 import { openStartUrl } from 'c/zoomStartTab';
 
 /**
  * "Start Zoom Meeting" quick action on a Lead or Contact: starts an instant meeting hosted by the current user,
- * opens it in a new tab and closes. The integration records it as an Event on the record.
+ * opens it in a new tab and closes. The integration records it as an Event on the record. When the host's "Send
+ * E-mail to Attendees on Launch" is on, the user is then taken to the e-mail composer for the new Event.
  */
-export default class ZoomInstantMeeting extends LightningElement {
+export default class ZoomInstantMeeting extends NavigationMixin(LightningElement) {
     @api recordId;
 
     subject = '';
@@ -23,16 +25,24 @@ export default class ZoomInstantMeeting extends LightningElement {
         this.dispatchEvent(new CloseActionScreenEvent());
     }
 
-    /** Starts the meeting, opens its start URL in a new tab and closes the action. */
+    /** Starts the meeting, opens its start URL in a new tab, closes the action and, if asked, opens the composer. */
     async handleStart() {
         this.busy = true;
         this.error = undefined;
         try {
+            let meeting;
             await openStartUrl(async () => {
-                const meeting = await startInstantMeeting({ recordId: this.recordId, subject: this.subject });
+                meeting = await startInstantMeeting({ recordId: this.recordId, subject: this.subject });
                 return meeting.startUrl;
             });
             this.dispatchEvent(new CloseActionScreenEvent());
+            if (meeting.sendEmailOnLaunch) {
+                this[NavigationMixin.Navigate]({
+                    type: 'standard__component',
+                    attributes: { componentName: 'c__zoomEmailComposer' },
+                    state: { c__eventId: meeting.eventId }
+                });
+            }
         } catch (error) {
             this.error = errorMessage(error);
         } finally {

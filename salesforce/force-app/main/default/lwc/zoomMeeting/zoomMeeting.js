@@ -19,7 +19,7 @@ import JOIN_URL_FIELD from '@salesforce/schema/Event.Zoom_Join_URL__c';
 import MEETING_ID_FIELD from '@salesforce/schema/Event.Zoom_Meeting_Id__c';
 import STATUS_FIELD from '@salesforce/schema/Event.Zoom_Status__c';
 import SYNC_ERROR_FIELD from '@salesforce/schema/Event.Zoom_Sync_Error__c';
-import { errorMessage, parseEmailList } from 'c/zoomErrors';
+import { describeRecipientOutcomes, errorMessage, parseEmailList } from 'c/zoomErrors';
 import { openStartUrl } from 'c/zoomStartTab';
 
 const FIELDS = [
@@ -56,8 +56,6 @@ function timesIn(startIso, endIso, timeZone) {
         return undefined; // a time zone this browser does not know
     }
 }
-
-const OUTCOME_LABELS = { sent: 'Sent', invalid: 'Not an e-mail address', refused: 'Refused by the mail server' };
 
 /**
  * "Zoom Meeting" on the Event record page: the start and end in the customer's time zone next to the user's own,
@@ -180,11 +178,7 @@ export default class ZoomMeeting extends LightningElement {
                 eventId: this.recordId,
                 additionalEmails: parseEmailList(this.additionalEmails)
             });
-            this.recipients = outcomes.map((r) => ({
-                ...r,
-                label: OUTCOME_LABELS[r.outcome] ?? r.outcome,
-                className: r.outcome === 'sent' ? 'slds-text-color_success' : 'slds-text-color_error'
-            }));
+            this.recipients = describeRecipientOutcomes(outcomes);
             const sent = outcomes.filter((r) => r.outcome === 'sent').length;
             this.toast('Email sent', `${sent} of ${outcomes.length} recipients.`);
         });

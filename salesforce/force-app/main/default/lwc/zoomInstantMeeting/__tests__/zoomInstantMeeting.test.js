@@ -2,6 +2,7 @@ import { createElement } from 'lwc';
 import { cleanUp, flushPromises, stubNewTab } from 'test-helpers/lwc';
 import ZoomInstantMeeting from 'c/zoomInstantMeeting';
 import { CLOSE_ACTION_SCREEN_EVENT_NAME } from 'lightning/actions';
+import { getNavigateCalledWith, resetNavigate } from 'lightning/navigation';
 import startInstantMeeting from '@salesforce/apex/ZoomMeetingController.startInstantMeeting';
 
 jest.mock('@salesforce/apex/ZoomMeetingController.startInstantMeeting', () => ({ default: jest.fn() }), {
@@ -26,6 +27,7 @@ describe('c-zoom-instant-meeting', () => {
 
     beforeEach(() => {
         openedTab = stubNewTab();
+        resetNavigate();
     });
 
     afterEach(cleanUp);
@@ -48,6 +50,28 @@ describe('c-zoom-instant-meeting', () => {
         expect(openedTab.location.href).toBe('https://zoom.example/s/97763643886?zak=x');
         expect(openedTab.opener).toBeNull();
         expect(closed).toHaveBeenCalledTimes(1);
+        expect(getNavigateCalledWith()).toBeUndefined();
+    });
+
+    it('opens the meeting, then the e-mail composer for the new Event when the host sends e-mail on launch', async () => {
+        startInstantMeeting.mockResolvedValue({
+            eventId: '00U5g0000AbCdE1EQK',
+            joinUrl: 'https://zoom.example/j/97763643886',
+            startUrl: 'https://zoom.example/s/97763643886?zak=x',
+            sendEmailOnLaunch: true
+        });
+        const { element, closed } = mount();
+
+        click(element, 'start');
+        await flushPromises();
+
+        expect(openedTab.location.href).toBe('https://zoom.example/s/97763643886?zak=x');
+        expect(closed).toHaveBeenCalledTimes(1);
+        expect(getNavigateCalledWith()).toEqual({
+            type: 'standard__component',
+            attributes: { componentName: 'c__zoomEmailComposer' },
+            state: { c__eventId: '00U5g0000AbCdE1EQK' }
+        });
     });
 
     it('keeps the action open with the reason when the meeting cannot start', async () => {
@@ -55,6 +79,9 @@ describe('c-zoom-instant-meeting', () => {
             body: { message: 'Your Salesforce e-mail address has no Zoom account in this Zoom organization.' }
         });
         const { element, closed } = mount();
+        const topic = element.shadowRoot.querySelector('lightning-input.subject');
+        topic.value = 'Renewal';
+        topic.dispatchEvent(new CustomEvent('change'));
 
         click(element, 'start');
         await flushPromises();
@@ -64,7 +91,9 @@ describe('c-zoom-instant-meeting', () => {
             'Your Salesforce e-mail address has no Zoom account in this Zoom organization.'
         );
         expect(closed).not.toHaveBeenCalled();
+        expect(getNavigateCalledWith()).toBeUndefined();
         expect(element.shadowRoot.querySelector('lightning-button.start').disabled).toBe(false);
+        expect(element.shadowRoot.querySelector('lightning-input.subject').value).toBe('Renewal');
     });
 
     it('closes without a meeting on Cancel', () => {
