@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
+import type { SalesforceApiUsage } from '../integrations/salesforce/client';
 
 function meter(): MetricMeter | undefined {
   try {
@@ -38,4 +39,28 @@ export function recordSyncLag(endedAtMs: number, writtenAtMs = Date.now()): void
   meter()
     ?.createHistogram('salesforce_sync_lag', 'int', 'ms', "From a meeting's end to its outcome on the Event")
     .record(Math.max(0, Math.round(writtenAtMs - endedAtMs)));
+}
+
+/**
+ * The org's daily API allowance, as gauges on the worker's runtime meter (process-wide, not per activity: the
+ * reading is the org's, whichever call brought it): `salesforce_api_requests_remaining` and `…_limit`. Handed to
+ * the SalesforceClient as its `onApiUsage` observer, so every Salesforce response updates them at no extra call.
+ */
+export function salesforceApiUsageGauges(runtimeMeter: MetricMeter): (usage: SalesforceApiUsage) => void {
+  const remaining = runtimeMeter.createGauge(
+    'salesforce_api_requests_remaining',
+    'int',
+    'requests',
+    "API requests left in the Salesforce org's rolling 24-hour allowance (Sforce-Limit-Info)",
+  );
+  const limit = runtimeMeter.createGauge(
+    'salesforce_api_requests_limit',
+    'int',
+    'requests',
+    "The Salesforce org's rolling 24-hour API allowance (Sforce-Limit-Info)",
+  );
+  return (usage) => {
+    remaining.set(usage.remaining);
+    limit.set(usage.limit);
+  };
 }

@@ -9,6 +9,8 @@ import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/con
 import { connectClient, nativeConnectionOptions } from '../common/temporal-connection';
 import { encryptingDataConverter } from '../common/payload-codec';
 import { createActivities } from '../activities';
+import { createZoomCredentialWatch } from '../activities/zoom-credentials';
+import { salesforceApiUsageGauges } from '../activities/product-metrics';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { Mailer } from '../integrations/mail/mailer';
@@ -29,11 +31,16 @@ async function main(): Promise<void> {
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
   const { taskQueue, namespace } = config.temporal;
-  const zoom = new ZoomClient(config.zoom, { plan: config.sync.zoomPlan });
+  const zoom = new ZoomClient(config.zoom, {
+    plan: config.sync.zoomPlan,
+    credentialWatch: createZoomCredentialWatch(console.error, Runtime.instance().metricMeter),
+  });
   await checkZoomScopes(zoom, (line) => console.error(line));
   const activities = createActivities({
     zoom,
-    salesforce: new SalesforceClient(config.salesforce),
+    salesforce: new SalesforceClient(config.salesforce, {
+      onApiUsage: salesforceApiUsageGauges(Runtime.instance().metricMeter),
+    }),
     ...(config.mail ? { mailer: new Mailer(config.mail) } : {}),
     temporal: client,
     taskQueue,

@@ -90,6 +90,8 @@ export function registerApiGuards(app: FastifyInstance, context: SalesforceApiCo
     if (VERSIONED_PREFIX.test(request.url) && !context.usage.admit()) throw SalesforceErrors.requestLimitExceeded();
   });
 
+  // "This response header is returned in each request to REST API (except for calls to the Versions URI, /, which do
+  // not count towards your org's limit)": REST API Developer Guide, "Limit Info Header"; refusals included.
   app.addHook('onSend', async (request, reply, payload) => {
     if (VERSIONED_PREFIX.test(request.url)) {
       reply.header('sforce-limit-info', `api-usage=${context.usage.used}/${context.usage.max}`);

@@ -54,6 +54,18 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   });
 }
 
+/** The org's rolling 24-hour API allowance, from the last response's `Sforce-Limit-Info: api-usage=<used>/<limit>`. */
+export interface SalesforceApiUsage {
+  used: number;
+  limit: number;
+  remaining: number;
+}
+
+export interface SalesforceClientObservers {
+  /** Called after each call whose response carried the org's API usage (refusals included). */
+  onApiUsage?: (usage: SalesforceApiUsage) => void;
+}
+
 export interface SalesforceUser {
   Id: string;
   Email: string | null;
@@ -143,7 +155,10 @@ export class SalesforceClient {
   private readonly connection: Connection;
   private authorising: Promise<void> | undefined;
 
-  constructor(private readonly config: SalesforceClientConfig) {
+  constructor(
+    private readonly config: SalesforceClientConfig,
+    private readonly observers: SalesforceClientObservers = {},
+  ) {
     this.connection = new Connection({
       oauth2: { loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret },
       instanceUrl: config.loginUrl,
@@ -173,7 +188,16 @@ export class SalesforceClient {
     } catch (error) {
       if (cancellation?.aborted) throw error;
       throw toSalesforceError(error);
+    } finally {
+      this.reportApiUsage();
     }
+  }
+
+  /** jsforce keeps the last `Sforce-Limit-Info` reading (every REST response has one: REST API, "Limit Info Header"). */
+  private reportApiUsage(): void {
+    const usage = this.connection.limitInfo.apiUsage;
+    if (!usage || !this.observers.onApiUsage) return;
+    this.observers.onApiUsage({ ...usage, remaining: Math.max(0, usage.limit - usage.used) });
   }
 
   /** Authorises once; concurrent first calls share the same token request. */

@@ -117,6 +117,13 @@ test('after a lifecycle, the worker and the API expose the SDK, product and requ
   }
   expect(workerSeries).toMatch(/^attendee_emails\w*\{[^}]*outcome="sent"[^}]*\} 1$/m);
   expect(workerSeries).toMatch(/^zoom_meetings_scheduled\w*\{[^}]*\} 1$/m);
+  // The org's API allowance left, from the Sforce-Limit-Info header of the worker's last Salesforce call: fewer than
+  // the org's 15,000 (the run made calls), at least what is left now (the test's own calls came later).
+  const left = /^salesforce_api_requests_remaining\w*(?:\{[^}]*\})? (\d+)$/m.exec(workerSeries);
+  expect(left).not.toBeNull();
+  expect(Number(left![1])).toBeLessThan(stack.salesforce.usage.max);
+  expect(Number(left![1])).toBeGreaterThanOrEqual(stack.salesforce.usage.remaining);
+  expect(workerSeries).toMatch(/^salesforce_api_requests_limit\w*(?:\{[^}]*\})? 15000$/m);
 
   const apiSeries = await series(`${stack.apiUrl}/metrics`);
   expect(apiSeries).toMatch(/^api_requests_total\{route="\/v1\/salesforce\/events",method="POST",status="202"\} \d+/m);
