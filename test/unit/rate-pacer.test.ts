@@ -1,0 +1,66 @@
+/**
+ * RatePacer spaces calls at its rate even when the event loop stalls: the calls a stall delayed go out one gap
+ * apart afterwards, not all at once (Zoom counts its per-second limits over a sliding window, so a burst after a
+ * stall is refused as 429s). Real timers and a real stall (a busy loop), as a GC pause or a busy core makes one.
+ */
+import { RatePacer } from '../../common/rate-pacer';
+
+/** Blocks the event loop: no timer fires, no I/O is served. */
+function stallEventLoop(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy
+  }
+}
+
+/** The most release times that fall within any window of `windowMs`. */
+function busiestWindow(times: number[], windowMs: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; j < times.length; j += 1) {
+    while (times[j] - times[i] >= windowMs) i += 1;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+/** Acquires `count` slots at once; `onFirst` runs when the first is granted. Returns the grant times in order. */
+async function grantTimes(pacer: RatePacer, count: number, onFirst: () => void = () => {}): Promise<number[]> {
+  const times: number[] = [];
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      pacer.acquire().then(() => {
+        times.push(Date.now());
+        if (times.length === 1) onFirst();
+      }),
+    ),
+  );
+  return times;
+}
+
+describe('RatePacer', () => {
+  const perSecond = 50;
+  const gapMs = 1000 / perSecond;
+
+  it('grants the first call at once', async () => {
+    const started = Date.now();
+    await new RatePacer(perSecond).acquire();
+    expect(Date.now() - started).toBeLessThan(gapMs);
+  });
+
+  it('after an event-loop stall, the delayed calls go out spaced at the rate, not in a burst', async () => {
+    const times = await grantTimes(new RatePacer(perSecond), 20, () => stallEventLoop(250));
+    // A 250 ms stall delays the next dozen slots. At the rate, 100 ms hold 5 gaps, so 6 calls; a late timer may let
+    // one more through (half a gap is absorbed to keep the rate), never more.
+    expect(busiestWindow(times, 100)).toBeLessThanOrEqual(100 / gapMs + 2);
+    for (let i = 1; i < times.length; i += 1) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(gapMs / 2 - 1);
+  });
+
+  it('keeps its rate over many calls when its timers fire a little late', async () => {
+    const started = Date.now();
+    const times = await grantTimes(new RatePacer(perSecond), 41);
+    const ideal = 40 * gapMs;
+    expect(times[40] - started).toBeGreaterThanOrEqual(ideal - 1);
+    // A millisecond or two of timer lateness per call would add up to 5–10% over 40 calls; it must not accumulate.
+    expect(times[40] - started).toBeLessThan(ideal * 1.1);
+  });
+});
