@@ -24,6 +24,19 @@ export function ownRate(plan: ZoomPlan, label: ZoomRateLabel): number {
 }
 
 /**
+ * The Zoom writes queue's share of the account's Medium rate (meeting creates), taken from the room left over: the
+ * Temporal server enforces each rate-limited queue's rate on its own, so the import (the integration's full share)
+ * and the writes, busy at once, add up; together they take 95% and leave 5% for the lifecycle's reads and other
+ * apps. Creates come a few at a time as users schedule, and each host may make only 100 a day.
+ */
+export const ZOOM_WRITES_SHARE = 0.05;
+
+/** Meeting creates per second the writes queue starts, for all workers together. */
+export function writesRate(plan: ZoomPlan): number {
+  return ZOOM_PLAN_RATES[plan].medium * ZOOM_WRITES_SHARE;
+}
+
+/**
  * Zoom calls one reconciled Event costs at most, by label: its meeting workflow reads the meeting (Light), its
  * instances (Medium), the past meeting (Light), the participants (Medium) and the recordings (Light).
  */

@@ -1,7 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
-import { ownRate, type ZoomPlan } from '../common/zoom-plan';
+import { ownRate, writesRate, type ZoomPlan } from '../common/zoom-plan';
 import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, zoomWritesTaskQueue } from '../workflows/messages';
 
 interface WorkerBase {
@@ -56,13 +56,16 @@ export function importBatchesPerSecond(plan: ZoomPlan): number {
 
 /**
  * Zoom writes the server lets all workers together start per second: one create (Zoom's Medium label; updates and
- * deletes are Light, so the create rate bounds them too) per activity, less a share for everything else.
+ * deletes are Light, so the create rate bounds them too) per activity, within the room the import leaves.
  */
 export function zoomWritesPerSecond(plan: ZoomPlan): number {
-  return ownRate(plan, 'medium');
+  return writesRate(plan);
 }
 
-/** Server-side dispatch rates of the two rate-limited Zoom queues, tasks per second for all workers together. */
+/**
+ * Server-side dispatch rates of the two rate-limited Zoom queues, tasks per second for all workers together: their
+ * Medium calls together stay under Zoom's account-wide Medium limit (the import's share plus the writes').
+ */
 export interface ZoomQueueRates {
   importBatchesPerSecond: number;
   writesPerSecond: number;
