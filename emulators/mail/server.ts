@@ -1,6 +1,11 @@
 /**
- * A mail sink for the embedded stack and tests: an SMTP server that accepts every message (no TLS, any or no
- * authentication), parses it with mailparser and keeps the last 500 in memory, plus a small web UI and JSON API:
+ * A mail sink for the embedded stack and tests: an SMTP server that accepts every message (no TLS; any or no
+ * authentication, or with `accounts` only those), parses it with mailparser and keeps the last 500 in memory, plus
+ * a small web UI and JSON API, and an IMAP4rev1 server (imap-server.ts) on each sender's "Sent" mailbox:
+ *
+ * Like Gmail and Microsoft 365, every message accepted over SMTP is filed in its sender's Sent mailbox at
+ * acceptance, the sender being the SMTP login (else the envelope sender). The Sent mailbox keeps only headers
+ * (what a search reads) and is not emptied by the clear actions below, which empty the recipients' view.
  *
  *   GET    /                                   HTML list of messages, newest first
  *   GET    /messages/:id                       one message (HTML body in a sandboxed iframe, text, attachments)
@@ -16,8 +21,12 @@ import { type AddressInfo } from 'node:net';
 import fastify, { type FastifyInstance } from 'fastify';
 import { type AddressObject, type Attachment, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { createImapServer, type ImapMailbox, type ImapMessage } from './imap-server';
 
 export const MAX_MESSAGES = 500;
+/** Per sender; older ones leave the Sent mailbox first (a bound for a long-running stack). */
+export const MAX_SENT_MESSAGES = 10_000;
+export const SENT_MAILBOX = 'Sent';
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 
 export interface MailAddress {
@@ -36,6 +45,8 @@ export interface StoredAttachment {
 export interface StoredMessage {
   id: string;
   receivedAt: string;
+  /** The `Message-ID` header, angle brackets included, when present. */
+  messageId: string | null;
   /** The `Date` header (ISO), when present and valid. */
   date: string | null;
   from: MailAddress | null;
@@ -60,12 +71,16 @@ export interface MailSinkOptions {
   smtpPort?: number;
   /** Web UI / JSON API port; 0 picks a free one. Default 8025. */
   webPort?: number;
+  /** IMAP port; 0 picks a free one. Default 1143. */
+  imapPort?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** user → password: SMTP then requires one of these logins and IMAP accepts only these. Unset: any login. */
+  accounts?: Record<string, string>;
 }
 
 export interface MailSink {
-  listen(): Promise<{ smtpUrl: string; webUrl: string }>;
+  listen(): Promise<{ smtpUrl: string; webUrl: string; imapUrl: string }>;
   close(): Promise<void>;
   /** Stored messages, newest first. */
   messages(): StoredMessage[];
@@ -79,6 +94,29 @@ export function createMailSink(options: MailSinkOptions = {}): MailSink {
   const entries: Entry[] = []; // oldest first
   let nextId = 1;
   const waiters = new Set<(message: StoredMessage) => void>();
+  const accounts = options.accounts;
+  const sent = new Map<string, { messages: ImapMessage[]; uidNext: number }>();
+  const uidValidity = Math.floor(Date.now() / 1000);
+
+  function fileAsSent(sender: string, headers: ImapMessage['headers']): void {
+    const key = sender.toLowerCase();
+    const mailbox = sent.get(key) ?? { messages: [], uidNext: 1 };
+    sent.set(key, mailbox);
+    mailbox.messages.push({ uid: mailbox.uidNext++, headers });
+    if (mailbox.messages.length > MAX_SENT_MESSAGES) mailbox.messages.shift();
+  }
+
+  const imap = createImapServer({
+    authenticate: (user, password) =>
+      accounts ? Object.hasOwn(accounts, user) && accounts[user] === password : user !== '' && password !== '',
+    mailboxNames: () => ['INBOX', SENT_MAILBOX],
+    mailbox(user, name): ImapMailbox | undefined {
+      if (name.toUpperCase() === 'INBOX') return { uidValidity, uidNext: 1, messages: [] };
+      if (name !== SENT_MAILBOX) return undefined;
+      const mailbox = sent.get(user.toLowerCase()) ?? { messages: [], uidNext: 1 };
+      return { uidValidity, uidNext: mailbox.uidNext, messages: mailbox.messages };
+    },
+  });
 
   function store(entry: Entry): void {
     entries.push(entry);
@@ -93,14 +131,17 @@ export function createMailSink(options: MailSinkOptions = {}): MailSink {
     secure: false,
     hideSTARTTLS: true,
     disabledCommands: ['STARTTLS'],
-    authOptional: true,
+    authOptional: !accounts,
     allowInsecureAuth: true,
     disableReverseLookup: true,
     size: MAX_MESSAGE_BYTES,
     logger: false,
     banner: 'zoom-salesforce mail sink',
     onAuth(auth, _session, callback) {
-      callback(null, { user: auth.username ?? 'anonymous' }); // any credentials will do
+      const user = auth.username ?? '';
+      if (accounts && !(Object.hasOwn(accounts, user) && accounts[user] === auth.password))
+        return callback(Object.assign(new Error('Invalid login'), { responseCode: 535 }));
+      callback(null, { user }); // without accounts, any credentials will do
     },
     onData(stream, session, callback) {
       simpleParser(stream)
@@ -111,12 +152,16 @@ export function createMailSink(options: MailSinkOptions = {}): MailSink {
             return;
           }
           const id = String(nextId++);
+          const sender = typeof session.user === 'string' && session.user ? session.user : session.envelope.mailFrom;
+          if (sender)
+            fileAsSent(typeof sender === 'string' ? sender : sender.address, headerFields(parsed.headerLines));
           const contents = parsed.attachments.map((a) => a.content);
           store({
             contents,
             message: {
               id,
               receivedAt: new Date().toISOString(),
+              messageId: parsed.messageId ?? null,
               date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null,
               from: addresses(parsed.from)[0] ?? null,
               to: addresses(parsed.to),
@@ -161,12 +206,25 @@ export function createMailSink(options: MailSinkOptions = {}): MailSink {
         await closeSmtp();
         throw error;
       }
+      let imapPort: number;
+      try {
+        imapPort = await imap.listen(options.imapPort ?? 1143, host);
+      } catch (error) {
+        await web.close();
+        await closeSmtp();
+        throw error;
+      }
       const smtpPort = (smtp.server.address() as AddressInfo).port;
       const webPort = (web.server.address() as AddressInfo).port;
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      return { smtpUrl: `smtp://${urlHost}:${smtpPort}`, webUrl: `http://${urlHost}:${webPort}` };
+      return {
+        smtpUrl: `smtp://${urlHost}:${smtpPort}`,
+        webUrl: `http://${urlHost}:${webPort}`,
+        imapUrl: `imap://${urlHost}:${imapPort}`,
+      };
     },
     async close() {
+      await imap.close();
       await web.close();
       await closeSmtp();
     },
@@ -198,6 +256,17 @@ export function createMailSink(options: MailSinkOptions = {}): MailSink {
     listening = false;
     return new Promise((resolve) => smtp.close(() => resolve()));
   }
+}
+
+/** Header fields as IMAP's HEADER search reads them: names lower-cased, values unfolded (RFC 5322 §2.2.3). */
+function headerFields(lines: readonly { key: string; line: string }[]): ImapMessage['headers'] {
+  return lines.map(({ key, line }) => [
+    key.toLowerCase(),
+    line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n(?=[ \t])/g, '')
+      .trim(),
+  ]);
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): MailAddress[] {

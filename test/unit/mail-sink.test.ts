@@ -27,7 +27,7 @@ describe('mail sink', () => {
   let transport: Transporter;
 
   beforeAll(async () => {
-    sink = createMailSink({ smtpPort: 0, webPort: 0, host: '127.0.0.1' });
+    sink = createMailSink({ smtpPort: 0, webPort: 0, imapPort: 0, host: '127.0.0.1' });
     const urls = await sink.listen();
     webUrl = urls.webUrl;
     smtpUrl = urls.smtpUrl;
