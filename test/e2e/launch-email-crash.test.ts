@@ -27,7 +27,7 @@ let child: ChildProcess | undefined;
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  sink = createMailSink({ smtpPort: 0, webPort: 0 });
+  sink = createMailSink({ smtpPort: 0, webPort: 0, imapPort: 0 });
   ({ smtpUrl } = await sink.listen());
   ({ code: workflowCode } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }));
   bundlePath = join(mkdtempSync(join(tmpdir(), 'launch-email-')), 'workflows.js');

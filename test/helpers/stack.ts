@@ -59,7 +59,7 @@ export async function startTestStack(
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue('e2e');
 
-  const mail = createMailSink({ smtpPort: 0, webPort: 0 });
+  const mail = createMailSink({ smtpPort: 0, webPort: 0, imapPort: 0 });
   const { smtpUrl } = await mail.listen();
 
   // The API listens first: both emulators call it (the org's trigger, Zoom's webhooks).
