@@ -14,6 +14,8 @@ export interface DemoUser {
   timeZone: string;
   /** Personal Meeting ID of the Zoom user (10 digits). */
   pmi: number | null;
+  /** Whether the user has a Google Workspace account (a primary calendar) in the emulated Google domain. */
+  googleAccount: boolean;
 }
 
 export const DEMO_ORG_ID = '00D000000000001AAA';
@@ -33,6 +35,7 @@ export const DEMO_USERS: DemoUser[] = [
     email: 'ada.lovelace@demo-sales.example',
     timeZone: 'Europe/London',
     pmi: 3542471135,
+    googleAccount: true,
   },
   {
     salesforceId: '005000000000002AAA',
@@ -42,6 +45,7 @@ export const DEMO_USERS: DemoUser[] = [
     email: 'grace.hopper@demo-sales.example',
     timeZone: 'America/New_York',
     pmi: 7781239904,
+    googleAccount: true,
   },
   {
     salesforceId: '005000000000003AAA',
@@ -51,6 +55,8 @@ export const DEMO_USERS: DemoUser[] = [
     email: 'alan.turing@demo-sales.example',
     timeZone: 'America/Los_Angeles',
     pmi: 9023345517,
+    // A Zoom host without a Google account: "Google Calendar Notifications" on gives a warning, not an event.
+    googleAccount: false,
   },
   {
     // A Salesforce user with no Zoom account: scheduling for them must fail with a clear message.
@@ -61,6 +67,7 @@ export const DEMO_USERS: DemoUser[] = [
     email: 'charles.babbage@demo-sales.example',
     timeZone: 'Europe/Berlin',
     pmi: null,
+    googleAccount: false,
   },
 ];
 
