@@ -16,6 +16,8 @@ export const FailureTypes = {
   rateLimited: 'RateLimited',
   /** A limit that resets at a known time (Zoom's daily cap per host): the workflow waits it out visibly. */
   zoomDailyLimit: 'ZoomDailyLimit',
+  /** Zoom refuses the app's credentials (rotated secret, deactivated app): an operator problem; the workflow pauses. */
+  zoomCredentialsRefused: 'ZoomCredentialsRefused',
   /** The org's API requests are used up: nothing can be written to Salesforce until it has calls again. */
   salesforceRequestLimit: 'SalesforceRequestLimit',
   mailNotConfigured: 'MailNotConfigured',
@@ -32,6 +34,9 @@ export const NON_RETRYABLE_FAILURE_TYPES = [
   FailureTypes.mailNotConfigured,
   FailureTypes.recordNotFound,
 ];
+
+/** How often a step Zoom refuses the app's credentials for is tried again (an admin has to act first). */
+export const CREDENTIALS_RETRY_DELAY_MS = 5 * 60_000;
 
 /** A daily-limit Retry-After can be hours away; wait at most this long per attempt and ask again. */
 export const MAX_RETRY_DELAY_MS = 15 * 60_000;

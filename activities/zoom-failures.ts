@@ -2,6 +2,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import { MISSING_SCOPE_CODE } from '../integrations/zoom/scopes';
 import { msUntilNextUtcMidnight, ZoomApiError } from '../integrations/zoom/errors';
 import {
+  CREDENTIALS_RETRY_DELAY_MS,
   FailureTypes,
   limitFailure,
   permanentFailure,
@@ -57,10 +58,29 @@ function scopeMissingFailure(error: ZoomApiError): ApplicationFailure {
   });
 }
 
+export { CREDENTIALS_RETRY_DELAY_MS };
+
+/**
+ * Retryable, slowly: Zoom refuses the app's credentials even with a fresh token (a rotated client secret, a deactivated
+ * app). Nothing about the Event is wrong, so it is never an Error on the Event: the meeting workflow pauses its step
+ * visibly (SyncHealth Paused) and tries again after CREDENTIALS_RETRY_DELAY_MS; other callers' activities retry at
+ * that pace.
+ */
+function credentialsRefusedFailure(error: ZoomApiError, what: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureTypes.zoomCredentialsRefused,
+    message: `Zoom refused the app's credentials (${error.message}) while trying to ${what}; paused until an admin fixes ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET or reactivates the app. Retrying every ${CREDENTIALS_RETRY_DELAY_MS / 60_000} minutes.`,
+    nonRetryable: false,
+    category: ApplicationFailureCategory.BENIGN,
+    nextRetryDelay: CREDENTIALS_RETRY_DELAY_MS,
+  });
+}
+
 /** Zoom errors as Temporal failures: 429 waits as told, other retryable errors retry, the rest are permanent. */
 export function zoomFailure(error: unknown, what: string): unknown {
   if (!(error instanceof ZoomApiError)) return error;
   if (error.code === MISSING_SCOPE_CODE) return scopeMissingFailure(error);
+  if (error.isCredentialRefusal) return credentialsRefusedFailure(error, what);
   if (error.httpStatus === 429) countZoomRateLimited(error.rateLimitType ?? 'unspecified');
   if (error.httpStatus === 429 && error.rateLimitType === 'Daily-limit') {
     const now = Date.now();

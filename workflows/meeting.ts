@@ -26,7 +26,12 @@ import {
 import type { RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, ScheduledMeeting } from '../activities';
 import type { LaunchEmailInput, LaunchEmailResult } from '../activities/launch-email';
-import { FailureTypes, NON_RETRYABLE_FAILURE_TYPES, type LimitWait } from '../activities/failures';
+import {
+  CREDENTIALS_RETRY_DELAY_MS,
+  FailureTypes,
+  NON_RETRYABLE_FAILURE_TYPES,
+  type LimitWait,
+} from '../activities/failures';
 import type { EventCalloutItem, EventScheduleFields, EventZoomFields, ZoomStatus } from '../domain/event-fields';
 import {
   pastInstanceFloor,
@@ -98,7 +103,14 @@ const LAUNCH_EMAIL_PER_RECIPIENT_PATCH = 'launch-email-per-recipient';
 /** Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever. */
 const stepOptions = { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 day' } as const;
 
-const { writeEventSchedule, fetchMeetingOutcome } = proxyActivities<Activities>({ ...stepOptions, retry });
+const { writeEventSchedule } = proxyActivities<Activities>({ ...stepOptions, retry });
+
+/** Zoom refusing the app's credentials is waited out by the workflow (Paused), not by activity retries. */
+const zoomStepRetry: RetryPolicy = {
+  ...retry,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.zoomCredentialsRefused],
+};
+const { fetchMeetingOutcome } = proxyActivities<Activities>({ ...stepOptions, retry: zoomStepRetry });
 
 /** "Sync Meeting Details": the button waits 25 s for the answer, so Zoom gets a few quick tries, not a day. */
 const { fetchMeetingOutcome: fetchOutcomeForButton } = proxyActivities<Activities>({
@@ -116,7 +128,10 @@ const { writeEventFields } = proxyActivities<Activities>({
 /** Zoom writes; a host over Zoom's daily cap is waited out by the workflow (Pending), not by activity retries. */
 const zoomWriteOptions = {
   ...stepOptions,
-  retry: { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.zoomDailyLimit] },
+  retry: {
+    ...zoomStepRetry,
+    nonRetryableErrorTypes: [...zoomStepRetry.nonRetryableErrorTypes!, FailureTypes.zoomDailyLimit],
+  },
 };
 
 /** Marks histories whose Zoom writes go through the rate-limited queue; older ones keep the workflow's queue. */
@@ -127,6 +142,8 @@ const LIMIT_WAITS_PATCH = 'limit-waits';
 const SYNC_IN_LOOP_PATCH = 'sync-now-in-loop';
 /** Marks histories that merge concurrent org and Zoom edits field by field (older ones: the later edit replaced all). */
 const FIELD_MERGE_PATCH = 'field-merge';
+/** Marks histories that pause a Zoom step while Zoom refuses the app's credentials (older: an Error on the Event). */
+const CREDENTIALS_PAUSE_PATCH = 'zoom-credentials-pause';
 
 /** The Zoom webhook index (`zoomMeetingRouterWorkflow`): idempotent signals, retried like the writes. */
 const { registerZoomRoute, unregisterZoomRoute } = proxyActivities<Activities>({
@@ -291,7 +308,18 @@ export async function meetingWorkflow(
     taskQueue: zoomWritesTaskQueue(workflowInfo().taskQueue),
   });
   const zoomWritesOnWorkflowQueue = proxyActivities<Activities>(zoomWriteOptions);
-  const zoom = () => (patched(ZOOM_WRITES_QUEUE_PATCH) ? zoomWrites : zoomWritesOnWorkflowQueue);
+  const zoomWriteQueue = () => (patched(ZOOM_WRITES_QUEUE_PATCH) ? zoomWrites : zoomWritesOnWorkflowQueue);
+  /** The Zoom writes, each paused while Zoom refuses the app's credentials. */
+  const zoom = () => ({
+    createZoomMeeting: (i: Parameters<Activities['createZoomMeeting']>[0]) =>
+      untilZoomAccepts(() => zoomWriteQueue().createZoomMeeting(i)),
+    updateZoomMeeting: (i: Parameters<Activities['updateZoomMeeting']>[0]) =>
+      untilZoomAccepts(() => zoomWriteQueue().updateZoomMeeting(i)),
+    deleteZoomMeeting: (i: Parameters<Activities['deleteZoomMeeting']>[0]) =>
+      untilZoomAccepts(() => zoomWriteQueue().deleteZoomMeeting(i)),
+  });
+  const fetchOutcome = (i: Parameters<Activities['fetchMeetingOutcome']>[0]) =>
+    untilZoomAccepts(() => fetchMeetingOutcome(i));
 
   setHandler(eventChangedSignal, (item) => {
     inbox.push(item);
@@ -352,6 +380,27 @@ export async function meetingWorkflow(
     state.waiting = undefined;
     upsertSearchAttributes([{ key: SyncHealthAttribute, value: null }]);
     setCurrentDetails('');
+  }
+
+  /**
+   * Runs a Zoom step until Zoom accepts the app's credentials: while it refuses them (a rotated secret, a deactivated
+   * app) the Web UI says Paused and why, and the step is tried again every few minutes. Nothing is written to the
+   * Event (nothing about it is wrong), and the worker's log line and gauge tell the operator once, not per Event.
+   */
+  async function untilZoomAccepts<T>(step: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        const result = await step();
+        if (state.waiting?.health === 'Paused') endWait();
+        return result;
+      } catch (error) {
+        const failure = failureOf(error);
+        if (failure?.type !== FailureTypes.zoomCredentialsRefused || !patched(CREDENTIALS_PAUSE_PATCH)) throw error;
+        const until = new Date(Date.now() + CREDENTIALS_RETRY_DELAY_MS).toISOString();
+        beginWait('Paused', { reason: failure.message, until });
+        await sleep(CREDENTIALS_RETRY_DELAY_MS);
+      }
+    }
   }
 
   /** Writes `fields` to the Event; false when the Event is gone (nothing written). */
@@ -669,7 +718,7 @@ export async function meetingWorkflow(
     return written ? fields : {};
   }
 
-  async function syncFromZoom(instanceUuid?: string, fetch = fetchMeetingOutcome): Promise<EventZoomFields> {
+  async function syncFromZoom(instanceUuid?: string, fetch = fetchOutcome): Promise<EventZoomFields> {
     const outcome = await fetch({
       meetingId: state.zoomMeetingId!,
       instanceUuid: instanceUuid ?? state.instanceUuid,
@@ -836,7 +885,7 @@ export async function meetingWorkflow(
       return;
     }
     if (state.phase === 'awaiting-start' || state.phase === 'started') {
-      const outcome = await fetchMeetingOutcome({
+      const outcome = await fetchOutcome({
         meetingId: state.zoomMeetingId!,
         notBefore: pastInstanceFloor(state),
       });

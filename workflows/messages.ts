@@ -117,7 +117,8 @@ export const ScheduledStartAttribute = defineSearchAttributeKey('ScheduledStart'
  * written to the Event, so only the Web UI can tell). The workflow's current details say why and until when.
  */
 export const SyncHealthAttribute = defineSearchAttributeKey('SyncHealth', SearchAttributeType.KEYWORD);
-export type SyncHealth = 'Delayed' | 'Stalled';
+/** Delayed: Zoom's daily cap; Stalled: Salesforce's request limit; Paused: Zoom refuses the app's credentials. */
+export type SyncHealth = 'Delayed' | 'Stalled' | 'Paused';
 
 export const SEARCH_ATTRIBUTES = [
   SalesforceEventIdAttribute,

@@ -61,6 +61,13 @@ export class AccessTokens {
     return token;
   }
 
+  /** Every token issued so far stops working (Zoom: "tokens stop working when the app is deactivated"). */
+  revokeAll(): number {
+    const revoked = this.issued.size;
+    this.issued.clear();
+    return revoked;
+  }
+
   expireAll(): number {
     const past = this.now() - 1;
     for (const token of this.issued.values()) token.expiresAt = past;

@@ -135,8 +135,26 @@ export function createZoomEmulator(options: ZoomEmulatorOptions): ZoomEmulator {
     return { granted: tokens.grantedScopes };
   });
   app.get('/_emulator/scopes', async () => ({ granted: tokens.grantedScopes }));
+  // The app's credentials as an admin changes them in the Marketplace: `{ clientSecret }` regenerates the secret (the
+  // old one is refused) and `{ revokeTokens: true }` deactivates and reactivates the app. Zoom documents only that
+  // tokens stop working when the app is deactivated; the stricter reading is taken for a new secret too (README).
+  const credentials = { ...options.credentials };
+  admin.onReset(() => Object.assign(credentials, options.credentials));
+  app.post<{ Body: { clientSecret?: unknown; revokeTokens?: unknown } }>(
+    '/_emulator/credentials',
+    async (request, reply) => {
+      const { clientSecret, revokeTokens } = request.body ?? {};
+      const secretOk = clientSecret === undefined || (typeof clientSecret === 'string' && clientSecret !== '');
+      if (!secretOk || (revokeTokens !== undefined && typeof revokeTokens !== 'boolean')) {
+        return reply.code(400).send({ error: 'clientSecret must be a non-empty string, revokeTokens a boolean' });
+      }
+      if (typeof clientSecret === 'string') credentials.clientSecret = clientSecret;
+      const revoked = clientSecret !== undefined || revokeTokens === true ? tokens.revokeAll() : 0;
+      return { revoked };
+    },
+  );
 
-  registerOAuthRoutes(app, options.credentials, tokens);
+  registerOAuthRoutes(app, credentials, tokens);
   registerUserRoutes(app, context, options.credentials.accountId);
   registerMeetingRoutes(app, context);
   registerPastMeetingRoutes(app, context);

@@ -3,6 +3,7 @@ import {
   classifyRateLimit,
   msUntilNextUtcMidnight,
   parseRetryAfter,
+  TOKEN_OPERATION,
   ZoomApiError,
   type ZoomFieldError,
 } from './errors';
@@ -37,8 +38,9 @@ export { encodeMeetingIdOrUuid } from './path-encoding';
 /**
  * The Zoom API v2 client of the worker's activities. Authenticates as a Server-to-Server OAuth app: one cached
  * token per client, fetched by a single request however many calls need it at once, renewed 60 s before it
- * expires, and fetched anew (once per call) when Zoom answers 401/124 to a token we thought was valid.
- * Failures become `ZoomApiError`s.
+ * expires, and fetched anew (once per call) when Zoom answers 401/124 to a token we thought was valid. A
+ * credential still refused then (a rotated secret, a deactivated app) fails the call with an error whose
+ * `isCredentialRefusal` is true, and `credentialWatch` hears of the change once. Failures become `ZoomApiError`s.
  */
 
 /** The `ZoomConfig` section of `common/config.ts`. */
@@ -62,11 +64,12 @@ export interface ZoomClientOptions {
   plan?: ZoomPlan;
   /** Clock in epoch ms, for tests. */
   now?: () => number;
+  /** Told when Zoom begins refusing the app's credentials and when it accepts them again (not on every call). */
+  credentialWatch?: { refused(reason: string): void; accepted(): void };
 }
 
 export const TOKEN_RENEWAL_MARGIN_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 30_000;
-const INVALID_TOKEN_CODE = 124;
 const NO_RECORDING_CODE = 3301;
 /** The largest page Zoom serves, so long lists take as few calls as possible. */
 const MAX_PAGE_SIZE = 300;
@@ -97,12 +100,15 @@ export class ZoomClient {
   private token: CachedToken | undefined;
   private pendingToken: Promise<string> | undefined;
   private readonly pacers: Record<ZoomRateLabel, RatePacer> | undefined;
+  private readonly credentialWatch: ZoomClientOptions['credentialWatch'];
+  private credentialsRefused = false;
 
   constructor(
     private readonly config: ZoomClientConfig,
     options: ZoomClientOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.credentialWatch = options.credentialWatch;
     const { plan } = options;
     if (plan) {
       const pacer = (label: ZoomRateLabel) => new RatePacer(ownRate(plan, label));
@@ -302,13 +308,30 @@ export class ZoomClient {
   }
 
   private async call<T>(call: Call): Promise<T> {
+    try {
+      const result = await this.callWithFreshTokenOnRefusal<T>(call);
+      if (this.credentialsRefused) {
+        this.credentialsRefused = false;
+        this.credentialWatch?.accepted();
+      }
+      return result;
+    } catch (error) {
+      if (error instanceof ZoomApiError && error.isCredentialRefusal && !this.credentialsRefused) {
+        this.credentialsRefused = true;
+        this.credentialWatch?.refused(error.message);
+      }
+      throw error;
+    }
+  }
+
+  private async callWithFreshTokenOnRefusal<T>(call: Call): Promise<T> {
     const token = await this.accessToken();
     try {
       return await this.send<T>(call, token);
     } catch (error) {
       const stale =
         error instanceof ZoomApiError &&
-        ((error.httpStatus === 401 && error.code === INVALID_TOKEN_CODE) || error.code === MISSING_SCOPE_CODE);
+        ((error.isCredentialRefusal && error.operation !== TOKEN_OPERATION) || error.code === MISSING_SCOPE_CODE);
       if (!stale) throw error;
       // Zoom no longer accepts this token (expired early, revoked, or replaced), or it predates a scope added to
       // the app since: get another and replay once.
@@ -351,7 +374,7 @@ export class ZoomClient {
   }
 
   private async requestToken(): Promise<string> {
-    const operation = 'POST /oauth/token';
+    const operation = TOKEN_OPERATION;
     const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
     const requestedAt = this.now();
     let response: AxiosResponse;

@@ -64,7 +64,22 @@ export class ZoomApiError extends Error {
   get isRateLimited(): boolean {
     return this.httpStatus === 429;
   }
+
+  /**
+   * Zoom refuses the app itself, not this request: the token endpoint refused the account id, client id or secret
+   * (400 `invalid_request`, 401 `invalid_client`), or the API refused a token (401, or 403 with code 124, "Invalid
+   * access token."). Another 403 is Zoom's "no permission" for one resource, which asking again does not change.
+   */
+  get isCredentialRefusal(): boolean {
+    if (this.operation === TOKEN_OPERATION) return this.httpStatus === 400 || this.httpStatus === 401;
+    return this.httpStatus === 401 || (this.httpStatus === 403 && this.code === INVALID_TOKEN_CODE);
+  }
 }
+
+/** The `operation` of a Server-to-Server OAuth token request. */
+export const TOKEN_OPERATION = 'POST /oauth/token';
+/** Zoom's "Invalid access token." (and "Access token is expired."). */
+export const INVALID_TOKEN_CODE = 124;
 
 /** 0 (no answer), 429 and 5xx are worth retrying; any other status will not change by asking again. */
 export function isRetryableStatus(httpStatus: number): boolean {
