@@ -20,7 +20,10 @@ export interface PreviewUser {
 export interface ApexStandInDeps {
   apiUrl: string;
   calloutSecret: string;
-  salesforce: Pick<SalesforceClient, 'query' | 'getZoomSettings' | 'createRecords' | 'updateRecords'>;
+  salesforce: Pick<
+    SalesforceClient,
+    'query' | 'getZoomSettings' | 'createRecords' | 'updateRecords' | 'getMeetingPeople'
+  >;
   /** The org's Id: the SetupOwnerId of the Zoom_Settings__c organization default. */
   orgId: string;
 }
@@ -29,6 +32,19 @@ type Params = Record<string, unknown>;
 export type ApexMethod = (params: Params, user: PreviewUser) => Promise<unknown>;
 
 const SEARCH_LIMIT = 20;
+
+/** The record pages the preview serves, by key prefix. */
+const RECORD_TYPES = [
+  [SALESFORCE_KEY_PREFIX.event, 'Event'],
+  [SALESFORCE_KEY_PREFIX.contact, 'Contact'],
+  [SALESFORCE_KEY_PREFIX.lead, 'Lead'],
+] as const;
+
+interface EmailRecipient {
+  name: string;
+  email: string;
+  role: string;
+}
 
 /** Zoom_Settings__c's fields by the names ZoomSettingsController gives them. */
 const USER_SETTING_FIELDS = {
@@ -181,8 +197,8 @@ export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMet
       const recordId = text(params.recordId);
       const fields = Array.isArray(params.fields) ? params.fields.filter((f) => typeof f === 'string') : [];
       if (!isSalesforceId(recordId) || fields.some((f) => !/^\w+$/.test(f))) throw new UserError('No such record.');
-      const type = recordId.startsWith(SALESFORCE_KEY_PREFIX.event) ? 'Event' : undefined;
-      if (!type) throw new UserError('The preview shows Event records only.');
+      const type = RECORD_TYPES.find(([prefix]) => recordId.startsWith(prefix))?.[1];
+      if (!type) throw new UserError('The preview shows Events, Contacts and Leads only.');
       const { records } = await deps.salesforce.query<Record<string, unknown>>(
         `SELECT Id, ${fields.join(', ')} FROM ${type} WHERE Id = '${escapeSoqlString(recordId)}' LIMIT 1`,
       );
@@ -192,6 +208,45 @@ export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMet
         apiName: type,
         fields: Object.fromEntries(fields.map((f) => [f, { value: records[0][f] ?? null }])),
       };
+    },
+
+    async 'ZoomMeetingController.startInstantMeeting'(params, user) {
+      const recordId = text(params.recordId);
+      if (!isSalesforceId(recordId, [SALESFORCE_KEY_PREFIX.contact, SALESFORCE_KEY_PREFIX.lead])) {
+        throw new UserError('Start a Zoom meeting from a Lead or a Contact.');
+      }
+      const subject = text(params.subject).trim();
+      const body = JSON.stringify({ recordId, userId: user.id, ...(subject ? { subject } : {}) });
+      const answer = await callForUser('POST', '/v1/salesforce/instant-meetings', body);
+      const { sendEmailOnLaunch } = await deps.salesforce.getZoomSettings(user.id);
+      return { eventId: answer.eventId, joinUrl: answer.joinUrl, startUrl: answer.startUrl, sendEmailOnLaunch };
+    },
+
+    /** The composer's recipients: the Event's contact or lead, its invitees, its stored addresses, each once. */
+    async 'ZoomMeetingController.getEmailRecipients'(params) {
+      const eventId = eventIdOf(params);
+      const [{ records }, people] = await Promise.all([
+        deps.salesforce.query<{ Subject?: string; WhoId?: string | null }>(
+          `SELECT Subject, WhoId FROM Event WHERE Id = '${escapeSoqlString(eventId)}' LIMIT 1`,
+        ),
+        deps.salesforce.getMeetingPeople(eventId),
+      ]);
+      if (!records[0] || !people) {
+        throw new UserError('You do not have access to this record, or it no longer exists.');
+      }
+      const whoType = RECORD_TYPES.find(([prefix]) => records[0].WhoId?.startsWith(prefix))?.[1] ?? 'Contact';
+      const recipients: EmailRecipient[] = [];
+      const seen = new Set<string>();
+      const add = (name: string, email: string | undefined, role: string) => {
+        const address = email?.trim();
+        if (!address || seen.has(address.toLowerCase())) return;
+        seen.add(address.toLowerCase());
+        recipients.push({ name, email: address, role });
+      };
+      if (people.who) add(people.who.name, people.who.email, whoType);
+      for (const invitee of people.invitees) add(invitee.name, invitee.email, 'Invitee');
+      for (const address of (people.additionalEmails ?? '').split(/[\s,;]+/)) add('', address, 'Additional');
+      return { subject: records[0].Subject ?? '', recipients };
     },
 
     async 'ZoomMeetingController.getStartUrl'(params) {

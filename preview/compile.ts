@@ -97,6 +97,12 @@ async function compilePreview(): Promise<string> {
           { name: 'lightning/navigation', path: join(MODULES_DIR, 'stubs/navigation.js') },
           { name: 'lightning/uiRecordApi', path: join(MODULES_DIR, 'stubs/uiRecordApi.js') },
           { name: 'lightning/platformShowToastEvent', path: join(MODULES_DIR, 'stubs/platformShowToastEvent.js') },
+          // The record page's action dialog: platform parts that lightning-base-components does not ship.
+          { name: 'lightning/actions', path: join(MODULES_DIR, 'stubs/actions.js') },
+          {
+            name: 'lightning/quickActionPanel',
+            path: join(MODULES_DIR, 'stubs/quickActionPanel/quickActionPanel.js'),
+          },
           ...packageComponents(),
           { npm: 'lightning-base-components' },
         ],

@@ -24,7 +24,11 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-const PAGE_PATHS = [/^\/lightning\/n\/[A-Za-z0-9_]+\/?$/, /^\/lightning\/r\/[A-Za-z]+\/[A-Za-z0-9]{15,18}\/view\/?$/];
+const PAGE_PATHS = [
+  /^\/lightning\/n\/[A-Za-z0-9_]+\/?$/,
+  /^\/lightning\/r\/[A-Za-z]+\/[A-Za-z0-9]{15,18}\/view\/?$/,
+  /^\/lightning\/cmp\/c__[A-Za-z0-9_]+\/?$/,
+];
 
 function shell(): string {
   return `<!doctype html>

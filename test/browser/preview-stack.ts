@@ -2,24 +2,20 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApiServer } from '../../client/server';
 import { DEMO_CREDENTIALS, DEMO_ORG_ID } from '../../emulators/demo-org';
-import { createSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/server';
-import { createZoomEmulator, type ZoomEmulator } from '../../emulators/zoom/server';
+import type { MailSink } from '../../emulators/mail/server';
 import { SalesforceClient } from '../../integrations/salesforce/client';
-import { ZoomClient } from '../../integrations/zoom/client';
 import { createApexStandIn } from '../../preview/apex-stand-in';
 import { PROJECT_ROOT, previewBundle } from '../../preview/build';
 import { createPreviewServer } from '../../preview/server';
-import { createDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { API_VERSION, startTestStack, type TestStack } from '../helpers/stack';
 
 /**
- * What the browser tests run against: Temporal (the signed requests' replay cache), the Zoom and Salesforce
- * emulators, the API, and the preview server with the package's compiled pages, all on free ports; and headless
- * Chromium, the Debian package (`scripts/bootstrap.mjs --browser` installs it), driven by playwright-core.
+ * What the browser tests run against: the product's test stack (Temporal dev server, the Zoom and Salesforce
+ * emulators wired to the API, the mail sink; with `worker: true` also the worker, so a click really creates a Zoom
+ * meeting, an Event and mail), the preview server with the package's compiled pages, all on free ports; and
+ * headless Chromium, the Debian package (`scripts/bootstrap.mjs --browser` installs it), driven by playwright-core.
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where each test's screenshot is kept (git-ignored). */
@@ -29,6 +25,9 @@ export interface PreviewStack {
   previewUrl: string;
   zoomAdminUrl: string;
   salesforce: SalesforceClient;
+  mail: MailSink;
+  /** The stack under the preview (its API, emulators and Temporal client). */
+  stack: TestStack;
   browser: Browser;
   stop(): Promise<void>;
 }
@@ -38,42 +37,26 @@ const listenOn = (server: Server) =>
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
   );
 
-export async function startPreviewStack(): Promise<PreviewStack> {
+export async function startPreviewStack(options: { worker?: boolean } = {}): Promise<PreviewStack> {
   const bundle = previewBundle();
-  const env: TestWorkflowEnvironment = await createDevServerEnv();
-  const zoomEmulator: ZoomEmulator = createZoomEmulator({ credentials: DEMO_CREDENTIALS.zoom, pastDataDelayMs: 0 });
-  const zoomUrl = await zoomEmulator.listen(0, '127.0.0.1');
-  const salesforceEmulator: SalesforceEmulator = createSalesforceEmulator({
-    clientId: DEMO_CREDENTIALS.salesforce.clientId,
-    clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
-    callout: { url: 'http://127.0.0.1:9/v1/salesforce/events', secret: 'unused', retryDelaysMs: [] },
+  const stack = await startTestStack({
+    worker: options.worker ? 'in-process' : 'external',
+    // Zoom's past-meeting reports are there at once: the pages' tests wait on the browser, not on Zoom.
+    zoomEmulator: { pastDataDelayMs: 0 },
   });
-  const salesforceUrl = await salesforceEmulator.listen(0, '127.0.0.1');
-  const salesforceConfig = {
-    loginUrl: salesforceUrl,
-    clientId: DEMO_CREDENTIALS.salesforce.clientId,
-    clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
-    apiVersion: '62.0',
-  };
-  const zoom = new ZoomClient({
-    ...DEMO_CREDENTIALS.zoom,
-    apiBaseUrl: `${zoomUrl}/v2`,
-    oauthUrl: `${zoomUrl}/oauth/token`,
-  });
-  const api: FastifyInstance = createApiServer({
-    calloutSecret: DEMO_CREDENTIALS.calloutSecret,
-    temporal: env.client,
-    taskQueue: uniqueTaskQueue('browser'),
-    logger: false,
-    externalMeetings: { zoom, salesforce: new SalesforceClient(salesforceConfig) },
-  });
-  const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
+  const salesforce = () =>
+    new SalesforceClient({
+      loginUrl: stack.salesforceUrl,
+      clientId: DEMO_CREDENTIALS.salesforce.clientId,
+      clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
+      apiVersion: API_VERSION,
+    });
   const preview = createPreviewServer({
     bundle,
     apex: createApexStandIn({
-      apiUrl,
+      apiUrl: stack.apiUrl,
       calloutSecret: DEMO_CREDENTIALS.calloutSecret,
-      salesforce: new SalesforceClient(salesforceConfig),
+      salesforce: salesforce(),
       orgId: DEMO_ORG_ID,
     }),
   });
@@ -82,16 +65,15 @@ export async function startPreviewStack(): Promise<PreviewStack> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
     previewUrl,
-    zoomAdminUrl: `${zoomUrl}/_emulator`,
-    salesforce: new SalesforceClient(salesforceConfig),
+    zoomAdminUrl: `${stack.zoomUrl}/_emulator`,
+    salesforce: salesforce(),
+    mail: stack.mail,
+    stack,
     browser,
     async stop() {
       await browser.close();
       await new Promise((resolve) => preview.close(resolve));
-      await api.close();
-      await salesforceEmulator.close();
-      await zoomEmulator.close();
-      await env.teardown();
+      await stack.stop();
     },
   };
 }
