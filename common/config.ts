@@ -66,6 +66,17 @@ const mailSchema = z.object({
   MAIL_FROM: nonEmpty.default('Zoom for Salesforce <no-reply@zoom-salesforce.invalid>'),
 });
 
+/**
+ * Google Calendar (issue 14): a Workspace service account with domain-wide delegation, its JSON key from a file or
+ * inline (one of the two). Unset altogether: no calendar sync. The URLs differ only for the emulator.
+ */
+const googleSchema = z.object({
+  GOOGLE_SERVICE_ACCOUNT_KEY_FILE: nonEmpty.optional(),
+  GOOGLE_SERVICE_ACCOUNT_JSON: nonEmpty.optional(),
+  GOOGLE_CALENDAR_API_BASE_URL: z.url().default('https://www.googleapis.com/'),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+});
+
 /** A duration such as `1h`, `10m` or `30d` (Temporal's duration strings), in milliseconds. */
 const duration = z
   .string()
@@ -284,6 +295,51 @@ function readMail(env: Env) {
 }
 export type MailConfig = NonNullable<ReturnType<typeof readMail>>;
 
+const GOOGLE_SETTINGS = [
+  'GOOGLE_SERVICE_ACCOUNT_KEY_FILE',
+  'GOOGLE_SERVICE_ACCOUNT_JSON',
+  'GOOGLE_CALENDAR_API_BASE_URL',
+  'GOOGLE_OAUTH_TOKEN_URL',
+];
+
+/** The service account's key: read once here, so a missing file or a malformed key stops the worker at start. */
+function serviceAccountFrom(json: string, source: string) {
+  let key: Record<string, unknown>;
+  try {
+    key = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    throw new ConfigError([`${source}: is not JSON (the key file the Cloud console downloads)`]);
+  }
+  const { type, client_email: clientEmail, private_key: privateKey, private_key_id: privateKeyId } = key;
+  if (type !== 'service_account' || typeof clientEmail !== 'string' || typeof privateKey !== 'string') {
+    throw new ConfigError([`${source}: needs type "service_account", client_email and private_key`]);
+  }
+  return { clientEmail, privateKey, ...(typeof privateKeyId === 'string' ? { privateKeyId } : {}) };
+}
+
+/** Google Calendar's settings, or undefined when none is set (the calendar sync is off). */
+function readGoogle(env: Env) {
+  if (!GOOGLE_SETTINGS.some((name) => env[name]?.trim())) return undefined;
+  const c = parse(googleSchema, env);
+  if ((c.GOOGLE_SERVICE_ACCOUNT_KEY_FILE === undefined) === (c.GOOGLE_SERVICE_ACCOUNT_JSON === undefined)) {
+    throw new ConfigError(['Set one of GOOGLE_SERVICE_ACCOUNT_KEY_FILE and GOOGLE_SERVICE_ACCOUNT_JSON']);
+  }
+  let json = c.GOOGLE_SERVICE_ACCOUNT_JSON;
+  if (c.GOOGLE_SERVICE_ACCOUNT_KEY_FILE !== undefined) {
+    if (!existsSync(c.GOOGLE_SERVICE_ACCOUNT_KEY_FILE)) {
+      throw new ConfigError([`GOOGLE_SERVICE_ACCOUNT_KEY_FILE: no file at ${c.GOOGLE_SERVICE_ACCOUNT_KEY_FILE}`]);
+    }
+    json = readFileSync(c.GOOGLE_SERVICE_ACCOUNT_KEY_FILE, 'utf8');
+  }
+  const source = c.GOOGLE_SERVICE_ACCOUNT_JSON ? 'GOOGLE_SERVICE_ACCOUNT_JSON' : 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE';
+  return {
+    serviceAccount: serviceAccountFrom(json!, source),
+    apiBaseUrl: c.GOOGLE_CALENDAR_API_BASE_URL,
+    tokenUrl: c.GOOGLE_OAUTH_TOKEN_URL,
+  };
+}
+export type GoogleConfig = NonNullable<ReturnType<typeof readGoogle>>;
+
 function readWorkerRuntime(env: Env) {
   const c = parse(workerRuntimeSchema, env);
   return {
@@ -307,6 +363,7 @@ export function loadWorkerConfig(env: Env = readEnv()) {
       zoom: readZoom,
       salesforce: readSalesforce,
       mail: readMail,
+      google: readGoogle,
       sync: readSync,
       logging: readLogging,
     },
