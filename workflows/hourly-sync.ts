@@ -8,6 +8,7 @@
  */
 import {
   ApplicationFailure,
+  condition,
   continueAsNew,
   executeChild,
   log,
@@ -59,6 +60,12 @@ function pacedReconcileActivity() {
 
 /** Patch: reconciliation pages moved to the rate-limited import queue (earlier runs used the workflow's queue). */
 export const RECONCILE_ON_IMPORT_QUEUE = 'reconcile-on-import-queue';
+
+/**
+ * Patch: the pooled import runs beside the hosts' listing (earlier runs' lanes waited for each pooled batch before
+ * listing the next host, so the import queue idled while the pool filled up again).
+ */
+export const IMPORT_BESIDE_LISTING = 'import-beside-listing';
 
 /** Set by the Schedule on every run it starts: the time the run was due (a backfilled run's is in the past). */
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
@@ -139,6 +146,8 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
   // Hosts run a few at a time; the run continues as new between hosts when its history grows long.
   const queue = [...hosts];
   let continuing = false;
+  const importBeside = patched(IMPORT_BESIDE_LISTING);
+  let listingDone = false;
   const lane = async (): Promise<void> => {
     while (queue.length > 0 && !continuing) {
       const host = queue.shift()!;
@@ -156,11 +165,22 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
       }
       progress.hostsDone += 1;
       upsertMemo({ [PROGRESS_MEMO]: progress });
-      await importPending(false);
+      if (!importBeside) await importPending(false);
       if (workflowInfo().continueAsNewSuggested) continuing = true;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(input.hostConcurrency, hosts.length)) }, lane));
+  /** Imports full pooled batches as the hosts' remainders come in, while the lanes go on listing. */
+  const importer = async (): Promise<void> => {
+    for (;;) {
+      await condition(() => pendingCount() >= IMPORT_BATCH_SIZE || listingDone);
+      if (pendingCount() < IMPORT_BATCH_SIZE) return;
+      await importPending(false);
+    }
+  };
+  const concurrency = Math.max(1, Math.min(input.hostConcurrency, hosts.length));
+  const lanes = Promise.all(Array.from({ length: concurrency }, lane)).finally(() => (listingDone = true));
+  // As many batches in flight as there were lanes: the import queue's server-side rate paces them.
+  await Promise.all([lanes, ...(importBeside ? Array.from({ length: concurrency }, importer) : [])]);
   if (continuing && queue.length > 0) {
     return continueAsNew<typeof hourlySyncWorkflow>(input, { progress, hosts: queue, pending });
   }

@@ -208,6 +208,34 @@ describe('hourly sync workflows', () => {
     expect(fakes.listEndedMeetings.mock.calls.filter(([page]) => page.pageToken === '300')).toHaveLength(3);
   });
 
+  it('lists the remaining hosts while a pooled batch is importing', async () => {
+    // One lane; 150 meetings a host: the second host's remainder fills the first pooled batch, the third host is
+    // still to be listed. The batch takes as long as the import queue's rate makes it (here: until that listing,
+    // or 5 s): a run whose listing waited for its imports left the import queue idle in between.
+    const { fakes } = syncFakes({ meetingsPerHost: 150 });
+    let thirdHostListed!: () => void;
+    const listed = new Promise<void>((resolve) => (thirdHostListed = resolve));
+    const list = fakes.listEndedMeetings.getMockImplementation()!;
+    fakes.listEndedMeetings.mockImplementation(async (page) => {
+      if (page.host.zoomUserId === HOSTS[2].zoomUserId) thirdHostListed();
+      return list(page);
+    });
+    const importBatch = fakes.importExternalMeetings.getMockImplementation()!;
+    let listedDuringFirstBatch: boolean | undefined;
+    fakes.importExternalMeetings.mockImplementation(async (batch) => {
+      if (listedDuringFirstBatch === undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5_000)));
+        listedDuringFirstBatch = await Promise.race([listed.then(() => true), gaveUp]);
+        clearTimeout(timer);
+      }
+      return importBatch(batch);
+    });
+    const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR, hostConcurrency: 1 });
+    expect(listedDuringFirstBatch).toBe(true);
+    expect(progress).toMatchObject({ meetingsSeen: 450, eventsWritten: 450, hostsDone: 3 });
+  });
+
   it('retries an import that crashed half-way without making a second Event for any meeting', async () => {
     const { fakes, written } = syncFakes({ meetingsPerHost: 40, importFails: (call) => call === 1 });
     const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR });
