@@ -7,8 +7,9 @@
  *     fresh stack) from 25 hosts, 5 participants each, matched against 50,000 Contacts and Leads, over six days.
  * BENCH_TIMELINE=1 also prints, on stderr, the calls per 5 seconds by Zoom label and Salesforce reads and writes.
  * Reported: wall time, Zoom calls per rate label, the Zoom floor (the busiest label's calls ÷ its allowed rate) and
- * the ratio to it, Salesforce calls (writes and reads), and the bench process's peak RSS (worker, API and emulators
- * together: an upper bound for the worker's own).
+ * the ratio to it, Salesforce calls (writes and reads), the worker's peak RSS per run (the production worker,
+ * `workers/main.ts`, runs as its own process) and the bench process's (Temporal client, API and both emulators
+ * with all their data).
  */
 import axios from 'axios';
 import { ZOOM_PLAN_RATES } from '../common/zoom-plan';
@@ -16,6 +17,7 @@ import { DEMO_PROFILES } from '../emulators/demo-org';
 import { hourlySyncInput } from '../workers/hourly-sync-schedule';
 import type { HourlySyncProgress } from '../workflows/messages';
 import { startTestStack, type TestStack } from '../test/helpers/stack';
+import { buildWorkflowBundle, peakRssBytes, startExternalWorker } from './external-worker';
 
 const HOSTS = 25;
 const PARTICIPANTS = 5;
@@ -160,8 +162,29 @@ function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: numb
   };
 }
 
+const MiB = 2 ** 20;
+let workflowBundlePath: Promise<string> | undefined;
+
+/** A fresh stack, its worker a process of its own; `run` gets the stack, and the worker's peak RSS is added. */
+async function withBenchStack<T extends object>(run: (stack: TestStack) => Promise<T>) {
+  const stack = await benchStack();
+  try {
+    const worker = await startExternalWorker(stack, await (workflowBundlePath ??= buildWorkflowBundle()));
+    try {
+      const result = await run(stack);
+      const workerRss = peakRssBytes(worker.pid);
+      return { ...result, workerPeakRssMiB: workerRss === undefined ? null : Math.round(workerRss / MiB) };
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
 function benchStack() {
   return startTestStack({
+    worker: 'external',
     zoomPlan: PLAN,
     zoomEmulator: {
       plan: PLAN,
@@ -221,8 +244,7 @@ async function seedStaleEvents(stack: TestStack, count: number): Promise<void> {
 
 /** (a) A run hands every stale Event to its workflow; timed until Salesforce shows them all Ended. */
 async function reconcileRun(count: number) {
-  const stack = await benchStack();
-  try {
+  return withBenchStack(async (stack) => {
     await seedStaleEvents(stack, count);
     const sf = await stack.sfUser();
     const zoomFrom = stack.zoom.admin.requests.length;
@@ -243,15 +265,12 @@ async function reconcileRun(count: number) {
     const measured = report(stack, zoomFrom, sfFrom, Date.now() - started);
     measured.salesforceCalls.reads -= polls; // the bench's own progress queries
     return { staleEvents: count, handedOff: progress.staleEventsNudged, ended, ...measured };
-  } finally {
-    await stack.stop();
-  }
+  });
 }
 
 /** (b) External meetings imported and matched. */
 async function importRun(meetings: number) {
-  const stack = await benchStack();
-  try {
+  return withBenchStack(async (stack) => {
     await seed(stack, meetings);
     const zoomFrom = stack.zoom.admin.requests.length;
     const sfFrom = stack.salesforce.admin.requests.length;
@@ -271,9 +290,7 @@ async function importRun(meetings: number) {
       ...measured,
       eventsPerSalesforceWrite: eventsPerWrite,
     };
-  } finally {
-    await stack.stop();
-  }
+  });
 }
 
 const syncSettings = {
@@ -291,7 +308,7 @@ const syncSettings = {
   if (staleEvents > 0) results.reconcile = await reconcileRun(staleEvents);
   results.import = [] as unknown[];
   for (const size of sizes) (results.import as unknown[]).push(await importRun(size));
-  results.peakRssMiB = Math.round(peakRss / 2 ** 20);
+  results.benchPeakRssMiB = Math.round(peakRss / MiB);
   console.log(JSON.stringify(results, null, 2));
 })()
   .catch((error) => {

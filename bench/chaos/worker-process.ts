@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { type LogCapture } from './log-capture';
+import { type Writable } from 'node:stream';
 
 const REPO = join(__dirname, '..', '..');
 /** Bundling the workflows takes a while on a busy 2-core machine. */
@@ -11,7 +11,8 @@ const READY_LINE = 'Worker polling task queue';
 /**
  * The production worker (`workers/main.ts`) as its own OS process against the chaos stack, so that `kill -9` is a
  * real crash: node runs the entry itself (`--import tsx`, no wrapper process that would outlive the kill). Its
- * stdout and stderr go to the log capture.
+ * stdout and stderr go to the log capture (the chaos suite's `LogCapture`, or any sink). bench:sync runs it too, to
+ * measure the worker's own memory.
  */
 export class WorkerProcess {
   private child: ChildProcess | undefined;
@@ -21,8 +22,13 @@ export class WorkerProcess {
 
   constructor(
     private readonly env: Record<string, string>,
-    private readonly logs: LogCapture,
+    private readonly logs: { stream(source: string): Writable },
   ) {}
+
+  /** The worker's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
 
   async start(): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
