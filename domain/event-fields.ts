@@ -53,6 +53,8 @@ export interface EventZoomFields {
   Zoom_Successful__c?: boolean;
   Zoom_Recording_URL__c?: string | null;
   Zoom_Recording_Summary__c?: string | null;
+  /** Why the host's Google calendar is not in step with the meeting; null once it is. */
+  Zoom_Calendar_Sync_Error__c?: string | null;
 }
 
 /** Edits made on the Zoom side that flow back to the Event. */
