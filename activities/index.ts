@@ -7,6 +7,7 @@ import { createInstantMeetingActivities, type InstantMeetingDeps } from './insta
 import { createHourlySyncActivities, type HourlySyncDeps } from './hourly-sync';
 import { createExternalMeetingActivities, type ExternalMeetingDeps } from './external-meetings';
 import { createZoomRouteActivities } from './zoom-routes';
+import { createCalendarSyncActivities, type CalendarSyncDeps } from './google-calendar';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi & HourlySyncDeps['zoom'] & ExternalMeetingDeps['zoom'];
@@ -14,8 +15,11 @@ export interface ActivityDeps extends MeetingActivityDeps {
     LaunchEmailDeps['salesforce'] &
     InstantMeetingDeps['salesforce'] &
     HourlySyncDeps['salesforce'] &
-    ExternalMeetingDeps['salesforce'];
+    ExternalMeetingDeps['salesforce'] &
+    CalendarSyncDeps['salesforce'];
   mailer?: LaunchEmailDeps['mailer'];
+  /** The hosts' Google calendars; absent: no calendar sync. */
+  googleCalendar?: CalendarSyncDeps['googleCalendar'];
   /** The hourly sync signals and starts meeting workflows through a Temporal client. */
   temporal: HourlySyncDeps['temporal'];
   /** The meeting workflows' task queue. */
@@ -35,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createHourlySyncActivities(deps),
     ...createExternalMeetingActivities(deps),
     ...createZoomRouteActivities(deps),
+    ...createCalendarSyncActivities(deps),
   };
 }
 

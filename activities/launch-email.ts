@@ -7,19 +7,23 @@ import { createZoomSettingsReader } from './zoom-settings';
 import type { Mailer } from '../integrations/mail/mailer';
 import { FailureTypes, permanentFailure } from './failures';
 import { countEmail } from './product-metrics';
+import { alreadySent, type SentMailboxLookup } from './already-sent';
 
 /**
  * The e-mail attendees get when the host starts the meeting, if the host's "Send e-mail to attendees on
  * launch" setting is on. The workflow asks who to mail (`planLaunchEmail`: recipient keys, no addresses), then
  * mails each recipient in an activity of its own (`sendLaunchEmail` with `recipient`): a completed send is in
- * workflow history, so a retry after a crash repeats at most the one send in flight, and every message has a
- * stable Message-ID, so that one is recognisable as the same message.
+ * workflow history, so a retry after a crash repeats at most the one send in flight; every message has a stable
+ * Message-ID, and a retry first looks it up in the sender's Sent mailbox (`alreadySent`), so not even that one
+ * goes twice where the mail provider files sent mail (IMAP_URL).
  * Workflows from before that mail everyone in one `sendLaunchEmail` (no `recipient`), their progress in heartbeats.
  */
 
 export interface LaunchEmailDeps {
   salesforce: Pick<SalesforceClient, 'getZoomSettings' | 'getMeetingPeople'>;
   mailer?: Pick<Mailer, 'send'>;
+  /** The sender's Sent mailbox, where a retried send looks for its message first. */
+  sentMailbox?: SentMailboxLookup;
   settingsTtlMs?: number;
 }
 
@@ -66,7 +70,12 @@ function launchRecipients(people: MeetingPeople): { recipients: string[]; invali
   return { recipients: valid.filter((address) => address.toLowerCase() !== host), invalid };
 }
 
-export function createLaunchEmailActivities({ salesforce, mailer, settingsTtlMs = 60_000 }: LaunchEmailDeps) {
+export function createLaunchEmailActivities({
+  salesforce,
+  mailer,
+  sentMailbox,
+  settingsTtlMs = 60_000,
+}: LaunchEmailDeps) {
   const settingsOf = createZoomSettingsReader(salesforce, settingsTtlMs);
   // One read of the Event's people serves the sends to all its recipients (one activity each).
   const peopleCache = new TtlCache<string, MeetingPeople | null>(settingsTtlMs);
@@ -97,12 +106,13 @@ export function createLaunchEmailActivities({ salesforce, mailer, settingsTtlMs 
       joinUrl: input.joinUrl,
       passcode: input.passcode,
     });
-    const key = recipientKey(address);
-    await mailerOrFail().send({
-      to: address,
-      ...email,
-      messageId: `<launch.${input.eventId}.${input.instanceKey}.${key}@zoom-salesforce.invalid>`,
-    });
+    const messageId = `<launch.${input.eventId}.${input.instanceKey}.${recipientKey(address)}@zoom-salesforce.invalid>`;
+    const transport = mailerOrFail();
+    if ((await alreadySent(sentMailbox, [messageId])).has(messageId)) {
+      log.info('Launch e-mail already in the Sent mailbox: not sent again', { eventId: input.eventId });
+      return;
+    }
+    await transport.send({ to: address, ...email, messageId });
     countEmail('sent');
   }
 

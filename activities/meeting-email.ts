@@ -6,16 +6,20 @@ import type { SalesforceClient } from '../integrations/salesforce/client';
 import { FailureTypes, permanentFailure } from './failures';
 import { recipientKey } from './launch-email';
 import { countEmail } from './product-metrics';
+import { alreadySent, type SentMailboxLookup } from './already-sent';
 
 /**
  * The "Send Email" button: the meeting details, with an iCalendar invitation, to the Event's contact or lead,
  * its invitees, the stored additional addresses and those typed in the button. Each address gets one message
- * (heartbeats record progress for a retry) and an outcome: sent, invalid or refused by the mail server.
+ * (heartbeats record progress for a retry; a retry also skips the messages its Sent mailbox holds, sent in the
+ * instant before a crash) and an outcome: sent, invalid or refused by the mail server.
  */
 
 export interface MeetingEmailDeps {
   salesforce: Pick<SalesforceClient, 'getMeetingPeople'>;
   mailer?: Pick<Mailer, 'send'>;
+  /** The sender's Sent mailbox, where a retried send looks for its messages first. */
+  sentMailbox?: SentMailboxLookup;
 }
 
 export interface MeetingEmailInput {
@@ -49,7 +53,7 @@ function refusedRecipient(error: unknown): string | undefined {
     : undefined;
 }
 
-export function createMeetingEmailActivities({ salesforce, mailer }: MeetingEmailDeps) {
+export function createMeetingEmailActivities({ salesforce, mailer, sentMailbox }: MeetingEmailDeps) {
   return {
     async sendMeetingEmail(input: MeetingEmailInput): Promise<MeetingEmailResult> {
       if (!mailer)
@@ -90,14 +94,23 @@ export function createMeetingEmailActivities({ salesforce, mailer }: MeetingEmai
       });
       const progress = (activityInfo().heartbeatDetails as { done?: RecipientOutcome[] } | undefined)?.done ?? [];
       const done = new Map(progress.map((o) => [recipientKey(o.email), o]));
+      const messageIdOf = (key: string) =>
+        `<invite.${input.eventId}.${input.requestKey}.${key}@zoom-salesforce.invalid>`;
+      const toSend = valid.map(recipientKey).filter((key) => !done.has(key));
+      const sentBefore = await alreadySent(sentMailbox, toSend.map(messageIdOf));
       for (const address of valid) {
         const key = recipientKey(address);
         if (done.has(key)) continue;
+        if (sentBefore.has(messageIdOf(key))) {
+          done.set(key, { email: address, outcome: 'sent' });
+          heartbeat({ done: [...done.values()] });
+          continue;
+        }
         try {
           await mailer.send({
             to: address,
             ...email,
-            messageId: `<invite.${input.eventId}.${input.requestKey}.${key}@zoom-salesforce.invalid>`,
+            messageId: messageIdOf(key),
             attachments: [
               {
                 filename: meeting.cancelled ? 'cancel.ics' : 'invite.ics',

@@ -3,6 +3,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { parsePayloadKeys } from './payload-codec';
+import type { SentMailboxConfig } from '../integrations/mail/sent-mailbox';
 
 /**
  * Configuration, read once from the environment (and an optional `.env`) and validated at start-up.
@@ -64,6 +65,8 @@ const mailSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465')
     .optional(),
   MAIL_FROM: nonEmpty.default('Zoom for Salesforce <no-reply@zoom-salesforce.invalid>'),
+  /** The sender's Sent mailbox, where a retried send looks for its message first: imaps://user:password@host/Sent */
+  IMAP_URL: z.string().trim().optional(),
 });
 
 /**
@@ -289,9 +292,44 @@ function readLogging(env: Env) {
 }
 export type LoggingConfig = ReturnType<typeof readLogging>;
 
+/** `imaps://user:password@host[:port]/Mailbox` (user, password and mailbox percent-encoded) → its parts. */
+export function sentMailboxFrom(value: string): SentMailboxConfig {
+  const problem = (why: string) =>
+    new ConfigError([
+      `IMAP_URL: ${why}, e.g. imaps://user%40example.com:app-password@imap.gmail.com/%5BGmail%5D%2FSent%20Mail`,
+    ]);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw problem('must be a URL');
+  }
+  if (url.protocol !== 'imaps:' && url.protocol !== 'imap:') throw problem('must be an imaps:// or imap:// URL');
+  if (!url.username || !url.password) throw problem('must hold the user and password of the sending account');
+  const mailbox = decodeURIComponent(url.pathname.slice(1));
+  if (!mailbox) throw problem("must end with the Sent mailbox's name");
+  const secure = url.protocol === 'imaps:';
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 993 : 143,
+    secure,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    mailbox,
+  };
+}
+
 function readMail(env: Env) {
   const c = parse(mailSchema, env);
-  return c.SMTP_URL ? { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM } : undefined;
+  if (!c.SMTP_URL) {
+    if (c.IMAP_URL) throw new ConfigError(['IMAP_URL needs SMTP_URL: it is the Sent mailbox of the SMTP account']);
+    return undefined;
+  }
+  return {
+    smtpUrl: c.SMTP_URL,
+    from: c.MAIL_FROM,
+    ...(c.IMAP_URL ? { sentMailbox: sentMailboxFrom(c.IMAP_URL) } : {}),
+  };
 }
 export type MailConfig = NonNullable<ReturnType<typeof readMail>>;
 

@@ -14,6 +14,7 @@ import { salesforceApiUsageGauges } from '../activities/product-metrics';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { Mailer } from '../integrations/mail/mailer';
+import { SentMailbox } from '../integrations/mail/sent-mailbox';
 import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from './worker';
 import { ensureSearchAttributes } from './search-attributes';
 import { checkZoomScopes } from './zoom-scope-check';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal);
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
+  else if (!config.mail.sentMailbox)
+    console.warn('IMAP_URL is not set: a worker crash mid-send may repeat the one e-mail in flight.');
   const { taskQueue, namespace } = config.temporal;
   const zoom = new ZoomClient(config.zoom, {
     plan: config.sync.zoomPlan,
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
       onApiUsage: salesforceApiUsageGauges(Runtime.instance().metricMeter),
     }),
     ...(config.mail ? { mailer: new Mailer(config.mail) } : {}),
+    ...(config.mail?.sentMailbox ? { sentMailbox: new SentMailbox(config.mail.sentMailbox) } : {}),
     temporal: client,
     taskQueue,
     zoomPlan: config.sync.zoomPlan,

@@ -3,12 +3,15 @@
  * (`tsx test/helpers/launch-email-worker.ts`, settings in LAUNCH_WORKER_* variables). It has the real launch e-mail
  * activities and SMTP mailer (to the mail sink), an org stub whose Event has many attendees, and stubs for the
  * other activities a handed-over meeting calls. Each send first prints `pause <n>` and waits, so a kill lands
- * between two sends.
+ * between two sends; once the mail server has accepted it, it prints `sent <n>` and waits again, so a kill lands
+ * after the acceptance and before the activity completes.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createLaunchEmailActivities } from '../../activities/launch-email';
 import { Mailer, type OutgoingMessage } from '../../integrations/mail/mailer';
+import { SentMailbox } from '../../integrations/mail/sent-mailbox';
+import { sentMailboxFrom } from '../../common/config';
 import type { MeetingPeople, ZoomSettings } from '../../integrations/salesforce/client';
 import { TEST_DATA_CONVERTER } from './temporal';
 
@@ -28,7 +31,16 @@ const PEOPLE: MeetingPeople = {
 };
 
 /** The worker's activities; `onSend` hears of each send (numbered from 1) before its pause. */
-export function launchEmailWorker(options: { smtpUrl: string; sendDelayMs: number; onSend?: (n: number) => void }) {
+export function launchEmailWorker(options: {
+  smtpUrl: string;
+  /** The sender's Sent mailbox (imap://user:password@host:port/Sent), where a retry looks for its message. */
+  imapUrl?: string;
+  sendDelayMs: number;
+  onSend?: (n: number) => void;
+  /** How long a send waits after the mail server accepted it, before the activity completes. */
+  afterSendDelayMs?: number;
+  onSent?: (n: number) => void;
+}) {
   const mailer = new Mailer({ smtpUrl: options.smtpUrl, from: 'zoom-sync@demo-sales.example' });
   let sends = 0;
   const slowMailer = {
@@ -37,6 +49,8 @@ export function launchEmailWorker(options: { smtpUrl: string; sendDelayMs: numbe
       options.onSend?.(sends);
       await delay(options.sendDelayMs);
       await mailer.send(message);
+      options.onSent?.(sends);
+      if (options.afterSendDelayMs) await delay(options.afterSendDelayMs);
     },
   };
   const salesforce = {
@@ -44,7 +58,11 @@ export function launchEmailWorker(options: { smtpUrl: string; sendDelayMs: numbe
     getMeetingPeople: async (_eventId: string) => PEOPLE,
   };
   const activities = {
-    ...createLaunchEmailActivities({ salesforce, mailer: slowMailer }),
+    ...createLaunchEmailActivities({
+      salesforce,
+      mailer: slowMailer,
+      ...(options.imapUrl ? { sentMailbox: new SentMailbox(sentMailboxFrom(options.imapUrl)) } : {}),
+    }),
     writeEventFields: async () => undefined,
     registerZoomRoute: async () => undefined,
     unregisterZoomRoute: async () => undefined,
@@ -56,8 +74,11 @@ async function main(): Promise<void> {
   const env = (name: string) => process.env[`LAUNCH_WORKER_${name}`] ?? '';
   const { activities } = launchEmailWorker({
     smtpUrl: env('SMTP_URL'),
+    imapUrl: env('IMAP_URL') || undefined,
     sendDelayMs: Number(env('SEND_DELAY_MS')),
     onSend: (n) => process.stdout.write(`pause ${n}\n`),
+    afterSendDelayMs: Number(env('AFTER_SEND_DELAY_MS') || 0),
+    onSent: (n) => process.stdout.write(`sent ${n}\n`),
   });
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') }),
