@@ -20,6 +20,8 @@ export interface ActivityDeps extends MeetingActivityDeps {
   mailer?: LaunchEmailDeps['mailer'];
   /** The hosts' Google calendars; absent: no calendar sync. */
   googleCalendar?: CalendarSyncDeps['googleCalendar'];
+  /** The sender's Sent mailbox (IMAP_URL): a retried e-mail send looks for its message there first. */
+  sentMailbox?: LaunchEmailDeps['sentMailbox'];
   /** The hourly sync signals and starts meeting workflows through a Temporal client. */
   temporal: HourlySyncDeps['temporal'];
   /** The meeting workflows' task queue. */
