@@ -1,5 +1,11 @@
 import { activityInfo, Context, heartbeat, log } from '@temporalio/activity';
-import { type EventScheduleFields, type EventZoomFields } from '../domain/event-fields';
+import {
+  SNAPSHOT_FIELDS,
+  type EventScheduleFields,
+  type EventSnapshot,
+  type EventZoomFields,
+} from '../domain/event-fields';
+import { normaliseSalesforceDateTime } from '../domain/salesforce-datetime';
 import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
 import { toZoomTimeZone } from '../domain/zoom-time-zones';
 import type { ZoomClient } from '../integrations/zoom/client';
@@ -21,7 +27,7 @@ import { countMeetingScheduled, recordSyncLag } from './product-metrics';
  */
 
 export type ZoomApi = Pick<ZoomClient, 'createMeeting' | 'updateMeeting' | 'deleteMeeting' | 'listUserMeetings'>;
-export type SalesforceApi = Pick<SalesforceClient, 'getUser' | 'updateEvent' | 'isEventDeleted'>;
+export type SalesforceApi = Pick<SalesforceClient, 'getUser' | 'getEvent' | 'updateEvent' | 'isEventDeleted'>;
 
 export interface MeetingActivityDeps {
   zoom: ZoomApi;
@@ -92,6 +98,16 @@ export function toZoomMeetingUpdate(plan: MeetingPlan, fields?: readonly SharedF
     ...(fields.includes('durationMinutes') ? { duration } : {}),
     ...(fields.includes('timeZone') && timezone ? { timezone } : {}),
   };
+}
+
+/** The callout's fields of an Event read through the REST API, its date-times as the callout writes them. */
+export function snapshotOf(record: EventSnapshot & Record<string, unknown>): EventSnapshot {
+  const snapshot = Object.fromEntries(SNAPSHOT_FIELDS.map((field) => [field, record[field] ?? null]));
+  for (const field of ['StartDateTime', 'EndDateTime', 'SystemModstamp'] as const) {
+    const value = snapshot[field];
+    if (typeof value === 'string') snapshot[field] = normaliseSalesforceDateTime(value) ?? value;
+  }
+  return snapshot as unknown as EventSnapshot;
 }
 
 export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 * 60_000 }: MeetingActivityDeps) {
@@ -263,6 +279,20 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       } catch (error) {
         throw await eventWriteFailure(salesforce, error, input.eventId, 'update the Event');
       }
+    },
+
+    /**
+     * The Event's callout snapshot as Salesforce holds it now (date-times in the callout's ISO form), or null when it
+     * is gone or out of the integration user's sight: the workflow's tie-break for two saves in one second.
+     */
+    async readEventSnapshot(input: { eventId: string }): Promise<EventSnapshot | null> {
+      let record;
+      try {
+        record = await salesforce.getEvent(input.eventId);
+      } catch (error) {
+        throw salesforceFailure(error, 'read the Event');
+      }
+      return record ? snapshotOf(record) : null;
     },
 
     /** Writes the integration's fields to the Event, stamping the time of the sync. */

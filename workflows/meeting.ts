@@ -44,6 +44,7 @@ import {
 import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import { instanceInWindow, type MeetingRoute } from '../domain/meeting-routing';
+import { isNewer, isSameSecondSave } from '../domain/callout-order';
 import {
   agreedSync,
   reportFrom,
@@ -103,7 +104,7 @@ const LAUNCH_EMAIL_PER_RECIPIENT_PATCH = 'launch-email-per-recipient';
 /** Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever. */
 const stepOptions = { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 day' } as const;
 
-const { writeEventSchedule } = proxyActivities<Activities>({ ...stepOptions, retry });
+const { writeEventSchedule, readEventSnapshot } = proxyActivities<Activities>({ ...stepOptions, retry });
 
 /** Zoom refusing the app's credentials is waited out by the workflow (Paused), not by activity retries. */
 const zoomStepRetry: RetryPolicy = {
@@ -142,6 +143,8 @@ const LIMIT_WAITS_PATCH = 'limit-waits';
 const SYNC_IN_LOOP_PATCH = 'sync-now-in-loop';
 /** Marks histories that merge concurrent org and Zoom edits field by field (older ones: the later edit replaced all). */
 const FIELD_MERGE_PATCH = 'field-merge';
+/** Marks histories that read the Event again on a different save in the same second (older: dropped as stale). */
+const SAME_SECOND_REREAD_PATCH = 'same-second-reread';
 /** Marks histories that pause a Zoom step while Zoom refuses the app's credentials (older: an Error on the Event). */
 const CREDENTIALS_PAUSE_PATCH = 'zoom-credentials-pause';
 
@@ -202,6 +205,8 @@ export interface MeetingWorkflowCarry {
   shared?: SharedSync;
   /** The Event is gone from Salesforce: nothing more is written to it, and a same-stamp delete is not applied twice. */
   eventDeleted?: boolean;
+  /** The callout applied last, to tell the org's repeat of it from another save in the same second. */
+  lastCallout?: EventCalloutItem;
 }
 
 /** A "Sync Meeting Details" press waiting for its turn in the main loop, then its answer. */
@@ -243,13 +248,6 @@ function meetingOf(state: MeetingState): ScheduledMeeting | undefined {
     usesPmi: state.usesPmi ?? false,
     ...(state.passcode !== undefined ? { passcode: state.passcode } : {}),
   };
-}
-
-/** Newer SystemModstamp wins; at the same stamp a delete wins over an upsert (the record is gone). */
-function isNewer(item: EventCalloutItem, lastApplied: string | undefined, deleted: boolean): boolean {
-  if (lastApplied === undefined) return true;
-  if (item.event.SystemModstamp > lastApplied) return true;
-  return item.event.SystemModstamp === lastApplied && item.operation === 'delete' && !deleted;
 }
 
 function noZoomMeeting(): ApplicationFailure {
@@ -303,6 +301,7 @@ export async function meetingWorkflow(
   let registeredRoute = carry?.route;
   let held = carry?.held;
   let shared = carry?.shared;
+  let lastCallout = carry?.lastCallout;
   const zoomWrites = proxyActivities<Activities>({
     ...zoomWriteOptions,
     taskQueue: zoomWritesTaskQueue(workflowInfo().taskQueue),
@@ -601,7 +600,8 @@ export async function meetingWorkflow(
     }
   }
 
-  async function applyCallout(item: EventCalloutItem): Promise<void> {
+  /** `orgAt`: when the org made the change, for the field merge (its SystemModstamp unless told otherwise). */
+  async function applyCallout(item: EventCalloutItem, orgAt = Date.parse(item.event.SystemModstamp)): Promise<void> {
     held = undefined;
     if (item.operation === 'delete') eventDeleted = true;
     if (!meeting && item.event.Zoom_Meeting_Id__c) {
@@ -619,8 +619,7 @@ export async function meetingWorkflow(
       return;
     }
     try {
-      if (wantsZoomMeeting(item.operation, item.event))
-        await scheduleMeeting(planMeeting(item.event), Date.parse(item.event.SystemModstamp));
+      if (wantsZoomMeeting(item.operation, item.event)) await scheduleMeeting(planMeeting(item.event), orgAt);
       else await cancelMeeting(true);
     } catch (error) {
       const wait = limitWaitOf(error, FailureTypes.zoomDailyLimit);
@@ -997,6 +996,36 @@ export async function meetingWorkflow(
     }
   }
 
+  async function applyNewestCallout(item: EventCalloutItem, orgAt?: number): Promise<void> {
+    state.lastAppliedModstamp = item.event.SystemModstamp;
+    lastCallout = item;
+    await applyCallout(item, orgAt);
+    state.appliedChanges += 1;
+  }
+
+  /**
+   * Another save in the second of the callout applied last: which came last only Salesforce knows, so the Event is
+   * read again and applied when it differs. False when nothing was applied (the Event read is the one applied, or it
+   * is gone: its delete callout follows). A read that fails drops the callout, as before.
+   */
+  async function applyEventAsRead(): Promise<boolean> {
+    let current: EventCalloutItem['event'] | null;
+    try {
+      current = await readEventSnapshot({ eventId: state.eventId });
+    } catch (error) {
+      log.warn('Could not read the Event again after a same-second save', { message: messageOf(error) });
+      return false;
+    }
+    if (!current) return false;
+    const item: EventCalloutItem = { operation: 'upsert', event: current };
+    if (!isNewer(item, state.lastAppliedModstamp, eventDeleted) && !isSameSecondSave(item, lastCallout, eventDeleted))
+      return false;
+    // Within one second the read is the later save: its changes beat those of the callout applied in that second.
+    const appliedAt = lastCallout ? Date.parse(lastCallout.event.SystemModstamp) : 0;
+    await applyNewestCallout(item, Math.max(Date.parse(current.SystemModstamp), appliedAt + 1));
+    return true;
+  }
+
   /** Applies the newest pending callout (older or duplicate ones are counted and dropped), then Zoom events. */
   async function drainInboxes(): Promise<void> {
     while (reconcileInbox.length > 0) applyReconcile(reconcileInbox.shift()!);
@@ -1004,13 +1033,19 @@ export async function meetingWorkflow(
       if (inbox.length > 0) {
         const items = inbox.splice(0, inbox.length);
         const fresh = items.filter((item) => isNewer(item, state.lastAppliedModstamp, eventDeleted));
+        if (
+          fresh.length === 0 &&
+          items.some((item) => isSameSecondSave(item, lastCallout, eventDeleted)) &&
+          patched(SAME_SECOND_REREAD_PATCH)
+        ) {
+          state.ignoredStaleChanges += items.length - ((await applyEventAsRead()) ? 1 : 0);
+          continue;
+        }
         state.ignoredStaleChanges += items.length - fresh.length;
         if (fresh.length === 0) continue;
         const newest = fresh.reduce((a, b) => (isNewer(b, a.event.SystemModstamp, a.operation === 'delete') ? b : a));
         state.ignoredStaleChanges += fresh.length - 1;
-        state.lastAppliedModstamp = newest.event.SystemModstamp;
-        await applyCallout(newest);
-        state.appliedChanges += 1;
+        await applyNewestCallout(newest);
         continue;
       }
       const event = zoomInbox.shift()!;
@@ -1094,6 +1129,7 @@ export async function meetingWorkflow(
         ...(registeredRoute ? { route: registeredRoute } : {}),
         ...(shared ? { shared } : {}),
         ...(eventDeleted ? { eventDeleted } : {}),
+        ...(lastCallout ? { lastCallout } : {}),
       });
     }
     if (finished()) break;

@@ -93,6 +93,8 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
     updateZoomMeeting: jest.fn(async (_input: { meetingId: string; plan: MeetingPlan }) => undefined),
     deleteZoomMeeting: jest.fn(async (_input: { meetingId: string; usesPmi: boolean }) => undefined),
     writeEventFields: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown> }) => undefined),
+    // The Event as Salesforce holds it now; tests of same-second saves give it the newer save.
+    readEventSnapshot: jest.fn(async (_input: { eventId: string }): Promise<EventSnapshot | null> => null),
     writeEventSchedule: jest.fn(
       async (_input: { eventId: string; fields: Record<string, unknown>; timeZone: string | null | undefined }) =>
         undefined,

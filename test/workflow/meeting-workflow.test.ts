@@ -249,7 +249,7 @@ describe('meeting workflow', () => {
     };
     const real = createMeetingActivities({
       zoom,
-      salesforce: { getUser: jest.fn(), updateEvent: jest.fn(), isEventDeleted: jest.fn() },
+      salesforce: { getUser: jest.fn(), getEvent: jest.fn(), updateEvent: jest.fn(), isEventDeleted: jest.fn() },
     });
     const acts = fakeActivities({ createZoomMeeting: jest.fn(real.createZoomMeeting) });
     await withWorker(acts, async (taskQueue) => {
