@@ -173,8 +173,9 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
   const importer = async (): Promise<void> => {
     for (;;) {
       await condition(() => pendingCount() >= IMPORT_BATCH_SIZE || listingDone);
-      if (pendingCount() < IMPORT_BATCH_SIZE) return;
-      await importPending(false);
+      // Another importer may have taken the batch that woke this one: then wait for the next.
+      if (pendingCount() >= IMPORT_BATCH_SIZE) await importPending(false);
+      else if (listingDone) return;
     }
   };
   const concurrency = Math.max(1, Math.min(input.hostConcurrency, hosts.length));

@@ -236,6 +236,30 @@ describe('hourly sync workflows', () => {
     expect(progress).toMatchObject({ meetingsSeen: 450, eventsWritten: 450, hostsDone: 3 });
   });
 
+  it('keeps as many pooled batches in flight as there are lanes', async () => {
+    // Two lanes, 150 meetings a host: the first batch is pooled after the second host, the next after the third.
+    // The first waits until a second is in flight (or 5 s): the import queue's rate, not the run, paces them.
+    const { fakes } = syncFakes({ meetingsPerHost: 150 });
+    const importBatch = fakes.importExternalMeetings.getMockImplementation()!;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let secondStarted!: () => void;
+    const second = new Promise<void>((resolve) => (secondStarted = resolve));
+    fakes.importExternalMeetings.mockImplementation(async (batch) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      if (inFlight === 2) secondStarted();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([second, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+      clearTimeout(timer);
+      inFlight -= 1;
+      return importBatch(batch);
+    });
+    const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR, hostConcurrency: 2 });
+    expect(mostInFlight).toBe(2);
+    expect(progress).toMatchObject({ meetingsSeen: 450, eventsWritten: 450, hostsDone: 3 });
+  });
+
   it('retries an import that crashed half-way without making a second Event for any meeting', async () => {
     const { fakes, written } = syncFakes({ meetingsPerHost: 40, importFails: (call) => call === 1 });
     const { progress } = await runSync(fakes, { ...input, windowEnd, lookbackMs: 2 * HOUR });
