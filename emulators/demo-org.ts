@@ -145,6 +145,8 @@ export const DEMO_CREDENTIALS = {
     password: 'demo-password',
   },
   calloutSecret: 'demo-callout-secret-change-me',
+  /** The sending account at the mail sink: its SMTP login and its Sent mailbox over IMAP. */
+  mail: { user: 'zoom-sync@demo-sales.example', password: 'demo-mail-password' },
   zoomWebhookSecretToken: 'demo-zoom-webhook-secret-token',
   /** The embedded Temporal's payload key (`PAYLOAD_KEYS`): its database is thrown away on every start. */
   payloadKeys: 'demo-1:1yxx9P4gQ2zwO63sqBYblC4AVKaFSpqIjsmwat40V0E=',

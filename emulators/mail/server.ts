@@ -269,6 +269,18 @@ function headerFields(lines: readonly { key: string; line: string }[]): ImapMess
   ]);
 }
 
+/** SMTP_URL and IMAP_URL (its Sent mailbox) for a sender logging in to the sink as `account`. */
+export function senderUrls(
+  urls: { smtpUrl: string; imapUrl: string },
+  account: { user: string; password: string },
+): { smtpUrl: string; imapUrl: string } {
+  const login = `//${encodeURIComponent(account.user)}:${encodeURIComponent(account.password)}@`;
+  return {
+    smtpUrl: urls.smtpUrl.replace('//', login),
+    imapUrl: `${urls.imapUrl.replace('//', login)}/${encodeURIComponent(SENT_MAILBOX)}`,
+  };
+}
+
 function addresses(field: AddressObject | AddressObject[] | undefined): MailAddress[] {
   const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
   const out: MailAddress[] = [];

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { createMailSink, type MailSink } from '../../emulators/mail/server';
+import { createMailSink, senderUrls, type MailSink } from '../../emulators/mail/server';
 import type { MeetingPlan } from '../../domain/meeting-plan';
 import { meetingStateQuery, meetingWorkflowId, zoomEventSignal, type MeetingState } from '../../workflows/messages';
 import type { meetingWorkflow } from '../../workflows/meeting';
@@ -26,8 +26,6 @@ let smtpUrl: string;
 let imapUrl: string;
 /** The sender's account at the mail server: its SMTP login, and its Sent mailbox over IMAP. */
 const SENDER = { user: 'zoom-sync@demo-sales.example', password: 'launch-mail-password' };
-const withLogin = (url: string) =>
-  `${url.replace('//', `//${encodeURIComponent(SENDER.user)}:${encodeURIComponent(SENDER.password)}@`)}`;
 let bundlePath: string;
 let workflowCode: string;
 let child: ChildProcess | undefined;
@@ -35,9 +33,7 @@ let child: ChildProcess | undefined;
 beforeAll(async () => {
   env = await createDevServerEnv();
   sink = createMailSink({ smtpPort: 0, webPort: 0, imapPort: 0, accounts: { [SENDER.user]: SENDER.password } });
-  const urls = await sink.listen();
-  smtpUrl = withLogin(urls.smtpUrl);
-  imapUrl = `${withLogin(urls.imapUrl)}/Sent`;
+  ({ smtpUrl, imapUrl } = senderUrls(await sink.listen(), SENDER));
   ({ code: workflowCode } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }));
   bundlePath = join(mkdtempSync(join(tmpdir(), 'launch-email-')), 'workflows.js');
   writeFileSync(bundlePath, workflowCode);

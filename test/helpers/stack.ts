@@ -10,8 +10,10 @@ import { Connection as SalesforceConnection } from 'jsforce';
 import { createActivities } from '../../activities';
 import { createApiServer } from '../../client/server';
 import { createZoomWebhookDeps } from '../../client/zoom-webhooks';
-import { createMailSink, type MailSink } from '../../emulators/mail/server';
+import { createMailSink, senderUrls, type MailSink } from '../../emulators/mail/server';
 import { Mailer } from '../../integrations/mail/mailer';
+import { SentMailbox } from '../../integrations/mail/sent-mailbox';
+import { sentMailboxFrom } from '../../common/config';
 import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
 import { createSalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator } from '../../emulators/zoom/server';
@@ -59,8 +61,15 @@ export async function startTestStack(
   const env = await createDevServerEnv();
   const taskQueue = uniqueTaskQueue('e2e');
 
-  const mail = createMailSink({ smtpPort: 0, webPort: 0, imapPort: 0 });
-  const { smtpUrl } = await mail.listen();
+  // The worker logs in to send, and to look a retried message up in its Sent mailbox, as at Gmail.
+  const mailAccount = DEMO_CREDENTIALS.mail;
+  const mail = createMailSink({
+    smtpPort: 0,
+    webPort: 0,
+    imapPort: 0,
+    accounts: { [mailAccount.user]: mailAccount.password },
+  });
+  const { smtpUrl, imapUrl } = senderUrls(await mail.listen(), mailAccount);
 
   // The API listens first: both emulators call it (the org's trigger, Zoom's webhooks).
   let zoomUrl = '';
@@ -121,6 +130,7 @@ export async function startTestStack(
     SALESFORCE_API_VERSION: API_VERSION,
     SMTP_URL: mailer.smtpUrl,
     MAIL_FROM: mailer.from,
+    IMAP_URL: imapUrl,
     SYNC_SCHEDULE: 'false',
   };
   const workers = options.worker === 'external' ? undefined : await startInProcessWorkers();
@@ -133,6 +143,7 @@ export async function startTestStack(
       zoom: new ZoomClient(zoomConfig(), options.zoomPlan ? { plan: options.zoomPlan } : {}),
       salesforce: new SalesforceClient(salesforceConfig),
       mailer: new Mailer(mailer),
+      sentMailbox: new SentMailbox(sentMailboxFrom(imapUrl)),
       temporal: env.client,
       taskQueue,
       ...(options.zoomPlan ? { zoomPlan: options.zoomPlan } : {}),
