@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import {
   applyChoices,
@@ -44,8 +45,11 @@ export const EXTERNAL_MEETINGS_PATH = '/v1/external-meetings';
 export const EXTERNAL_MEETING_PATH = '/v1/external-meetings/:uuid';
 export const EXTERNAL_MEETING_EVENTS_PATH = '/v1/external-meetings/events';
 export const ZOOM_ACCOUNT_PATH = '/v1/zoom-account';
-/** Zoom's report reads at most a month at a time, and keeps six months. */
-export const MAX_RANGE_DAYS = 31;
+/**
+ * Zoom's report reads at most a month at a time ("range ≤ 1 month", read strictly as the emulator does: `to` before
+ * the same day of the next month; 31 days is more than a month after a 30-day month or in February), and keeps
+ * six months.
+ */
 export const REPORT_HISTORY_DAYS = 180;
 export const DEFAULT_PAGE_SIZE = 50;
 /** Zoom's largest report page. */
@@ -109,7 +113,8 @@ const MESSAGES = {
     "This user's Salesforce e-mail address is not a user of your company's Zoom account. Ask your Zoom admin to add them, or use the same e-mail in Salesforce and Zoom.",
   badDates: 'From and To must be dates (YYYY-MM-DD)',
   reversedDates: 'From must be on or before To',
-  longRange: `Zoom reports at most ${MAX_RANGE_DAYS} days at a time: choose a shorter range`,
+  longRange:
+    'Zoom reports at most one month at a time (To before the same day of the next month): choose a shorter range',
   oldRange: `Zoom keeps meeting reports for ${REPORT_HISTORY_DAYS} days: choose a later From date`,
   badPageSize: `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
   staleCursor: 'The list has changed since this page was read: start again from the first page',
@@ -148,6 +153,11 @@ function parseDay(value: unknown): number | undefined {
   return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value ? undefined : ms;
 }
 
+/** The same day of the next month (the month's last day when it has no such day: Jan 31 → Feb 28), UTC. */
+function oneMonthAfter(dayMs: number): number {
+  return DateTime.fromMillis(dayMs, { zone: 'utc' }).plus({ months: 1 }).toMillis();
+}
+
 /** The list's query, checked: a range Zoom's report can read in one go. */
 export function parseListQuery(
   query: Record<string, unknown>,
@@ -158,7 +168,7 @@ export function parseListQuery(
   const to = parseDay(query.to);
   if (from === undefined || to === undefined) throw new RouteError(400, MESSAGES.badDates);
   if (from > to) throw new RouteError(400, MESSAGES.reversedDates);
-  if ((to - from) / DAY_MS + 1 > MAX_RANGE_DAYS) throw new RouteError(400, MESSAGES.longRange);
+  if (to >= oneMonthAfter(from)) throw new RouteError(400, MESSAGES.longRange);
   if (from < nowMs - REPORT_HISTORY_DAYS * DAY_MS) throw new RouteError(400, MESSAGES.oldRange);
   const pageSize = query.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(query.pageSize);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {

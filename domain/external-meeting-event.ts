@@ -128,7 +128,9 @@ export function applyChoices(
     const recordId = byKey.get(key) ?? null;
     if (recordId === null) return { participant: match.participant, outcome: { kind: 'cleared' } };
     const record = index.record(recordId);
-    if (!record) throw new ChoiceError(`${recordId} is not one of the host's Contacts or Leads`);
+    // The page shows it in the meeting's row: said plainly, without the record's Id.
+    if (!record)
+      throw new ChoiceError("A Contact or Lead chosen for this meeting is no longer one of the host's: choose again");
     return {
       participant: match.participant,
       outcome: { kind: 'linked', recordId: record.id, recordType: record.type, by: 'user' },

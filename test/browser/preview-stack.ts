@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -29,7 +29,20 @@ export interface PreviewStack {
   /** The stack under the preview (its API, emulators and Temporal client). */
   stack: TestStack;
   browser: Browser;
+  /**
+   * A second preview, on the same org, whose Apex stand-in calls an API that is not there (a closed port): the
+   * service unreachable, as the org's Named Credential meets it.
+   */
+  startUnreachablePreview(): Promise<{ previewUrl: string; close(): Promise<void> }>;
   stop(): Promise<void>;
+}
+
+/** A loopback port nothing listens on: taken, then given back. */
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  const url = await listenOn(server);
+  await new Promise((resolve) => server.close(resolve));
+  return url;
 }
 
 const listenOn = (server: Server) =>
@@ -51,15 +64,17 @@ export async function startPreviewStack(options: { worker?: boolean } = {}): Pro
       clientSecret: DEMO_CREDENTIALS.salesforce.clientSecret,
       apiVersion: API_VERSION,
     });
-  const preview = createPreviewServer({
-    bundle,
-    apex: createApexStandIn({
-      apiUrl: stack.apiUrl,
-      calloutSecret: DEMO_CREDENTIALS.calloutSecret,
-      salesforce: salesforce(),
-      orgId: DEMO_ORG_ID,
-    }),
-  });
+  const previewServer = (apiUrl: string) =>
+    createPreviewServer({
+      bundle,
+      apex: createApexStandIn({
+        apiUrl,
+        calloutSecret: DEMO_CREDENTIALS.calloutSecret,
+        salesforce: salesforce(),
+        orgId: DEMO_ORG_ID,
+      }),
+    });
+  const preview = previewServer(stack.apiUrl);
   const previewUrl = await listenOn(preview);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -70,6 +85,13 @@ export async function startPreviewStack(options: { worker?: boolean } = {}): Pro
     mail: stack.mail,
     stack,
     browser,
+    async startUnreachablePreview() {
+      const unreachable = previewServer(await closedPort());
+      return {
+        previewUrl: await listenOn(unreachable),
+        close: () => new Promise<void>((resolve) => unreachable.close(() => resolve())),
+      };
+    },
     async stop() {
       await browser.close();
       await new Promise((resolve) => preview.close(resolve));

@@ -150,7 +150,7 @@ describe('GET /v1/external-meetings', () => {
       listUrl({ host: ADA.salesforceId, from: day(Date.now() - 60 * DAY), to: day(Date.now()) }),
     );
     expect(long.statusCode).toBe(400);
-    expect(long.json().error).toMatch(/at most 31 days/);
+    expect(long.json().error).toMatch(/at most one month/);
 
     const noZoom = await signed(
       'GET',
@@ -158,6 +158,23 @@ describe('GET /v1/external-meetings', () => {
     );
     expect(noZoom.statusCode).toBe(422);
     expect(noZoom.json().error).toMatch(/not a user of your company's Zoom account/);
+  });
+
+  it('refuses, with the plain message, a range of 31 days that is more than a month (Zoom’s limit)', async () => {
+    // The first day of a recent 30-day month to the first of the next: 31 days, one calendar month, which Zoom's
+    // report refuses ("range ≤ 1 month", read strictly as the emulator does): the page must say so, not fail.
+    const start = new Date();
+    start.setUTCDate(1);
+    do start.setUTCMonth(start.getUTCMonth() - 1);
+    while (new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0)).getUTCDate() !== 30);
+    const next = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+    const answer = await signed('GET', listUrl({ host: ADA.salesforceId, from: day(+start), to: day(+next) }));
+    expect(answer.json().error).toMatch(/at most one month/);
+    expect(answer.statusCode).toBe(400);
+
+    const withinAMonth = new Date(+next - DAY);
+    const fine = await signed('GET', listUrl({ host: ADA.salesforceId, from: day(+start), to: day(+withinAMonth) }));
+    expect(fine.statusCode).toBe(200);
   });
 
   it('admits only requests signed v2 over this path', async () => {

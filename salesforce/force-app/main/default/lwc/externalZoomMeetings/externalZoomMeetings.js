@@ -7,8 +7,8 @@ import createEvents from '@salesforce/apex/ZoomExternalMeetingsController.create
 import { errorMessage } from 'c/zoomErrors';
 
 const DAY_MS = 86400000;
-/** Zoom's report reads at most this many days at a time. */
-const MAX_RANGE_DAYS = 31;
+/** The default range's length, today included. */
+const DEFAULT_RANGE_DAYS = 30;
 const PROPOSALS = {
     linked: 'Linked',
     ambiguous: 'Several records match',
@@ -25,6 +25,26 @@ function isoDay(ms) {
 }
 
 /**
+ * The same day of the next month (the month's last day when it has none: Jan 31 → Feb 28), UTC. Zoom's report
+ * reads at most a month: To must come before this day of From.
+ */
+function oneMonthAfter(dayMs) {
+    const day = new Date(dayMs);
+    const year = day.getUTCFullYear();
+    const month = day.getUTCMonth() + 1;
+    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    return Date.UTC(year, month, Math.min(day.getUTCDate(), lastDay));
+}
+
+/** The default From: the last 30 days with today, shortened to what Zoom reads at once (around February). */
+function defaultFrom(nowMs) {
+    const today = Date.parse(isoDay(nowMs));
+    let from = today - (DEFAULT_RANGE_DAYS - 1) * DAY_MS;
+    while (today >= oneMonthAfter(from)) from += DAY_MS;
+    return isoDay(from);
+}
+
+/**
  * The External Zoom Meetings tab: a host's meetings held in Zoom outside Salesforce, for a date range (the last 30
  * days by default), paged by the server. "Get Details" shows a meeting's participants and the records the
  * integration proposes to link them to; the user can link anyone to one of the host's Contacts or Leads, or clear a
@@ -32,7 +52,7 @@ function isoDay(ms) {
  * Nothing the user typed or chose is lost when a call fails: the page shows the message and keeps it all.
  */
 export default class ExternalZoomMeetings extends LightningElement {
-    fromDate = isoDay(Date.now() - 30 * DAY_MS);
+    fromDate = defaultFrom(Date.now());
     toDate = isoDay(Date.now());
     hostId;
     isAdmin = false;
@@ -104,8 +124,8 @@ export default class ExternalZoomMeetings extends LightningElement {
         const to = Date.parse(this.toDate);
         if (Number.isNaN(from) || Number.isNaN(to)) return 'From and To must be dates.';
         if (from > to) return 'From must be on or before To.';
-        if ((to - from) / DAY_MS + 1 > MAX_RANGE_DAYS) {
-            return `Zoom reports at most ${MAX_RANGE_DAYS} days at a time: choose a shorter range.`;
+        if (to >= oneMonthAfter(from)) {
+            return 'Zoom reports at most one month at a time (To before the same day of the next month): choose a shorter range.';
         }
         return undefined;
     }

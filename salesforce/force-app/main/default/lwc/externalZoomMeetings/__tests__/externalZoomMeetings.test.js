@@ -87,10 +87,40 @@ describe('c-external-zoom-meetings', () => {
         const { hostId, fromDate, toDate, cursor } = listMeetings.mock.calls[0][0];
         expect(hostId).toBe(USER_ID);
         expect(cursor).toBeNull();
-        expect((Date.parse(toDate) - Date.parse(fromDate)) / 86400000).toBe(30);
+        expect((Date.parse(toDate) - Date.parse(fromDate)) / 86400000).toBeGreaterThanOrEqual(27);
+        expect((Date.parse(toDate) - Date.parse(fromDate)) / 86400000).toBeLessThanOrEqual(29);
         expect($(element, 'lightning-combobox.host')).toBeNull();
         expect($(element, 'td.topic').textContent).toBe('Pricing call');
         expect($(element, 'td.event').textContent).toBe('No');
+    });
+
+    it('defaults to the last 30 days, today included, as far as Zoom reads at once (a month)', async () => {
+        const now = jest.spyOn(Date, 'now');
+        try {
+            now.mockReturnValue(Date.parse('2026-12-01T15:00:00Z'));
+            await mount();
+            expect(listMeetings.mock.calls[0][0]).toMatchObject({ fromDate: '2026-11-02', toDate: '2026-12-01' });
+            cleanUp();
+
+            // Feb 1 to Mar 1 is a month, which Zoom's report refuses: the default starts the day after.
+            now.mockReturnValue(Date.parse('2027-03-01T15:00:00Z'));
+            await mount();
+            expect(listMeetings.mock.calls[0][0]).toMatchObject({ fromDate: '2027-02-02', toDate: '2027-03-01' });
+        } finally {
+            now.mockRestore();
+        }
+    });
+
+    it('refuses a range of a month or more with a plain message before asking Zoom', async () => {
+        const element = await mount();
+        await type($(element, 'lightning-input.from'), '2026-11-01');
+        await type($(element, 'lightning-input.to'), '2026-12-01');
+        await click($(element, 'lightning-button.show'));
+        expect($(element, '.error').textContent).toBe(
+            'Zoom reports at most one month at a time (To before the same day of the next month): choose a shorter range.'
+        );
+        expect(listMeetings).toHaveBeenCalledTimes(1);
+        expect($(element, 'lightning-input.to').value).toBe('2026-12-01');
     });
 
     it('refuses a reversed range with a plain message, keeping the dates typed', async () => {
@@ -109,6 +139,49 @@ describe('c-external-zoom-meetings', () => {
         await click($(element, 'lightning-button.show'));
         expect($(element, '.error').textContent).toBe('The Zoom integration could not be reached.');
         expect($(element, 'td.topic').textContent).toBe('Pricing call');
+    });
+
+    it('says plainly when the host has no Zoom account, keeping the dates typed', async () => {
+        const noAccount =
+            "This user's Salesforce e-mail address is not a user of your company's Zoom account. Ask your Zoom admin to add them, or use the same e-mail in Salesforce and Zoom.";
+        listMeetings.mockRejectedValue({ body: { message: noAccount } });
+        const element = await mount();
+        expect($(element, '.error').textContent).toBe(noAccount);
+
+        await type($(element, 'lightning-input.from'), '2026-11-20');
+        await type($(element, 'lightning-input.to'), '2026-11-25');
+        await click($(element, 'lightning-button.show'));
+
+        expect(listMeetings).toHaveBeenCalledTimes(2);
+        expect($(element, '.error').textContent).toBe(noAccount);
+        expect($(element, 'lightning-input.from').value).toBe('2026-11-20');
+    });
+
+    it('keeps the selection and the chosen links when Create Events cannot reach the service', async () => {
+        getMeetingDetails.mockResolvedValue(DETAILS);
+        searchPeople.mockResolvedValue([{ id: '003000000000002AAA', type: 'Contact', name: 'Niels Bohr' }]);
+        createEvents.mockRejectedValueOnce({
+            body: { message: 'The Zoom integration could not be reached. Try again in a minute.' }
+        });
+        const element = await mount();
+        await click(buttonLabeled(element.shadowRoot, 'Get Details'));
+        await click(buttonLabeled($$(element, 'tr.participant')[2], 'Associate'));
+        await type($(element, '.search lightning-input'), 'Bohr');
+        await click(buttonLabeled($(element, '.search'), 'Search'));
+        await click(buttonLabeled($(element, '.search'), 'Link Contact Niels Bohr'));
+
+        await click($(element, 'lightning-button.create'));
+
+        expect($(element, '.error').textContent).toBe(
+            'The Zoom integration could not be reached. Try again in a minute.'
+        );
+        expect($$(element, 'tr.meeting lightning-input').map((box) => box.checked)).toEqual([true]);
+        expect($$(element, 'td.link')[2].textContent).toBe('Niels Bohr (your choice)');
+        createEvents.mockResolvedValueOnce([{ uuid: 'u1==', ok: true, eventId: '00U000000000001AAA', created: true }]);
+        await click($(element, 'lightning-button.create'));
+        expect(JSON.parse(createEvents.mock.calls[1][0].meetingsJson)).toEqual([
+            { uuid: 'u1==', links: [{ key: 'kPat', recordId: '003000000000002AAA' }] }
+        ]);
     });
 
     it('pages with the server’s cursor', async () => {

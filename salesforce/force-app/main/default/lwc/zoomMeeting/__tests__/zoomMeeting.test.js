@@ -143,6 +143,40 @@ describe('c-zoom-meeting', () => {
         expect(lines).toEqual(['ana@cliente.example: Sent', 'nope: Not an e-mail address']);
     });
 
+    it('keeps the typed addresses and says why when Send Email cannot reach the service', async () => {
+        sendEmail.mockRejectedValue({
+            body: { message: 'The Zoom integration could not be reached. Try again in a minute.' }
+        });
+        const element = await mount(SCHEDULED);
+        const box = element.shadowRoot.querySelector('lightning-textarea.additional-emails');
+        box.value = 'boss@cliente.example';
+        box.dispatchEvent(new CustomEvent('change'));
+
+        button(element, 'send-email').click();
+        await flushPromises();
+
+        expect(text(element, '[role="alert"]')).toBe(
+            'The Zoom integration could not be reached. Try again in a minute.'
+        );
+        expect(element.shadowRoot.querySelector('lightning-textarea.additional-emails').value).toBe(
+            'boss@cliente.example'
+        );
+        expect(button(element, 'send-email').disabled).toBe(false);
+    });
+
+    it('says plainly when the host has no Zoom account and Start Zoom Meeting cannot start', async () => {
+        const noAccount =
+            "Your Salesforce e-mail address is not a user of your company's Zoom account. Ask your Zoom admin to add you, or use the same e-mail in Salesforce and Zoom.";
+        getStartUrl.mockRejectedValue({ body: { message: noAccount } });
+        const element = await mount(SCHEDULED);
+
+        button(element, 'start').click();
+        await flushPromises();
+
+        expect(text(element, '[role="alert"]')).toBe(noAccount);
+        expect(openedTab.close).toHaveBeenCalled();
+    });
+
     it('shows the sync error the integration wrote on the Event', async () => {
         const element = await mount({
             ...SCHEDULED,
