@@ -4,6 +4,8 @@
  */
 import { ConfigError, loadApiConfig, type ApiProcessConfig } from '../common/config';
 import { connectClient } from '../common/temporal-connection';
+import { startTracing } from '../common/tracing';
+import { tracingClientInterceptors } from '../common/temporal-tracing';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { ZoomClient } from '../integrations/zoom/client';
 import { createApiServer } from './server';
@@ -24,7 +26,8 @@ function loadConfigOrExit(): ApiProcessConfig {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const temporal = await connectClient(config.temporal);
+  const tracing = startTracing(config.tracing, 'zoom-salesforce-api');
+  const temporal = await connectClient(config.temporal, tracingClientInterceptors(tracing));
   const { zoomWebhookSecretToken } = config.api;
   const zoom = config.zoom ? new ZoomClient(config.zoom) : undefined;
   const app = createApiServer({
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await temporal.connection.close();
+      await tracing?.shutdown();
     } catch (error) {
       app.log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'shutdown failed');
       process.exitCode = 1;
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
       zoomApi: config.zoom !== undefined,
       externalMeetings: config.zoom !== undefined && config.salesforce !== undefined,
       codecServer: config.codec ? (config.codec.authToken ? 'bearer token' : 'loopback, no token') : 'off',
+      traces: config.tracing ? config.tracing.tracesUrl : 'off',
     },
     'API listening',
   );

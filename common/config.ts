@@ -134,6 +134,15 @@ const apiSchema = z.object({
   ZOOM_WEBHOOK_SECRET_TOKEN: nonEmpty.optional(),
 });
 
+/** OpenTelemetry traces (`common/tracing.ts`), off unless an OTLP endpoint is set; the names are OTel's own. */
+const tracingSchema = z.object({
+  /** The collector's OTLP/HTTP base URL, e.g. `http://otel-collector:4318`; spans go to `<it>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  /** Headers for the collector, `key=value` comma-separated (e.g. an API key of a hosted backend). */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().default(''),
+  OTEL_SERVICE_NAME: nonEmpty.optional(),
+});
+
 /** The codec server (`/codec/encode`, `/codec/decode` on the API) for the Web UI and the CLI. */
 const codecSchema = z.object({
   CODEC_AUTH_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
@@ -248,6 +257,24 @@ function readCodec(env: Env) {
   return { authToken: undefined, corsOrigins };
 }
 export type CodecConfig = NonNullable<ReturnType<typeof readCodec>>;
+
+/** The tracing settings, or undefined when traces are off (no endpoint). */
+function readTracing(env: Env) {
+  const c = parse(tracingSchema, env);
+  if (c.OTEL_EXPORTER_OTLP_ENDPOINT === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of c.OTEL_EXPORTER_OTLP_HEADERS.split(',').filter((p) => p.trim())) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new ConfigError(['OTEL_EXPORTER_OTLP_HEADERS: each entry must be key=value']);
+    headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return {
+    tracesUrl: `${c.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+    headers,
+    serviceName: c.OTEL_SERVICE_NAME,
+  };
+}
+export type TracingConfig = NonNullable<ReturnType<typeof readTracing>>;
 
 /** Reads every section and reports all problems at once. */
 function readAll<T extends Record<string, (env: Env) => unknown>>(
@@ -404,6 +431,7 @@ export function loadWorkerConfig(env: Env = readEnv()) {
       google: readGoogle,
       sync: readSync,
       logging: readLogging,
+      tracing: readTracing,
     },
     env,
   );
@@ -430,6 +458,7 @@ export function loadApiConfig(env: Env = readEnv()) {
       zoom: readOptionalZoom,
       salesforce: readOptionalSalesforce,
       logging: readLogging,
+      tracing: readTracing,
     },
     env,
   );

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, type ClientInterceptors, Connection, type TLSConfig } from '@temporalio/client';
 // Type only: the API process must not load the worker's native bridge.
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { ConfigError, type TemporalConfig } from './config';
@@ -51,12 +51,16 @@ export async function nativeConnectionOptions(config: TemporalConfig): Promise<N
   return temporalConnectionOptions(config) satisfies Promise<NativeConnectionOptions>;
 }
 
-/** A client on the configured namespace, encrypting payloads; close it with `client.connection.close()`. */
-export async function connectClient(config: TemporalConfig): Promise<Client> {
+/**
+ * A client on the configured namespace, encrypting payloads, with the given interceptors (tracing's); close it
+ * with `client.connection.close()`.
+ */
+export async function connectClient(config: TemporalConfig, interceptors?: ClientInterceptors): Promise<Client> {
   const connection = await Connection.connect(await temporalConnectionOptions(config));
   return new Client({
     connection,
     namespace: config.namespace,
     dataConverter: encryptingDataConverter(config.payloadKeys),
+    ...(interceptors ? { interceptors } : {}),
   });
 }

@@ -7,6 +7,8 @@
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
 import { connectClient, nativeConnectionOptions } from '../common/temporal-connection';
+import { startTracing } from '../common/tracing';
+import { tracingClientInterceptors } from '../common/temporal-tracing';
 import { encryptingDataConverter } from '../common/payload-codec';
 import { createActivities } from '../activities';
 import { createZoomCredentialWatch } from '../activities/zoom-credentials';
@@ -22,13 +24,14 @@ import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sy
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
+  const tracing = startTracing(config.tracing, 'zoom-salesforce-worker');
   Runtime.install({
     logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>),
     // The SDK's metrics (polls, schedule-to-start, failures) and the product's (activities/product-metrics.ts).
     telemetryOptions: { metrics: { prometheus: { bindAddress: config.runtime.metricsBindAddress } } },
   });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
-  const client = await connectClient(config.temporal);
+  const client = await connectClient(config.temporal, tracingClientInterceptors(tracing));
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
   else if (!config.mail.sentMailbox)
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       activities,
       dataConverter,
       tuning,
+      tracing,
       // The image's bundle, built once at image build; without it (npm start, tests) the source is bundled here.
       ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
     }),
@@ -75,16 +79,19 @@ async function main(): Promise<void> {
       activities,
       dataConverter,
       tuning,
+      tracing,
       rates: zoomQueueRates(config.sync.zoomPlan),
     })),
   ];
   console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
   console.log(`Worker metrics at http://${config.runtime.metricsBindAddress}/metrics`);
+  if (config.tracing) console.log(`Worker traces to ${config.tracing.tracesUrl}`);
   try {
     await runWorkers(workers);
   } finally {
     await client.connection.close();
     await connection.close();
+    await tracing?.shutdown();
   }
 }
 

@@ -3,6 +3,9 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { type Activities } from '../activities';
 import { ownRate, writesRate, type ZoomPlan } from '../common/zoom-plan';
 import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, zoomWritesTaskQueue } from '../workflows/messages';
+import { workerTracing } from '../common/temporal-tracing';
+import type { Tracing } from '../common/tracing';
+import { WORKFLOW_BUNDLE_SOURCES } from './workflow-bundle';
 
 interface WorkerBase {
   connection: NativeConnection;
@@ -14,6 +17,8 @@ interface WorkerBase {
   dataConverter: DataConverter;
   /** Production settings from config (`WORKER_*`): shutdown grace and concurrency; tests leave the SDK's. */
   tuning?: WorkerTuning;
+  /** OpenTelemetry (`common/tracing.ts`) when it is on: activity spans, and the workflows' spans exported. */
+  tracing?: Tracing;
 }
 
 export type WorkerTuning = Pick<
@@ -31,7 +36,8 @@ export async function createWorker(
     workflowBundle?: WorkerOptions['workflowBundle'];
   },
 ): Promise<Worker> {
-  const { connection, namespace, taskQueue, activities, workflowBundle, dataConverter, tuning } = options;
+  const { connection, namespace, taskQueue, activities, workflowBundle, dataConverter, tuning, tracing } = options;
+  const { interceptors, sinks } = workerTracing(tracing);
   return Worker.create({
     connection,
     namespace,
@@ -42,7 +48,13 @@ export async function createWorker(
     // Heartbeats reach the server as they are made, not once per 0.8 heartbeat timeout: the launch e-mail's record
     // of who was sent to must survive a crash, or a retry mails them again (chaos suite: 9 of 10 re-sent).
     maxHeartbeatThrottleInterval: '1 ms',
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    sinks,
+    ...(workflowBundle
+      ? { workflowBundle, interceptors }
+      : {
+          workflowsPath: WORKFLOW_BUNDLE_SOURCES.workflowsPath,
+          interceptors: { ...interceptors, workflowModules: WORKFLOW_BUNDLE_SOURCES.workflowInterceptorModules },
+        }),
   });
 }
 
@@ -83,12 +95,14 @@ export function zoomQueueRates(plan: ZoomPlan): ZoomQueueRates {
  *   Zoom's limit instead of meeting it as a 429 storm.
  */
 export async function createZoomQueueWorkers(options: WorkerBase & { rates: ZoomQueueRates }): Promise<Worker[]> {
-  const { connection, namespace, taskQueue, activities, rates, dataConverter, tuning } = options;
+  const { connection, namespace, taskQueue, activities, rates, dataConverter, tuning, tracing } = options;
+  const { interceptors } = workerTracing(tracing);
   const rateLimited = (queue: string, perSecond: number, registered: Partial<Activities>) =>
     Worker.create({
       connection,
       namespace,
       dataConverter,
+      interceptors,
       // Activities only: no workflow cache to size.
       ...(tuning && { shutdownGraceTime: tuning.shutdownGraceTime }),
       taskQueue: queue,

@@ -21,6 +21,7 @@ import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
 import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from '../../workers/worker';
 import { type ZoomPlan } from '../../common/zoom-plan';
+import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
 import { createDevServerEnv, TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, uniqueTaskQueue } from './temporal';
 import { captureHistoriesIfAsked } from './replay-capture';
 
@@ -136,7 +137,7 @@ export async function startTestStack(
   const workers = options.worker === 'external' ? undefined : await startInProcessWorkers();
   async function startInProcessWorkers() {
     const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
+      ...WORKFLOW_BUNDLE_SOURCES,
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     });
     const activities = createActivities({

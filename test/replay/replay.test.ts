@@ -10,6 +10,8 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { historyFromJson } from '../helpers/history-json';
 import { workflowIdOfHistoryFile } from '../helpers/replay-capture';
 import { installQuietRuntime, TEST_DATA_CONVERTER } from '../helpers/temporal';
+import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
+import { workerTracing } from '../../common/temporal-tracing';
 
 const HISTORIES_DIR = join(__dirname, 'histories');
 const files = readdirSync(HISTORIES_DIR)
@@ -27,8 +29,9 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   installQuietRuntime();
   const silent = () => undefined;
+  // The production bundle's sources: the workflows and the tracing interceptors.
   workflowBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
+    ...WORKFLOW_BUNDLE_SOURCES,
     logger: { trace: silent, debug: silent, info: silent, warn: silent, error: silent, log: silent },
   });
 });
@@ -57,7 +60,7 @@ test('every committed history replays against the current workflow code', async 
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle, dataConverter: TEST_DATA_CONVERTER },
+    { workflowBundle, dataConverter: TEST_DATA_CONVERTER, sinks: workerTracing(undefined).sinks },
     histories,
   )) {
     // Results come in the order the histories went in.
