@@ -6,7 +6,10 @@
  *   2. apex: every class and trigger parses (@apexdevtools/apex-parser), and every class and trigger that is not a
  *      test is named by at least one @IsTest class (a cheap guard for the 75 % coverage gate);
  *   3. references: what one component names in another exists (fields in permission sets, layouts, report
- *      types and reports; report columns in their report type; classes, components and triggers by name);
+ *      types and reports; report columns in their report type; classes, components, pages, tabs and triggers by
+ *      name); and the Salesforce Classic path holds together: a detail-page button on Event, Lead and Contact
+ *      opens a Visualforce page, each page hosts through the Lightning Out app only components that app declares,
+ *      and the permission sets grant every page;
  *   4. subscriber: the platform-event subscriber runs as a named user, never the Automated Process user (which
  *      cannot use the Named Credential): its config's <user> is filled from ZOOM_SUBSCRIBER_USERNAME at deploy, and
  *      a deploy without that variable fails;
@@ -30,6 +33,8 @@ const wanted = (name) => sections.length === 0 || sections.includes(name);
 /** Metadata types the product needs; a missing one means a part of the package got lost. */
 const REQUIRED_TYPES = [
   'ApexClass',
+  'ApexPage',
+  'AuraDefinitionBundle',
   'ApexTrigger',
   'CustomField',
   'CustomObject',
@@ -45,7 +50,11 @@ const REQUIRED_TYPES = [
   'Report',
   'ReportType',
   'StaticResource',
+  'WebLink',
 ];
+
+/** The objects whose Classic detail pages get a Zoom button (issue: Salesforce Classic). */
+const CLASSIC_BUTTON_OBJECTS = ['Event', 'Lead', 'Contact'];
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -204,8 +213,87 @@ function checkReferences() {
     for (const trigger of tags(xml, 'platformEventConsumer'))
       if (!triggers.has(trigger)) problems.push(`subscriber config ${name}: unknown trigger ${trigger}`);
   }
+  problems.push(...checkClassic(components));
   if (problems.length) throw new Error(`broken references:\n${problems.join('\n')}`);
-  return { checked: 'permission sets, layouts, report types, reports, quick actions, subscriber configs' };
+  return {
+    checked:
+      'permission sets, layouts, report types, reports, quick actions, subscriber configs, tabs, Classic buttons, Visualforce pages, Lightning Out app',
+  };
+}
+
+/** Attribute values of `attribute` on `<tag ...>` elements. */
+const attributes = (source, tag, attribute) =>
+  [...source.matchAll(new RegExp(`<${tag}\\b[^>]*\\b${attribute}="([^"]*)"`, 'g'))].map((m) => m[1]);
+
+/**
+ * The Classic path: buttons → Visualforce pages → the Lightning Out app → the package's components, and the tabs and
+ * permission sets that name pages and tabs.
+ */
+function checkClassic(components) {
+  const problems = [];
+  const pages = new Set(list('pages', '.page'));
+  const tabs = new Set(list('tabs', '.tab-meta.xml'));
+  const apps = new Map(
+    readdirSync(join(SOURCE, 'main/default/aura'))
+      .filter((name) => statSync(join(SOURCE, 'main/default/aura', name, `${name}.app`), { throwIfNoEntry: false }))
+      .map((name) => [name, read(`aura/${name}/${name}.app`)]),
+  );
+  for (const [name, app] of apps) {
+    if (!/<aura:application\b[^>]*\bextends="ltng:outApp"/.test(app))
+      problems.push(`Lightning Out app ${name}: does not extend ltng:outApp`);
+    for (const resource of attributes(app, 'aura:dependency', 'resource'))
+      if (!components.has(resource.replace(/^c:/, ''))) problems.push(`app ${name}: unknown component ${resource}`);
+  }
+  for (const object of CLASSIC_BUTTON_OBJECTS) {
+    const dir = `objects/${object}/webLinks`;
+    const links = statSync(join(SOURCE, 'main/default', dir), { throwIfNoEntry: false })
+      ? list(dir, '.webLink-meta.xml')
+      : [];
+    const buttons = links.map((name) => ({ name, xml: read(`${dir}/${name}.webLink-meta.xml`) }));
+    if (!buttons.some(({ xml }) => tags(xml, 'displayType')[0] === 'button'))
+      problems.push(`${object}: no Classic detail-page button (webLinks)`);
+    for (const { name, xml } of buttons) {
+      const url = tags(xml, 'url')[0] ?? '';
+      const page = url.match(/^\/apex\/(\w+)\?id=\{!(\w+)\.Id\}$/);
+      if (!page) problems.push(`button ${object}.${name}: url ${url} is not /apex/<Page>?id={!${object}.Id}`);
+      else if (!pages.has(page[1])) problems.push(`button ${object}.${name}: unknown page ${page[1]}`);
+      else if (page[2] !== object) problems.push(`button ${object}.${name}: merge field of ${page[2]}, not ${object}`);
+    }
+  }
+  for (const name of pages) {
+    const page = read(`pages/${name}.page`);
+    const used = [...page.matchAll(/\$Lightning\.use\('c:(\w+)'/g)].map((m) => m[1]);
+    const created = [...page.matchAll(/\$Lightning\.createComponent\(\s*'c:(\w+)'[\s\S]*?'(\w+)'\s*\)/g)];
+    if (used.length !== 1 || created.length === 0) {
+      problems.push(`page ${name}: hosts no component through one Lightning Out app`);
+      continue;
+    }
+    const app = apps.get(used[0]);
+    if (!app) problems.push(`page ${name}: unknown Lightning Out app ${used[0]}`);
+    if (!page.includes('<apex:includeLightning')) problems.push(`page ${name}: lacks <apex:includeLightning />`);
+    for (const [, component, container] of created) {
+      if (!components.has(component)) problems.push(`page ${name}: unknown component ${component}`);
+      else if (app && !attributes(app, 'aura:dependency', 'resource').includes(`c:${component}`))
+        problems.push(`page ${name}: ${component} is not a dependency of ${used[0]}`);
+      if (!attributes(page, 'div', 'id').includes(container))
+        problems.push(`page ${name}: no element with id ${container} to render into`);
+    }
+  }
+  for (const name of tabs) {
+    const xml = read(`tabs/${name}.tab-meta.xml`);
+    for (const page of tags(xml, 'page')) if (!pages.has(page)) problems.push(`tab ${name}: unknown page ${page}`);
+    for (const component of tags(xml, 'lwcComponent'))
+      if (!components.has(component)) problems.push(`tab ${name}: unknown component ${component}`);
+  }
+  for (const name of list('permissionsets', '.permissionset-meta.xml')) {
+    const xml = read(`permissionsets/${name}.permissionset-meta.xml`);
+    const granted = new Set(tags(xml, 'apexPage'));
+    for (const page of granted) if (!pages.has(page)) problems.push(`permission set ${name}: unknown page ${page}`);
+    for (const tab of tags(xml, 'tab')) if (!tabs.has(tab)) problems.push(`permission set ${name}: unknown tab ${tab}`);
+    for (const page of pages)
+      if (!granted.has(page)) problems.push(`permission set ${name}: does not grant the page ${page}`);
+  }
+  return problems;
 }
 
 /** The deploy-time variable that names the subscriber's running user (see sfdx-project.json "replacements"). */

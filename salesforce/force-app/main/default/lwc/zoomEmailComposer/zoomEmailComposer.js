@@ -71,6 +71,11 @@ export default class ZoomEmailComposer extends NavigationMixin(LightningElement)
         return !this.eventId;
     }
 
+    /** Opened by its URL (after Start Zoom Meeting): a way back to the Event. A host page has its own. */
+    get showBack() {
+        return !this.recordId && Boolean(this.pageEventId);
+    }
+
     get sendDisabled() {
         return this.busy || !this.eventId;
     }

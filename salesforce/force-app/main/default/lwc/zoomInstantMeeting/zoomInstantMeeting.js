@@ -35,8 +35,16 @@ export default class ZoomInstantMeeting extends NavigationMixin(LightningElement
                 meeting = await startInstantMeeting({ recordId: this.recordId, subject: this.subject });
                 return meeting.startUrl;
             });
+            // A host page outside Lightning (the Classic page) takes over the next page by cancelling this event.
+            const started = new CustomEvent('meetingstarted', {
+                detail: { eventId: meeting.eventId, sendEmailOnLaunch: meeting.sendEmailOnLaunch === true },
+                bubbles: true,
+                composed: true,
+                cancelable: true
+            });
+            this.dispatchEvent(started);
             this.dispatchEvent(new CloseActionScreenEvent());
-            if (meeting.sendEmailOnLaunch) {
+            if (meeting.sendEmailOnLaunch && !started.defaultPrevented) {
                 this[NavigationMixin.Navigate]({
                     type: 'standard__component',
                     attributes: { componentName: 'c__zoomEmailComposer' },

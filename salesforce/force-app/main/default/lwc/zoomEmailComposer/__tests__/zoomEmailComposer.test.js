@@ -119,7 +119,7 @@ describe('c-zoom-email-composer', () => {
         expect($(element, '[role="alert"]')).toBeNull();
     });
 
-    it('takes the Event from its host page (Classic) and goes back to it', async () => {
+    it('takes the Event from its host page (Classic), which has its own way back', async () => {
         getEmailRecipients.mockResolvedValue(DRAFT);
         const element = createElement('c-zoom-email-composer', { is: ZoomEmailComposer });
         element.recordId = EVENT_ID;
@@ -127,6 +127,13 @@ describe('c-zoom-email-composer', () => {
         await flushPromises();
 
         expect(getEmailRecipients).toHaveBeenCalledWith({ eventId: EVENT_ID });
+        expect($(element, 'lightning-button.back')).toBeNull();
+    });
+
+    it('goes back to the Event it was opened for', async () => {
+        getEmailRecipients.mockResolvedValue(DRAFT);
+        const element = await openComposer();
+
         $(element, 'lightning-button.back').click();
         expect(getNavigateCalledWith()).toEqual({
             type: 'standard__recordPage',
@@ -141,6 +148,7 @@ describe('c-zoom-email-composer', () => {
 
         expect($(element, '.no-event').textContent).toContain('Start Zoom Meeting');
         expect($(element, 'lightning-button.send-email').disabled).toBe(true);
+        expect($(element, 'lightning-button.back')).toBeNull();
         expect(getEmailRecipients).not.toHaveBeenCalled();
     });
 });

@@ -74,6 +74,27 @@ describe('c-zoom-instant-meeting', () => {
         });
     });
 
+    it('tells its host page the meeting started, which takes over the next page (Classic)', async () => {
+        startInstantMeeting.mockResolvedValue({
+            eventId: '00U5g0000AbCdE1EQK',
+            joinUrl: 'https://zoom.example/j/97763643886',
+            startUrl: 'https://zoom.example/s/97763643886?zak=x',
+            sendEmailOnLaunch: true
+        });
+        const { element } = mount();
+        const host = jest.fn((event) => event.preventDefault());
+        document.body.addEventListener('meetingstarted', host);
+
+        click(element, 'start');
+        await flushPromises();
+        document.body.removeEventListener('meetingstarted', host);
+
+        expect(host).toHaveBeenCalledTimes(1);
+        expect(host.mock.calls[0][0].detail).toEqual({ eventId: '00U5g0000AbCdE1EQK', sendEmailOnLaunch: true });
+        expect(openedTab.location.href).toBe('https://zoom.example/s/97763643886?zak=x');
+        expect(getNavigateCalledWith()).toBeUndefined();
+    });
+
     it('keeps the action open with the reason when the meeting cannot start', async () => {
         startInstantMeeting.mockRejectedValue({
             body: { message: 'Your Salesforce e-mail address has no Zoom account in this Zoom organization.' }
