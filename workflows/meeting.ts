@@ -72,6 +72,7 @@ import {
   type MeetingWorkflowInput,
   type ReconcileRequest,
 } from './messages';
+import { calendarSync } from './calendar-sync';
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',
@@ -301,6 +302,8 @@ export async function meetingWorkflow(
   let registeredRoute = carry?.route;
   let held = carry?.held;
   let shared = carry?.shared;
+  // The host's Google calendar follows the meeting, after the Event's writes of each turn (workflows/calendar-sync.ts).
+  const calendar = calendarSync({ state, ownerId: () => applied?.plan.ownerId, writeEvent: (f) => writeEvent(f) });
   let lastCallout = carry?.lastCallout;
   const zoomWrites = proxyActivities<Activities>({
     ...zoomWriteOptions,
@@ -1115,6 +1118,7 @@ export async function meetingWorkflow(
   for (;;) {
     await drainInboxes();
     if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(wantedRoute());
+    await calendar.catchUp();
     if (shouldContinueAsNew()) {
       await settleHandlers();
       return continueAsNew<typeof meetingWorkflow>(input, {

@@ -99,6 +99,21 @@ export interface MeetingState {
   waiting?: { health: SyncHealth; reason: string; until: string };
   /** Fields of the last post-meeting sync, as written to the Event. */
   lastSync?: EventZoomFields;
+  /** The host's Google calendar (workflows/calendar-sync.ts): what it was last given. */
+  calendar?: CalendarSyncState;
+}
+
+/** Keys of what the calendar holds (JSON of the meeting as given), no addresses: ids, times, the link. */
+export interface CalendarSyncState {
+  /** The host whose calendar holds the event, once one was made. */
+  ownerId?: string;
+  /** The meeting as last written to the calendar, and as last tried (a refusal is not repeated until it changes). */
+  synced?: string;
+  tried?: string;
+  /** The outcome last noted on the event. */
+  noted?: string;
+  /** The warning the Event shows (`Zoom_Calendar_Sync_Error__c`), if any. */
+  warning?: string;
 }
 
 export const meetingStateQuery = defineQuery<MeetingState>('meetingState');

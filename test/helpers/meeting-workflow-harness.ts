@@ -11,6 +11,7 @@ import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import type { MeetingRoute } from '../../domain/meeting-routing';
 import type { ZoomMeetingEvent } from '../../domain/zoom-webhooks';
 import type { LaunchEmailPlan, LaunchEmailResult } from '../../activities/launch-email';
+import type { CalendarEventInput, CalendarSyncResult } from '../../activities/google-calendar';
 import {
   eventChangedSignal,
   meetingStateQuery,
@@ -112,6 +113,12 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
     // The Zoom webhook index; tests of routing pass the real activities (test/workflow/zoom-routing.test.ts).
     registerZoomRoute: jest.fn(async (_input: { meetingId: string; route: MeetingRoute }): Promise<void> => undefined),
     unregisterZoomRoute: jest.fn(async (_input: { meetingId: string; workflowId: string }): Promise<void> => undefined),
+    // The host's Google calendar: the setting is off unless a test says otherwise (meeting-google-calendar.test.ts).
+    syncCalendarEvent: jest.fn(
+      async (_input: CalendarEventInput): Promise<CalendarSyncResult> => ({ outcome: 'skipped', skipped: 'off' }),
+    ),
+    cancelCalendarEvent: jest.fn(async (_input: { eventId: string; ownerId: string }) => ({ cancelled: false })),
+    noteCalendarOutcome: jest.fn(async (_input: CalendarEventInput) => ({ noted: false })),
     prepareInstantMeeting: jest.fn(async (request: { recordId: string; userId: string; subject?: string }) => ({
       hostEmail: 'ada.lovelace@demo-sales.example',
       plan: {

@@ -1,0 +1,129 @@
+/**
+ * The meeting on the host's Google calendar, kept in step by the meeting workflow (issue 14). The workflow calls
+ * `catchUp()` once per turn of its main loop, after the turn's Event writes: the join URL reaches the Event first, the
+ * calendar follows. `catchUp` compares the meeting the workflow holds now with what the calendar was last given and
+ * writes only the difference: the event (made or patched), its cancellation, or the outcome note after the end. The
+ * activities decide by the host's setting and Google's answers; a refusal becomes a warning on the Event
+ * (`Zoom_Calendar_Sync_Error__c`) and is not tried again until the meeting changes. Nothing here fails the meeting.
+ */
+import { log, patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import type { Activities } from '../activities';
+import type { CalendarEventInput } from '../activities/google-calendar';
+import type { CalendarOutcome } from '../domain/google-calendar-event';
+import type { EventZoomFields } from '../domain/event-fields';
+import type { CalendarSyncState, MeetingState } from './messages';
+
+/** Marks histories whose workflow keeps the host's Google calendar in step (older: no calendar activities). */
+export const GOOGLE_CALENDAR_PATCH = 'google-calendar';
+
+/** Google's rate limits and outages are retried with backoff for up to a day, then the Event says so. */
+const { syncCalendarEvent, cancelCalendarEvent, noteCalendarOutcome } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export interface CalendarSyncHooks {
+  state: MeetingState;
+  /** The host of the meeting as applied (the Event's owner), when there is a meeting. */
+  ownerId(): string | undefined;
+  /** Writes to the Event; false when it is gone. */
+  writeEvent(fields: EventZoomFields): Promise<boolean>;
+}
+
+type Wanted = Omit<CalendarEventInput, 'known'>;
+
+function messageOf(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return cause.message;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+export function calendarSync({ state, ownerId, writeEvent }: CalendarSyncHooks) {
+  /** The event the calendar should hold now, or undefined when there is no meeting (cancelled, none yet). */
+  function wanted(): Wanted | undefined {
+    const owner = ownerId();
+    if (!owner || !state.zoomMeetingId || !state.joinUrl || !state.startTime || !state.endTime) return undefined;
+    return {
+      eventId: state.eventId,
+      ownerId: owner,
+      topic: state.topic ?? '',
+      startTime: state.startTime,
+      endTime: state.endTime,
+      ...(state.timeZone ? { timeZone: state.timeZone } : {}),
+      meetingId: state.zoomMeetingId,
+      joinUrl: state.joinUrl,
+      ...(state.passcode ? { passcode: state.passcode } : {}),
+    };
+  }
+
+  function outcome(): CalendarOutcome | undefined {
+    if (state.phase === 'not-started') return { held: false };
+    if (state.phase !== 'ended') return undefined;
+    return {
+      held: true,
+      ...(state.durationMinutes !== undefined ? { durationMinutes: state.durationMinutes } : {}),
+      ...(state.participantCount !== undefined ? { participants: state.participantCount } : {}),
+      ...(state.recordingUrl ? { recordingUrl: state.recordingUrl } : {}),
+    };
+  }
+
+  /** Shows on the Event why the calendar is not in step (or clears it); never fails the meeting. */
+  async function report(calendar: CalendarSyncState, warning: string | undefined): Promise<void> {
+    if (warning === calendar.warning) return;
+    if (warning) log.warn('Google Calendar not in step with the meeting', { message: warning });
+    try {
+      await writeEvent({ Zoom_Calendar_Sync_Error__c: warning ?? null });
+      calendar.warning = warning;
+    } catch (error) {
+      log.error('Could not write the calendar warning to the Event', { message: messageOf(error) });
+    }
+  }
+
+  async function attempt(calendar: CalendarSyncState, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+      await report(calendar, undefined);
+    } catch (error) {
+      await report(calendar, `Google Calendar: ${messageOf(error)}`);
+    }
+  }
+
+  return {
+    async catchUp(): Promise<void> {
+      if (!patched(GOOGLE_CALENDAR_PATCH)) return;
+      const calendar = (state.calendar ??= {});
+      const want = wanted();
+      const key = want && JSON.stringify(want);
+
+      // The meeting is gone, or has a new host: the event goes from the calendar that holds it.
+      if (calendar.ownerId && calendar.ownerId !== want?.ownerId) {
+        const { ownerId: holder } = calendar;
+        await attempt(calendar, async () => {
+          await cancelCalendarEvent({ eventId: state.eventId, ownerId: holder });
+        });
+        Object.assign(calendar, { ownerId: undefined, synced: undefined, noted: undefined });
+      }
+
+      if (want && key !== calendar.synced && key !== calendar.tried) {
+        calendar.tried = key;
+        await attempt(calendar, async () => {
+          const result = await syncCalendarEvent({ ...want, known: calendar.ownerId === want.ownerId });
+          if (result.outcome === 'skipped') return;
+          calendar.ownerId = want.ownerId;
+          calendar.synced = key;
+        });
+      }
+
+      const note = outcome();
+      const noteKey = note && JSON.stringify(note);
+      if (want && note && calendar.synced === key && noteKey !== calendar.noted) {
+        calendar.noted = noteKey;
+        await attempt(calendar, async () => {
+          await noteCalendarOutcome({ ...want, known: true, outcome: note });
+        });
+      }
+    },
+  };
+}
