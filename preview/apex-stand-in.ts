@@ -192,6 +192,17 @@ export function createApexStandIn(deps: ApexStandInDeps): Record<string, ApexMet
       return callForUser('GET', `/v1/zoom-account?user=${user.id}`);
     },
 
+    /**
+     * What `@salesforce/i18n/timeZone` gives the user's components: their own Salesforce setting
+     * (User.TimeZoneSidKey; Salesforce's default GMT when the org has none), never the browser's or machine's zone.
+     */
+    async 'UserInfo.i18n'(_params, user) {
+      const { records } = await deps.salesforce.query<{ TimeZoneSidKey?: string | null }>(
+        `SELECT TimeZoneSidKey FROM User WHERE Id = '${escapeSoqlString(user.id)}' LIMIT 1`,
+      );
+      return { timeZone: records[0]?.TimeZoneSidKey || 'GMT' };
+    },
+
     /** lightning/uiRecordApi's getRecord (preview/modules/stubs/uiRecordApi.js): the fields, as Lightning gives them. */
     async 'uiRecordApi.getRecord'(params) {
       const recordId = text(params.recordId);

@@ -18,9 +18,13 @@ const SCHEMA_PREFIX = '@salesforce/schema/';
 const I18N_PREFIX = '@salesforce/i18n/';
 const VIRTUAL_SCALAR = '\0preview-scalar:';
 
-/** What `@salesforce/i18n/<name>` gives in the preview: the browser's own settings, the user's in the org. */
+/**
+ * What `@salesforce/i18n/<name>` gives in the preview: the time zone is the user's Salesforce setting, which the
+ * preview server puts in the page (`window.__PREVIEW_I18N__`, from User.TimeZoneSidKey in the org); the locale is
+ * the browser's (the emulated org keeps no LocaleSidKey).
+ */
 const I18N_VALUES: Record<string, string> = {
-  timeZone: 'Intl.DateTimeFormat().resolvedOptions().timeZone',
+  timeZone: "(window.__PREVIEW_I18N__ && window.__PREVIEW_I18N__.timeZone) || 'GMT'",
   locale: 'navigator.language',
   lang: 'navigator.language',
 };

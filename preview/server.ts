@@ -30,7 +30,13 @@ const PAGE_PATHS = [
   /^\/lightning\/cmp\/c__[A-Za-z0-9_]+\/?$/,
 ];
 
-function shell(): string {
+/**
+ * Every page is the same shell; its script renders the path's component. The user's i18n settings (their time
+ * zone) ride along as the platform gives them to components at start, before any component is created.
+ */
+function shell(i18n: object): string {
+  // Inside a <script>: no "<" may close it.
+  const settings = JSON.stringify(i18n).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -41,6 +47,7 @@ function shell(): string {
 <body class="slds-scope">
 <header class="slds-p-around_small slds-theme_shade"><span class="slds-text-title_caps">Local preview of the org</span></header>
 <main id="main" class="slds-p-around_medium"></main>
+<script>window.__PREVIEW_I18N__ = ${settings};</script>
 <script src="/preview.js"></script>
 </body>
 </html>`;
@@ -103,6 +110,17 @@ export function createPreviewServer(deps: PreviewServerDeps): Server {
     }
   }
 
+  /** A page, with the user's i18n settings from the org (the stand-in's UserInfo.i18n). */
+  async function handlePage(url: URL, response: ServerResponse): Promise<void> {
+    let i18n: unknown = {};
+    try {
+      i18n = (await deps.apex['UserInfo.i18n']?.({}, previewUser(url))) ?? {};
+    } catch (error) {
+      deps.onError?.('UserInfo.i18n', error);
+    }
+    send(response, 200, 'text/html; charset=utf-8', shell(i18n as object));
+  }
+
   async function handleAsset(path: string, response: ServerResponse): Promise<void> {
     const relative = normalize(path.slice('/slds/'.length));
     if (relative.startsWith('..')) return send(response, 404, 'text/plain', 'Not found');
@@ -123,8 +141,7 @@ export function createPreviewServer(deps: PreviewServerDeps): Server {
     if (path === '/') return send(response, 200, 'text/html; charset=utf-8', index());
     if (path === '/preview.js') return send(response, 200, 'text/javascript; charset=utf-8', deps.bundle);
     if (path.startsWith('/slds/')) return void handleAsset(path, response);
-    if (PAGE_PATHS.some((pattern) => pattern.test(path)))
-      return send(response, 200, 'text/html; charset=utf-8', shell());
+    if (PAGE_PATHS.some((pattern) => pattern.test(path))) return void handlePage(url, response);
     send(response, 404, 'text/plain', 'Not found');
   });
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { DEMO_USERS } from '../../emulators/demo-org';
 import { screenshot, startPreviewStack, type PreviewStack } from './preview-stack';
 
-const [ADA] = DEMO_USERS;
+const [ADA, GRACE] = DEMO_USERS;
 
 let stack: PreviewStack;
 
@@ -19,7 +19,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-test('an ended meeting’s Event shows customer and user times, join URL, status and outcome', async () => {
+test('an ended meeting’s Event shows customer times and the user’s own (their Salesforce zone), join URL, status and outcome', async () => {
   const [created] = await stack.salesforce.createRecords('Event', [
     {
       OwnerId: ADA.salesforceId,
@@ -38,8 +38,9 @@ test('an ended meeting’s Event shows customer and user times, join URL, status
   ]);
   expect(created.success).toBe(true);
 
-  // The user's own zone is the browser's, as the org's is the user's setting.
-  const page = await stack.browser.newPage({ timezoneId: 'Europe/London', locale: 'en-US' });
+  // The user's own zone is their Salesforce setting (User.TimeZoneSidKey: Ada's is Europe/London), never the
+  // browser's or the machine's.
+  const page = await stack.browser.newPage({ timezoneId: 'Asia/Tokyo', locale: 'en-US' });
   try {
     await page.goto(`${stack.previewUrl}/lightning/r/Event/${created.id}/view`);
     await page.getByText('Status: Ended').waitFor();
@@ -50,6 +51,11 @@ test('an ended meeting’s Event shows customer and user times, join URL, status
     await outcome.getByText('41 minutes').waitFor();
     await outcome.getByText('Yes').waitFor();
     expect(existsSync(await screenshot(page, 'event-page'))).toBe(true);
+
+    // Grace (America/New_York) reads the same Event in her own zone.
+    await page.goto(`${stack.previewUrl}/lightning/r/Event/${created.id}/view?user=${GRACE.salesforceId}`);
+    await page.getByText(/Your time: Jan 20, 2026, 11:00\s–\s11:30\sAM EST/).waitFor();
+    await page.getByText(/Customer time \(America\/Chicago\): Jan 20, 2026, 10:00\s–\s10:30\sAM CST/).waitFor();
   } catch (error) {
     await screenshot(page, 'event-page-failed');
     throw error;
