@@ -171,16 +171,22 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       return user.Email;
     },
 
-    /** Creates the meeting, or on a retry returns the one a previous attempt already created. */
+    /**
+     * Creates the meeting, or on a retry returns the one a previous attempt already created. `findEarlierFirst`: the
+     * workflow cancelled an earlier create of this Event (a newer callout superseded it), which may have made one.
+     */
     async createZoomMeeting(input: {
       eventId: string;
       hostEmail: string;
       plan: MeetingPlan;
+      findEarlierFirst?: boolean;
     }): Promise<ScheduledMeeting> {
       const { eventId, hostEmail, plan } = input;
       const { attempt, heartbeatDetails } = activityInfo();
       try {
-        if (attempt > 1 && !previousAttemptMadeNothing(attempt, heartbeatDetails)) {
+        const mayExist =
+          attempt > 1 ? !previousAttemptMadeNothing(attempt, heartbeatDetails) : input.findEarlierFirst === true;
+        if (mayExist) {
           const earlier = await findMeetingCreatedEarlier(hostEmail, eventId);
           if (earlier) {
             log.info('Zoom meeting found from an earlier attempt', { eventId, meetingId: String(earlier.id) });
@@ -243,6 +249,26 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       } catch (error) {
         noteDailyCap(error, input.hostEmail);
         throw zoomFailure(error, 'update the meeting');
+      }
+    },
+
+    /**
+     * Deletes the meeting a cancelled create of the Event may have made (found by the Event's tag in its agenda), so a
+     * delete that superseded the create leaves no orphan. Nothing found is fine.
+     */
+    async deleteZoomMeetingCreatedEarlier(input: { eventId: string; hostEmail: string }): Promise<void> {
+      try {
+        const earlier = await findMeetingCreatedEarlier(input.hostEmail, input.eventId);
+        if (!earlier) return;
+        log.info('Deleting the Zoom meeting an interrupted create made', { eventId: input.eventId });
+        await zoom.deleteMeeting(String(earlier.id));
+      } catch (error) {
+        if (
+          error instanceof ZoomApiError &&
+          (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)
+        )
+          return;
+        throw zoomFailure(error, 'delete the meeting');
       }
     },
 

@@ -8,15 +8,18 @@
  *   are covered by asking Zoom itself, with backoff, after the scheduled end.
  */
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   log,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  isCancellation,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -127,9 +130,14 @@ const { writeEventFields } = proxyActivities<Activities>({
   retry: { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.salesforceRequestLimit] },
 });
 
-/** Zoom writes; a host over Zoom's daily cap is waited out by the workflow (Pending), not by activity retries. */
+/**
+ * Zoom writes; a host over Zoom's daily cap is waited out by the workflow (Pending), not by activity retries. A write a
+ * newer callout cancels is waited for while an attempt runs (its meeting is kept, never orphaned); between attempts it
+ * ends at once.
+ */
 const zoomWriteOptions = {
   ...stepOptions,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     ...zoomStepRetry,
     nonRetryableErrorTypes: [...zoomStepRetry.nonRetryableErrorTypes!, FailureTypes.zoomDailyLimit],
@@ -144,6 +152,8 @@ const LIMIT_WAITS_PATCH = 'limit-waits';
 const SYNC_IN_LOOP_PATCH = 'sync-now-in-loop';
 /** Marks histories that merge concurrent org and Zoom edits field by field (older ones: the later edit replaced all). */
 const FIELD_MERGE_PATCH = 'field-merge';
+/** Marks histories where a newer callout cancels a callout's Zoom write still retrying (older: it waited behind it). */
+const SUPERSEDE_PATCH = 'supersede-zoom-writes';
 /** Marks histories that read the Event again on a different save in the same second (older: dropped as stale). */
 const SAME_SECOND_REREAD_PATCH = 'same-second-reread';
 /** Marks histories that pause a Zoom step while Zoom refuses the app's credentials (older: an Error on the Event). */
@@ -208,7 +218,12 @@ export interface MeetingWorkflowCarry {
   eventDeleted?: boolean;
   /** The callout applied last, to tell the org's repeat of it from another save in the same second. */
   lastCallout?: EventCalloutItem;
+  /** A create a newer callout cancelled: it may have made a meeting, which the next create or delete looks for. */
+  interruptedCreate?: { hostEmail: string };
 }
+
+/** A callout's Zoom write cancelled because a newer callout is waiting: the newer one is applied next. */
+class Superseded extends Error {}
 
 /** A "Sync Meeting Details" press waiting for its turn in the main loop, then its answer. */
 interface SyncRequest {
@@ -305,21 +320,30 @@ export async function meetingWorkflow(
   // The host's Google calendar follows the meeting, after the Event's writes of each turn (workflows/calendar-sync.ts).
   const calendar = calendarSync({ state, ownerId: () => applied?.plan.ownerId, writeEvent: (f) => writeEvent(f) });
   let lastCallout = carry?.lastCallout;
+  let interruptedCreate = carry?.interruptedCreate;
+  /** True while a callout is applied: its Zoom writes give way to a newer callout. */
+  let applyingCallout = false;
   const zoomWrites = proxyActivities<Activities>({
     ...zoomWriteOptions,
     taskQueue: zoomWritesTaskQueue(workflowInfo().taskQueue),
   });
   const zoomWritesOnWorkflowQueue = proxyActivities<Activities>(zoomWriteOptions);
   const zoomWriteQueue = () => (patched(ZOOM_WRITES_QUEUE_PATCH) ? zoomWrites : zoomWritesOnWorkflowQueue);
-  /** The Zoom writes, each paused while Zoom refuses the app's credentials. */
+  /** The Zoom writes, each paused while Zoom refuses the app's credentials, and superseded by a newer callout. */
   const zoom = () => ({
     createZoomMeeting: (i: Parameters<Activities['createZoomMeeting']>[0]) =>
-      untilZoomAccepts(() => zoomWriteQueue().createZoomMeeting(i)),
+      zoomWrite(() => zoomWriteQueue().createZoomMeeting(i)),
     updateZoomMeeting: (i: Parameters<Activities['updateZoomMeeting']>[0]) =>
-      untilZoomAccepts(() => zoomWriteQueue().updateZoomMeeting(i)),
+      zoomWrite(() => zoomWriteQueue().updateZoomMeeting(i)),
     deleteZoomMeeting: (i: Parameters<Activities['deleteZoomMeeting']>[0]) =>
-      untilZoomAccepts(() => zoomWriteQueue().deleteZoomMeeting(i)),
+      zoomWrite(() => zoomWriteQueue().deleteZoomMeeting(i)),
+    deleteZoomMeetingCreatedEarlier: (i: Parameters<Activities['deleteZoomMeetingCreatedEarlier']>[0]) =>
+      zoomWrite(() => zoomWriteQueue().deleteZoomMeetingCreatedEarlier(i)),
   });
+  const zoomWrite = <T>(call: () => Promise<T>): Promise<T> => {
+    const step = () => untilZoomAccepts(call);
+    return applyingCallout ? supersedable(step) : step();
+  };
   const fetchOutcome = (i: Parameters<Activities['fetchMeetingOutcome']>[0]) =>
     untilZoomAccepts(() => fetchMeetingOutcome(i));
 
@@ -405,6 +429,34 @@ export async function meetingWorkflow(
     }
   }
 
+  /**
+   * Runs a callout's Zoom write so that a newer callout arriving meanwhile cancels it (Superseded): the newer desired
+   * state is applied next instead of waiting behind retries for up to a day. An attempt already running finishes
+   * first (WAIT_CANCELLATION_COMPLETED), so a meeting it makes is kept; the watch itself issues no command.
+   */
+  async function supersedable<T>(step: () => Promise<T>): Promise<T> {
+    const stepScope = new CancellationScope();
+    const watchScope = new CancellationScope();
+    let superseded = false;
+    const newerCalloutWaiting = () => inbox.some((item) => isNewer(item, state.lastAppliedModstamp, eventDeleted));
+    watchScope
+      .run(() => condition(newerCalloutWaiting))
+      .then(() => {
+        if (!patched(SUPERSEDE_PATCH)) return;
+        superseded = true;
+        stepScope.cancel();
+      })
+      .catch(() => undefined); // the step ended first
+    try {
+      return await stepScope.run(step);
+    } catch (error) {
+      if (superseded && isCancellation(error)) throw new Superseded();
+      throw error;
+    } finally {
+      watchScope.cancel();
+    }
+  }
+
   /** Writes `fields` to the Event; false when the Event is gone (nothing written). */
   async function writeEvent(fields: EventZoomFields): Promise<boolean> {
     if (eventDeleted) return false;
@@ -477,6 +529,10 @@ export async function meetingWorkflow(
   async function cancelMeeting(deleteInZoom: boolean): Promise<void> {
     const had = meeting;
     if (had && deleteInZoom) await zoom().deleteZoomMeeting({ meetingId: had.meetingId, usesPmi: had.usesPmi });
+    else if (deleteInZoom && interruptedCreate) {
+      await zoom().deleteZoomMeetingCreatedEarlier({ eventId: state.eventId, hostEmail: interruptedCreate.hostEmail });
+      interruptedCreate = undefined;
+    }
     clock.lastZoomWriteAt = Date.now();
     // Keep what the cancelled meeting was, for a METHOD:CANCEL invitation with a higher SEQUENCE.
     const cancelled = { startTime: state.startTime, endTime: state.endTime, timeZone: state.timeZone };
@@ -503,7 +559,20 @@ export async function meetingWorkflow(
 
   async function createMeeting(plan: MeetingPlan): Promise<string> {
     const hostEmail = await findHostEmail(plan.ownerId);
-    remember(await zoom().createZoomMeeting({ eventId: state.eventId, hostEmail, plan }), plan);
+    const findEarlierFirst = interruptedCreate !== undefined;
+    try {
+      const made = await zoom().createZoomMeeting({
+        eventId: state.eventId,
+        hostEmail,
+        plan,
+        ...(findEarlierFirst ? { findEarlierFirst } : {}),
+      });
+      remember(made, plan);
+    } catch (error) {
+      if (error instanceof Superseded) interruptedCreate = { hostEmail };
+      throw error;
+    }
+    interruptedCreate = undefined;
     return hostEmail;
   }
 
@@ -621,13 +690,21 @@ export async function meetingWorkflow(
       // The meeting has happened (or its time is over): edits of the Event no longer change it in Zoom.
       return;
     }
+    applyingCallout = true;
     try {
       if (wantsZoomMeeting(item.operation, item.event)) await scheduleMeeting(planMeeting(item.event), orgAt);
       else await cancelMeeting(true);
     } catch (error) {
+      applyingCallout = false;
+      if (error instanceof Superseded) {
+        log.info('A newer callout superseded the Zoom write in progress');
+        return;
+      }
       const wait = limitWaitOf(error, FailureTypes.zoomDailyLimit);
       if (wait && patched(LIMIT_WAITS_PATCH)) await holdUntilReset(item, wait);
       else await fail(error);
+    } finally {
+      applyingCallout = false;
     }
   }
 
@@ -1134,6 +1211,7 @@ export async function meetingWorkflow(
         ...(shared ? { shared } : {}),
         ...(eventDeleted ? { eventDeleted } : {}),
         ...(lastCallout ? { lastCallout } : {}),
+        ...(interruptedCreate ? { interruptedCreate } : {}),
       });
     }
     if (finished()) break;

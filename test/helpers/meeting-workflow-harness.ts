@@ -21,7 +21,7 @@ import {
   type MeetingWorkflowInput,
 } from '../../workflows/messages';
 import { type meetingWorkflow } from '../../workflows/meeting';
-import { createTimeSkippingEnv, TEST_DATA_CONVERTER, uniqueTaskQueue } from './temporal';
+import { createDevServerEnv, createTimeSkippingEnv, TEST_DATA_CONVERTER, uniqueTaskQueue } from './temporal';
 import { captureHistoriesIfAsked } from './replay-capture';
 
 export const MINUTE = 60_000;
@@ -79,7 +79,12 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
   return {
     findHostEmail: jest.fn(async (_ownerId: string) => 'ada.lovelace@demo-sales.example'),
     createZoomMeeting: jest.fn(
-      async (input: { eventId: string; hostEmail: string; plan: MeetingPlan }): Promise<ScheduledMeeting> => {
+      async (input: {
+        eventId: string;
+        hostEmail: string;
+        plan: MeetingPlan;
+        findEarlierFirst?: boolean;
+      }): Promise<ScheduledMeeting> => {
         meetings += 1;
         const id = String(81000000000 + meetings);
         return {
@@ -93,6 +98,7 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
     ),
     updateZoomMeeting: jest.fn(async (_input: { meetingId: string; plan: MeetingPlan }) => undefined),
     deleteZoomMeeting: jest.fn(async (_input: { meetingId: string; usesPmi: boolean }) => undefined),
+    deleteZoomMeetingCreatedEarlier: jest.fn(async (_input: { eventId: string; hostEmail: string }) => undefined),
     writeEventFields: jest.fn(async (_input: { eventId: string; fields: Record<string, unknown> }) => undefined),
     // The Event as Salesforce holds it now; tests of same-second saves give it the newer save.
     readEventSnapshot: jest.fn(async (_input: { eventId: string }): Promise<EventSnapshot | null> => null),
@@ -114,9 +120,10 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
     registerZoomRoute: jest.fn(async (_input: { meetingId: string; route: MeetingRoute }): Promise<void> => undefined),
     unregisterZoomRoute: jest.fn(async (_input: { meetingId: string; workflowId: string }): Promise<void> => undefined),
     // The host's Google calendar: the setting is off unless a test says otherwise (meeting-google-calendar.test.ts).
-    syncCalendarEvent: jest.fn(
-      async (_input: CalendarEventInput): Promise<CalendarSyncResult> => ({ outcome: 'skipped', skipped: 'off' }),
-    ),
+    syncCalendarEvent: jest.fn(async (_input: CalendarEventInput): Promise<CalendarSyncResult> => ({
+      outcome: 'skipped',
+      skipped: 'off',
+    })),
     cancelCalendarEvent: jest.fn(async (_input: { eventId: string; ownerId: string }) => ({ cancelled: false })),
     noteCalendarOutcome: jest.fn(async (_input: CalendarEventInput) => ({ noted: false })),
     prepareInstantMeeting: jest.fn(async (request: { recordId: string; userId: string; subject?: string }) => ({
@@ -155,8 +162,12 @@ export class MeetingWorkflowHarness {
     private readonly workflowBundle: WorkflowBundleWithSourceMap,
   ) {}
 
-  static async create(): Promise<MeetingWorkflowHarness> {
-    const env = await createTimeSkippingEnv();
+  /**
+   * `devServer`: a real Temporal server instead of the time-skipping one, for tests that cancel a running activity
+   * (the Java test server refuses that cancellation with ACTIVITY_UNKNOWN).
+   */
+  static async create(options: { devServer?: boolean } = {}): Promise<MeetingWorkflowHarness> {
+    const env = options.devServer ? await createDevServerEnv() : await createTimeSkippingEnv();
     const workflowBundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../workflows'),
       logger: quietLogger(),

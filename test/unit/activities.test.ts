@@ -326,6 +326,39 @@ describe('createZoomMeeting', () => {
   });
 });
 
+test('createZoomMeeting after a create the workflow cancelled looks for its meeting at the first attempt', async () => {
+  const { zoom, activities } = fakes();
+  zoom.listUserMeetings.mockResolvedValueOnce({
+    meetings: [{ id: 81111111111, agenda: `Demo\n\n[Salesforce Event ${EVENT_ID}]`, join_url: 'j', host_id: 'h1' }],
+    next_page_token: '',
+  });
+  const result: { meetingId: string } = await new MockActivityEnvironment().run(activities.createZoomMeeting, {
+    eventId: EVENT_ID,
+    hostEmail: 'ada@x.example',
+    plan,
+    findEarlierFirst: true,
+  });
+  expect(result.meetingId).toBe('81111111111');
+  expect(zoom.createMeeting).not.toHaveBeenCalled();
+});
+
+test('deleteZoomMeetingCreatedEarlier deletes the meeting tagged with the Event, and nothing when there is none', async () => {
+  const { zoom, activities } = fakes();
+  const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example' };
+  await new MockActivityEnvironment().run(activities.deleteZoomMeetingCreatedEarlier, input);
+  expect(zoom.deleteMeeting).not.toHaveBeenCalled();
+  zoom.listUserMeetings.mockResolvedValueOnce({
+    meetings: [
+      { id: 1, agenda: 'other [Salesforce Event 00U000000000002EAA]', join_url: 'x', host_id: 'h1' },
+      { id: 81111111111, agenda: `Demo\n\n[Salesforce Event ${EVENT_ID}]`, join_url: 'j', host_id: 'h1' },
+    ],
+    next_page_token: '',
+  });
+  await new MockActivityEnvironment().run(activities.deleteZoomMeetingCreatedEarlier, input);
+  expect(zoom.deleteMeeting).toHaveBeenCalledTimes(1);
+  expect(zoom.deleteMeeting).toHaveBeenCalledWith('81111111111');
+});
+
 test('deleteZoomMeeting never deletes a PMI and accepts a meeting already gone', async () => {
   const { zoom, activities } = fakes();
   await new MockActivityEnvironment().run(activities.deleteZoomMeeting, { meetingId: '3542471135', usesPmi: true });
