@@ -4,6 +4,7 @@
  *   temporal    Temporal dev server (SQLite in .data/, Web UI)   unless TEMPORAL_ADDRESS is set
  *   zoom        Zoom emulator                                    unless ZOOM_API_BASE_URL is set (real Zoom)
  *   salesforce  Salesforce emulator (calls the API back)         unless SALESFORCE_LOGIN_URL is set (real org)
+ *   google      Google Calendar emulator                         unless GOOGLE_CALENDAR_API_BASE_URL is set
  *   mail        mail sink (SMTP + web UI)                        unless SMTP_URL is set
  *   worker      the Temporal worker (workers/main.ts)
  *   api         the HTTP API (client/main.ts)
@@ -289,6 +290,7 @@ async function main(): Promise<void> {
   const temporalUiPort = portFrom(env, 'TEMPORAL_UI_PORT', 8233);
   const zoomPort = portFrom(env, 'ZOOM_EMULATOR_PORT', 4010);
   const salesforcePort = portFrom(env, 'SALESFORCE_EMULATOR_PORT', 4020);
+  const googlePort = portFrom(env, 'GOOGLE_EMULATOR_PORT', 4030);
   const smtpPort = portFrom(env, 'MAIL_SINK_SMTP_PORT', 1025);
   const mailWebPort = portFrom(env, 'MAIL_SINK_WEB_PORT', 8025);
   const apiPort = portFrom(env, 'API_PORT', 3000);
@@ -297,6 +299,9 @@ async function main(): Promise<void> {
   const embeddedTemporal = !env.TEMPORAL_ADDRESS;
   const emulateZoom = !env.ZOOM_API_BASE_URL;
   const emulateSalesforce = !env.SALESFORCE_LOGIN_URL;
+  const emulateGoogle = !env.GOOGLE_CALENDAR_API_BASE_URL;
+  // The emulator's service-account key, made at its start (never committed), for the worker to sign its JWTs with.
+  const googleKeyFile = join(PROJECT_ROOT, env.GOOGLE_EMULATOR_KEY_FILE || '.data/google-demo-service-account.json');
   const embeddedMail = !env.SMTP_URL;
 
   const temporalAddress = embeddedTemporal ? `${host}:${temporalPort}` : env.TEMPORAL_ADDRESS!;
@@ -346,6 +351,16 @@ async function main(): Promise<void> {
       SALESFORCE_EMULATOR_PORT: String(salesforcePort),
       SALESFORCE_EMULATOR_CALLOUT_URL: `http://${host}:${apiPort}/v1/salesforce/events`,
       CALLOUT_SECRET: env.CALLOUT_SECRET || DEMO_CREDENTIALS.calloutSecret,
+    });
+  }
+  if (emulateGoogle) {
+    delete childEnv.GOOGLE_SERVICE_ACCOUNT_JSON;
+    Object.assign(childEnv, {
+      GOOGLE_CALENDAR_API_BASE_URL: `http://${host}:${googlePort}/`,
+      GOOGLE_OAUTH_TOKEN_URL: `http://${host}:${googlePort}/token`,
+      GOOGLE_SERVICE_ACCOUNT_KEY_FILE: googleKeyFile,
+      GOOGLE_EMULATOR_PORT: String(googlePort),
+      GOOGLE_EMULATOR_KEY_FILE: googleKeyFile,
     });
   }
   if (embeddedMail) {
@@ -410,6 +425,15 @@ async function main(): Promise<void> {
     specs.push(
       tsxComponent('salesforce', 36, 'emulators/salesforce/main.ts', [salesforcePort], () => portOpen(salesforcePort)),
     );
+  }
+  if (emulateGoogle) {
+    specs.push({
+      ...tsxComponent('google', 93, 'emulators/google/main.ts', [googlePort], async () => {
+        return (await portOpen(googlePort)) && existsSync(googleKeyFile);
+      }),
+      // A key left by an earlier run is not this run's: the worker waits for the new one.
+      beforeStart: () => rmSync(googleKeyFile, { force: true }),
+    });
   }
   if (embeddedMail) {
     specs.push(
@@ -488,6 +512,12 @@ async function main(): Promise<void> {
       'Salesforce emulator',
       emulateSalesforce ? `http://${host}:${salesforcePort}` : `not started (real org: ${env.SALESFORCE_LOGIN_URL})`,
     ],
+    [
+      'Google Calendar emulator',
+      emulateGoogle
+        ? `http://${host}:${googlePort}  (a host's calendar: /_emulator/calendars/<e-mail>/events)`
+        : `not started (real Google: ${env.GOOGLE_CALENDAR_API_BASE_URL})`,
+    ],
     ['Mail sink (web)', embeddedMail ? `http://${host}:${mailWebPort}` : '(SMTP_URL set: no mail sink)'],
     ['SMTP', embeddedMail ? `smtp://${host}:${smtpPort}` : redactUrl(env.SMTP_URL!)],
   ];
@@ -507,6 +537,12 @@ async function main(): Promise<void> {
         : []),
       ...(embeddedMail
         ? [`  curl -s http://${host}:${mailWebPort}/api/messages   ${dim('# mail the integration sent')}`]
+        : []),
+      ...(emulateGoogle
+        ? [
+            `  curl -s http://${host}:${googlePort}/_emulator/calendars/ada.lovelace@demo-sales.example/events   ` +
+              dim("# Ada's Google calendar (her Google Calendar Notifications setting must be on)"),
+          ]
         : []),
       `  ${temporalCli} workflow list --address ${temporalAddress} --namespace ${namespace} ` +
         `--query 'MeetingStatus="Scheduled"'`,

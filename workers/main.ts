@@ -16,6 +16,7 @@ import { salesforceApiUsageGauges } from '../activities/product-metrics';
 import { ZoomClient } from '../integrations/zoom/client';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { Mailer } from '../integrations/mail/mailer';
+import { GoogleCalendarClient } from '../integrations/google/calendar-client';
 import { SentMailbox } from '../integrations/mail/sent-mailbox';
 import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from './worker';
 import { ensureSearchAttributes } from './search-attributes';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
       onApiUsage: salesforceApiUsageGauges(Runtime.instance().metricMeter),
     }),
     ...(config.mail ? { mailer: new Mailer(config.mail) } : {}),
+    ...(config.google ? { googleCalendar: new GoogleCalendarClient(config.google) } : {}),
     ...(config.mail?.sentMailbox ? { sentMailbox: new SentMailbox(config.mail.sentMailbox) } : {}),
     temporal: client,
     taskQueue,
