@@ -480,5 +480,6 @@ function networkError(error: unknown, operation: string): ZoomApiError {
     httpStatus: 0,
     message: timedOut ? 'Zoom did not answer in time' : `Could not reach Zoom${code ? ` (${code})` : ''}`,
     operation,
+    ...(code ? { networkCode: code } : {}),
   });
 }

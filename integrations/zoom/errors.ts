@@ -14,6 +14,8 @@ export interface ZoomFieldError {
 export interface ZoomApiErrorDetails {
   /** HTTP status; 0 when no answer arrived (network error, timeout). */
   httpStatus: number;
+  /** With no answer: the system's error code (ECONNREFUSED, ETIMEDOUT, ...), when there was one. */
+  networkCode?: string;
   /** Zoom's error code (e.g. 124, 300, 1001, 3001), when the body had one. */
   code?: number;
   message: string;
@@ -34,6 +36,7 @@ export interface ZoomApiErrorDetails {
 
 export class ZoomApiError extends Error {
   readonly httpStatus: number;
+  readonly networkCode: string | undefined;
   readonly code: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly rateLimitType: ZoomRateLimitType | undefined;
@@ -47,6 +50,7 @@ export class ZoomApiError extends Error {
     super(details.message);
     this.name = 'ZoomApiError';
     this.httpStatus = details.httpStatus;
+    this.networkCode = details.networkCode;
     this.code = details.code;
     this.retryAfterMs = details.retryAfterMs;
     this.rateLimitType = details.rateLimitType;
@@ -59,6 +63,14 @@ export class ZoomApiError extends Error {
 
   get isRetryable(): boolean {
     return isRetryableStatus(this.httpStatus);
+  }
+
+  /**
+   * No connection was made, so no byte of the request reached Zoom: refused (ECONNREFUSED), or the host name did not
+   * resolve. A reset or a timeout may come after the request went out, so they prove nothing.
+   */
+  get requestNeverSent(): boolean {
+    return this.httpStatus === 0 && this.networkCode !== undefined && NEVER_CONNECTED.has(this.networkCode);
   }
 
   get isRateLimited(): boolean {
@@ -75,6 +87,8 @@ export class ZoomApiError extends Error {
     return this.httpStatus === 401 || (this.httpStatus === 403 && this.code === INVALID_TOKEN_CODE);
   }
 }
+
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** The `operation` of a Server-to-Server OAuth token request. */
 export const TOKEN_OPERATION = 'POST /oauth/token';
