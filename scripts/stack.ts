@@ -5,7 +5,7 @@
  *   zoom        Zoom emulator                                    unless ZOOM_API_BASE_URL is set (real Zoom)
  *   salesforce  Salesforce emulator (calls the API back)         unless SALESFORCE_LOGIN_URL is set (real org)
  *   google      Google Calendar emulator                         unless GOOGLE_CALENDAR_API_BASE_URL is set
- *   mail        mail sink (SMTP + web UI)                        unless SMTP_URL is set
+ *   mail        mail sink (SMTP, web UI, IMAP Sent mailbox)      unless SMTP_URL is set
  *   worker      the Temporal worker (workers/main.ts)
  *   api         the HTTP API (client/main.ts)
  *   preview     the org's pages, rendered from the package's components (preview/main.ts)
@@ -22,6 +22,7 @@ import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { readEnv, type Env } from '../common/config';
 import { DEMO_CREDENTIALS } from '../emulators/demo-org';
+import { senderUrls } from '../emulators/mail/server';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages';
 import { PROJECT_ROOT, resolveTemporalCli, SINGLE_PARTITION_QUEUES } from './temporal-binaries';
 
@@ -293,6 +294,7 @@ async function main(): Promise<void> {
   const googlePort = portFrom(env, 'GOOGLE_EMULATOR_PORT', 4030);
   const smtpPort = portFrom(env, 'MAIL_SINK_SMTP_PORT', 1025);
   const mailWebPort = portFrom(env, 'MAIL_SINK_WEB_PORT', 8025);
+  const imapPort = portFrom(env, 'MAIL_SINK_IMAP_PORT', 1143);
   const apiPort = portFrom(env, 'API_PORT', 3000);
   const previewPort = portFrom(env, 'PREVIEW_PORT', 8080);
 
@@ -365,9 +367,15 @@ async function main(): Promise<void> {
   }
   if (embeddedMail) {
     Object.assign(childEnv, {
-      SMTP_URL: `smtp://${host}:${smtpPort}`,
+      // The worker logs in to send and to look a retried message up in its Sent mailbox, as at Gmail.
+      ...senderUrls(
+        { smtpUrl: `smtp://${host}:${smtpPort}`, imapUrl: `imap://${host}:${imapPort}` },
+        DEMO_CREDENTIALS.mail,
+      ),
+      MAIL_SINK_ACCOUNTS: `${DEMO_CREDENTIALS.mail.user}:${DEMO_CREDENTIALS.mail.password}`,
       MAIL_SINK_SMTP_PORT: String(smtpPort),
       MAIL_SINK_WEB_PORT: String(mailWebPort),
+      MAIL_SINK_IMAP_PORT: String(imapPort),
       MAIL_SINK_HOST: host,
     });
   }
@@ -437,8 +445,10 @@ async function main(): Promise<void> {
   }
   if (embeddedMail) {
     specs.push(
-      tsxComponent('mail', 33, 'emulators/mail/main.ts', [smtpPort, mailWebPort], async () => {
-        return (await portOpen(smtpPort)) && (await http200(`http://${host}:${mailWebPort}/`));
+      tsxComponent('mail', 33, 'emulators/mail/main.ts', [smtpPort, mailWebPort, imapPort], async () => {
+        return (
+          (await portOpen(smtpPort)) && (await portOpen(imapPort)) && (await http200(`http://${host}:${mailWebPort}/`))
+        );
       }),
     );
   }
@@ -520,6 +530,14 @@ async function main(): Promise<void> {
     ],
     ['Mail sink (web)', embeddedMail ? `http://${host}:${mailWebPort}` : '(SMTP_URL set: no mail sink)'],
     ['SMTP', embeddedMail ? `smtp://${host}:${smtpPort}` : redactUrl(env.SMTP_URL!)],
+    [
+      'IMAP (Sent mailbox)',
+      embeddedMail
+        ? `imap://${host}:${imapPort}/Sent`
+        : env.IMAP_URL
+          ? redactUrl(env.IMAP_URL, 'IMAP_URL')
+          : '(IMAP_URL not set)',
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const temporalCli = relative(process.cwd(), resolveTemporalCliOrFallback()) || 'temporal';
@@ -582,13 +600,13 @@ function resolveTemporalCliOrFallback(): string {
   }
 }
 
-function redactUrl(url: string): string {
+function redactUrl(url: string, name = 'SMTP_URL'): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    return '(SMTP_URL)';
+    return `(${name})`;
   }
 }
 
