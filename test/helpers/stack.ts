@@ -1,6 +1,6 @@
 /**
- * The whole product in one test process, on real parts: a Temporal dev server, the Zoom and Salesforce
- * emulators on loopback ports, the HTTP API and a worker with the production activities and clients.
+ * The whole product in one test process, on real parts: a Temporal dev server, the Zoom, Salesforce and Google
+ * Calendar emulators on loopback ports, the HTTP API and a worker with the production activities and clients.
  * Only base URLs and credentials say that Zoom and Salesforce are emulated.
  */
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -17,6 +17,8 @@ import { sentMailboxFrom } from '../../common/config';
 import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
 import { createSalesforceEmulator } from '../../emulators/salesforce/server';
 import { createZoomEmulator } from '../../emulators/zoom/server';
+import { createGoogleEmulator } from '../../emulators/google/server';
+import { GoogleCalendarClient } from '../../integrations/google/calendar-client';
 import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
 import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from '../../workers/worker';
@@ -32,6 +34,8 @@ export interface TestStack {
   env: TestWorkflowEnvironment;
   zoom: ReturnType<typeof createZoomEmulator>;
   salesforce: ReturnType<typeof createSalesforceEmulator>;
+  /** The hosts' Google calendars (`google.store.eventsOf(email)`). */
+  google: ReturnType<typeof createGoogleEmulator>;
   api: FastifyInstance;
   apiUrl: string;
   zoomUrl: string;
@@ -107,6 +111,15 @@ export async function startTestStack(
   } as Parameters<typeof createSalesforceEmulator>[0]);
   const salesforceUrl = await salesforce.listen(0, '127.0.0.1');
 
+  const google = createGoogleEmulator();
+  const googleUrl = await google.listen(0, '127.0.0.1');
+  const googleKey = google.serviceAccountKey;
+  const googleConfig = {
+    serviceAccount: { clientEmail: googleKey.client_email, privateKey: googleKey.private_key },
+    apiBaseUrl: `${googleUrl}/`,
+    tokenUrl: `${googleUrl}/token`,
+  };
+
   const salesforceConfig = {
     loginUrl: salesforceUrl,
     clientId: DEMO_CREDENTIALS.salesforce.clientId,
@@ -133,6 +146,9 @@ export async function startTestStack(
     MAIL_FROM: mailer.from,
     IMAP_URL: imapUrl,
     SYNC_SCHEDULE: 'false',
+    GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify(googleKey),
+    GOOGLE_CALENDAR_API_BASE_URL: googleConfig.apiBaseUrl,
+    GOOGLE_OAUTH_TOKEN_URL: googleConfig.tokenUrl,
   };
   const workers = options.worker === 'external' ? undefined : await startInProcessWorkers();
   async function startInProcessWorkers() {
@@ -144,6 +160,7 @@ export async function startTestStack(
       zoom: new ZoomClient(zoomConfig(), options.zoomPlan ? { plan: options.zoomPlan } : {}),
       salesforce: new SalesforceClient(salesforceConfig),
       mailer: new Mailer(mailer),
+      googleCalendar: new GoogleCalendarClient(googleConfig),
       sentMailbox: new SentMailbox(sentMailboxFrom(imapUrl)),
       temporal: env.client,
       taskQueue,
@@ -188,6 +205,7 @@ export async function startTestStack(
     env,
     zoom,
     salesforce,
+    google,
     api,
     apiUrl,
     zoomUrl,
@@ -204,6 +222,7 @@ export async function startTestStack(
       await api.close();
       await salesforce.close();
       await zoom.close();
+      await google.close();
       await mail.close();
       await captureHistoriesIfAsked(env.client);
       await env.teardown();
