@@ -34,6 +34,16 @@ export interface CalendarSyncHooks {
 
 type Wanted = Omit<CalendarEventInput, 'known'>;
 
+/** A short fingerprint of what the calendar was given (FNV-1a): state keeps no link or passcode twice. */
+function fingerprint(value: unknown): string {
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify(value)) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
 function messageOf(error: unknown): string {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure) return cause.message;
@@ -95,7 +105,7 @@ export function calendarSync({ state, ownerId, writeEvent }: CalendarSyncHooks) 
       if (!patched(GOOGLE_CALENDAR_PATCH)) return;
       const calendar = (state.calendar ??= {});
       const want = wanted();
-      const key = want && JSON.stringify(want);
+      const key = want && fingerprint(want);
 
       // The meeting is gone, or has a new host: the event goes from the calendar that holds it.
       if (calendar.ownerId && calendar.ownerId !== want?.ownerId) {
@@ -117,7 +127,7 @@ export function calendarSync({ state, ownerId, writeEvent }: CalendarSyncHooks) 
       }
 
       const note = outcome();
-      const noteKey = note && JSON.stringify(note);
+      const noteKey = note && fingerprint(note);
       if (want && note && calendar.synced === key && noteKey !== calendar.noted) {
         calendar.noted = noteKey;
         await attempt(calendar, async () => {

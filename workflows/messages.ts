@@ -103,7 +103,7 @@ export interface MeetingState {
   calendar?: CalendarSyncState;
 }
 
-/** Keys of what the calendar holds (JSON of the meeting as given), no addresses: ids, times, the link. */
+/** What the host's calendar holds, as fingerprints of what it was given (no link, passcode or address). */
 export interface CalendarSyncState {
   /** The host whose calendar holds the event, once one was made. */
   ownerId?: string;
