@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { DEMO_USERS } from '../emulators/demo-org';
+import { DEMO_CONTACTS, DEMO_USERS } from '../emulators/demo-org';
 import { isSalesforceId, SALESFORCE_KEY_PREFIX } from '../domain/salesforce-id';
 import { PROJECT_ROOT } from './build';
 import { UserError, type ApexMethod, type PreviewUser } from './apex-stand-in';
@@ -58,7 +58,8 @@ function index(): string {
 <link rel="stylesheet" href="/slds/styles/salesforce-lightning-design-system.min.css"></head>
 <body class="slds-p-around_large"><h1 class="slds-text-heading_medium">Local preview of the org's pages</h1>
 <ul class="slds-list_dotted"><li><a href="/lightning/n/External_Zoom_Meetings">External Zoom Meetings</a></li>
-<li><a href="/lightning/n/Zoom_Settings">Zoom Settings</a></li></ul>
+<li><a href="/lightning/n/Zoom_Settings">Zoom Settings</a></li>
+<li><a href="/lightning/r/Contact/${DEMO_CONTACTS[0].Id}/view">A Contact, with Start Zoom Meeting</a></li></ul>
 </body></html>`;
 }
 
