@@ -4,9 +4,13 @@
  * API calls per meeting, counted from the emulators' request logs. Then the storm: `BENCH_STORM` Events (1,000)
  * in bulk inserts of 200 against Zoom's Pro-plan limits (per-second labels and the per-host daily cap of 100
  * creates and updates, 3 hosts), until every Event holds its join URL or says Pending: Zoom calls per operation
- * with their 429s, calls per meeting made, wall time. `BENCH_PHASES=storm` runs the storm alone. Prints JSON.
+ * with their 429s, calls per meeting made, wall time. Between them the calendar phase: singles for a host with
+ * "Google Calendar Notifications" off, then on, in one stack: the join-URL write-back's latency both ways (it must
+ * not grow), how long after it the Google calendar holds the event, and the calls it costs.
+ * `BENCH_PHASES=storm` runs the storm alone (`latency`, `calendar`, `storm`). Prints JSON.
  */
 import { DEMO_USERS } from '../emulators/demo-org';
+import { calendarEventId } from '../domain/google-calendar-event';
 import { startTestStack, type TestStack } from '../test/helpers/stack';
 import { percentile, summarize } from './stats';
 
@@ -129,6 +133,81 @@ async function latencyRun(stack: TestStack) {
   return { ...report, targetsMet: met };
 }
 
+const CALENDAR_SINGLES = Number(process.env.BENCH_CALENDAR_SINGLES ?? 30);
+
+/**
+ * The cost of the Google calendar: Ada's Events, one at a time, with her "Google Calendar Notifications" off and then
+ * on. The calendar is written after the join URL reaches the Event, so the write-back's latency must not grow.
+ */
+async function calendarRun(stack: TestStack) {
+  const sf = await stack.sfUser();
+  const ada = DEMO_USERS[0];
+  const setting = (await sf.sobject('Zoom_Settings__c').create({
+    SetupOwnerId: ada.salesforceId,
+    Google_Calendar_Notifications__c: false,
+  })) as { id: string };
+  const adaEvent = (i: number) => ({ ...eventFields(i), OwnerId: ada.salesforceId });
+  const calendarAt = (eventId: string) => {
+    const made = stack.google.store.eventsOf(ada.email)?.find((e) => e.id === calendarEventId(eventId));
+    return made ? Date.parse(made.created) : undefined;
+  };
+
+  async function singles(from: number, calendarOn: boolean) {
+    for (let i = 0; i < 3; i += 1) {
+      // Warm-up: tokens, the JWT client, the settings cache (one minute) now holding this value.
+      const { id } = (await sf.sobject('Event').create(adaEvent(from + 900 + i))) as { id: string };
+      await until(() => (calendarOn ? calendarAt(id) : writeBackAt(stack, id)), 30_000);
+    }
+    const marks = {
+      zoom: stack.zoom.admin.requests.length,
+      sf: stack.salesforce.admin.requests.length,
+      google: stack.google.admin.requests.length,
+    };
+    const writeBack: number[] = [];
+    const calendarAfterWriteBack: number[] = [];
+    for (let i = 0; i < CALENDAR_SINGLES; i += 1) {
+      const calloutsBefore = stack.salesforce.trigger.callouts.length;
+      const { id } = (await sf.sobject('Event').create(adaEvent(from + i))) as { id: string };
+      const callout = await until(() => stack.salesforce.trigger.callouts[calloutsBefore], 10_000);
+      const done = await until(() => writeBackAt(stack, id), 30_000);
+      writeBack.push(done - Date.parse(callout.sentAt));
+      if (calendarOn) calendarAfterWriteBack.push((await until(() => calendarAt(id), 30_000)) - done);
+    }
+    // Let the last workflow finish its turn (its calendar activity, or the skip) before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const calls = integrationCalls(stack, marks.zoom, marks.sf);
+    const google = stack.google.admin.requests.slice(marks.google);
+    const isToken = (r: { path: string }) => r.path === '/token';
+    return {
+      writeBackLatencyMs: summarize(writeBack),
+      ...(calendarOn ? { calendarAfterWriteBackMs: summarize(calendarAfterWriteBack) } : {}),
+      salesforceCallsPerMeeting: calls.salesforce / CALENDAR_SINGLES,
+      googleCallsPerMeeting: google.filter((r) => !isToken(r)).length / CALENDAR_SINGLES,
+      googleTokenRequests: google.filter(isToken).length,
+    };
+  }
+
+  const off = await singles(30_000, false);
+  await sf.sobject('Zoom_Settings__c').update({ Id: setting.id, Google_Calendar_Notifications__c: true });
+  // The worker caches settings for a minute: the "on" run starts once a new Event's meeting reaches the calendar.
+  const seenAt = Date.now() + 90_000;
+  for (let probe = 0; ; probe += 1) {
+    const { id } = (await sf.sobject('Event').create(adaEvent(39_000 + probe))) as { id: string };
+    const made = await until(() => calendarAt(id), 10_000).catch(() => undefined);
+    if (made !== undefined) break;
+    if (Date.now() > seenAt) throw new Error('the worker never saw the setting turned on');
+  }
+  const on = await singles(31_000, true);
+  return {
+    host: 'Ada (one host, one Event at a time)',
+    meetings: CALENDAR_SINGLES,
+    settingOff: off,
+    settingOn: on,
+    extraWriteBackMs: { p50: on.writeBackLatencyMs.p50 - off.writeBackLatencyMs.p50 },
+    extraSalesforceCallsPerMeeting: on.salesforceCallsPerMeeting - off.salesforceCallsPerMeeting,
+  };
+}
+
 const STORM = Number(process.env.BENCH_STORM ?? 1000);
 export const STORM_PLAN = 'pro' as const;
 /** The storm's target, also checked by `npm run chaos`. */
@@ -223,9 +302,12 @@ async function withStack<T>(options: Parameters<typeof startTestStack>[0], run: 
 }
 
 async function main() {
-  const phases = (process.env.BENCH_PHASES ?? 'latency,storm').split(',');
+  const phases = (process.env.BENCH_PHASES ?? 'latency,calendar,storm').split(',');
   const latency = phases.includes('latency')
     ? await withStack({ zoomEmulator: { rateLimits: false } }, latencyRun)
+    : undefined;
+  const calendar = phases.includes('calendar')
+    ? await withStack({ zoomEmulator: { rateLimits: false } }, calendarRun)
     : undefined;
   const storm = phases.includes('storm')
     ? await withStack({ zoomPlan: STORM_PLAN, zoomEmulator: { rateLimits: true, plan: STORM_PLAN } }, stormRun)
@@ -233,7 +315,7 @@ async function main() {
   const stormMet = storm === undefined || storm.zoomCallsPerMeetingMade <= storm.target.zoomCallsPerMeetingMade;
   console.log(
     JSON.stringify(
-      { ...latency, storm, targetsMet: (latency === undefined || latency.targetsMet) && stormMet },
+      { ...latency, calendar, storm, targetsMet: (latency === undefined || latency.targetsMet) && stormMet },
       null,
       2,
     ),
