@@ -173,6 +173,30 @@ describe('Google Calendar in the meeting workflow', () => {
     });
   });
 
+  test('an edit made in the Zoom portal moves and renames the calendar event too', async () => {
+    const acts = activitiesWith({ calendarOn: true });
+    await harness.withWorker(acts, async (taskQueue) => {
+      const now = await harness.env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now)));
+      const scheduled = await waitForState(handle, (s) => s.calendar?.synced !== undefined);
+      const newStart = new Date(now + 5 * HOUR).toISOString();
+      await handle.signal(
+        zoomEventSignal,
+        zoomEvent('updated', scheduled.zoomMeetingId!, {
+          eventTs: now + 60_000,
+          changes: { topic: 'Renamed in Zoom', startTime: newStart, duration: 50 },
+        }),
+      );
+      await waitForState(handle, (s) => s.startTime === newStart && s.calendar?.synced !== scheduled.calendar!.synced);
+      const [moved] = eventsOf(ada.email);
+      expect(moved).toMatchObject({ id: calendarEventId(id), summary: 'Renamed in Zoom' });
+      expect(Date.parse(moved.start.dateTime!)).toBe(now + 5 * HOUR);
+      expect(Date.parse(moved.end.dateTime!)).toBe(now + 5 * HOUR + 50 * 60_000);
+      expect(calendarCalls()).toEqual(['POST 200', 'PATCH 200']);
+    });
+  });
+
   test('after the meeting the outcome is added to the description, notifying no one', async () => {
     const outcome: MeetingOutcome = {
       state: 'ended',
