@@ -49,6 +49,19 @@ import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import { instanceInWindow, type MeetingRoute } from '../domain/meeting-routing';
 import { isNewer, isSameSecondSave } from '../domain/callout-order';
 import {
+  afterPoll,
+  initialClock,
+  isBeforeEnd,
+  isFinished,
+  nextDeadline as lifecycleDeadline,
+  stepAtDeadline,
+  PARTICIPANT_RETRY_DELAYS_MS,
+  POLL_DELAYS_MS,
+  RECORDING_WAIT_MS,
+  RETIRE_GRACE_MS,
+  type LifecycleClock,
+} from '../domain/meeting-lifecycle';
+import {
   agreedSync,
   reportFrom,
   sharedValuesOf,
@@ -174,20 +187,15 @@ const { findHostEmail } = proxyLocalActivities<Activities>({
 });
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
-/** How long a workflow stays open after a cancel, a delete or a failure, to absorb late callouts. */
-export const RETIRE_GRACE_MS = HOUR;
-/** After the scheduled end with no `meeting.ended`, ask Zoom after this long, then with growing gaps. */
-export const POLL_DELAYS_MS = [15 * MINUTE, 15 * MINUTE, 30 * MINUTE, 60 * MINUTE, 2 * HOUR];
-/** A meeting with no sign of life this long after its scheduled end is "Not Started". */
-export const NOT_STARTED_AFTER_MS = 4 * HOUR;
-/** Zoom ends a meeting after 30 hours; past that a live meeting is given up on. */
-export const MAX_LIVE_MS = 30 * HOUR;
-/** Participants Zoom has not published yet are fetched again after these delays. */
-export const PARTICIPANT_RETRY_DELAYS_MS = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR];
-/** How long after the end a cloud recording may still arrive (`recording.completed`). */
-export const RECORDING_WAIT_MS = 6 * HOUR;
+export {
+  MAX_LIVE_MS,
+  NOT_STARTED_AFTER_MS,
+  PARTICIPANT_RETRY_DELAYS_MS,
+  POLL_DELAYS_MS,
+  RECORDING_WAIT_MS,
+  RETIRE_GRACE_MS,
+} from '../domain/meeting-lifecycle';
 /** A limit failure without a readable reset time is tried again after this long. */
 const LIMIT_WAIT_FALLBACK_MS = 15 * MINUTE;
 /**
@@ -235,22 +243,6 @@ interface SyncRequest {
 interface RegisteredRoute {
   meetingId: string;
   route: MeetingRoute;
-}
-
-/** The lifecycle's timers, as epoch milliseconds (workflow time). */
-interface LifecycleClock {
-  /** When to ask Zoom about the meeting next (awaiting-start and started). */
-  pollAt?: number;
-  polls: number;
-  /** When to fetch participants again (ended, participants not yet published). */
-  participantRetryAt?: number;
-  participantRetries: number;
-  /** Until when a recording may still come (ended). */
-  recordingUntil?: number;
-  /** When an idle workflow finishes. */
-  retireAt: number;
-  /** Workflow time of our last write to Zoom; older `meeting.updated` events are our own echo. */
-  lastZoomWriteAt: number;
 }
 
 /** The meeting a carried state holds (everything `remember` kept of it, the passcode included). */
@@ -305,12 +297,7 @@ export async function meetingWorkflow(
   const zoomInbox: ZoomMeetingEvent[] = [...(carry?.zoomInbox ?? [])];
   const seenZoomEvents = new Set<string>(carry?.seenZoomEvents ?? []);
   const reconcileInbox: ReconcileRequest[] = [...(carry?.reconcileInbox ?? [])];
-  const clock: LifecycleClock = carry?.clock ?? {
-    polls: 0,
-    participantRetries: 0,
-    retireAt: Date.now() + RETIRE_GRACE_MS,
-    lastZoomWriteAt: 0,
-  };
+  const clock: LifecycleClock = carry?.clock ?? initialClock(Date.now());
   let applied = carry?.applied;
   let meeting = meetingOf(state);
   let eventDeleted = carry?.eventDeleted ?? false;
@@ -874,7 +861,7 @@ export async function meetingWorkflow(
   async function applyZoomEvent(event: ZoomMeetingEvent): Promise<void> {
     if (!state.zoomMeetingId || event.meetingId !== state.zoomMeetingId) return;
     if (isOtherPmiInstance(event) && patched(ZOOM_ROUTER_PATCH)) return;
-    const beforeEnd = state.phase === 'scheduled' || state.phase === 'awaiting-start' || state.phase === 'started';
+    const beforeEnd = isBeforeEnd(state.phase);
     switch (event.kind) {
       case 'started':
         if (state.phase === 'scheduled' || state.phase === 'awaiting-start')
@@ -951,83 +938,51 @@ export async function meetingWorkflow(
     }
   }
 
-  /** A timer fired: the next step when Zoom has been silent. */
+  /** A timer fired: the next step when Zoom has been silent (`stepAtDeadline`). */
   async function onDeadline(): Promise<void> {
     const now = Date.now();
-    if (held && now >= held.until) {
-      await applyCallout(held.item);
-      return;
-    }
-    if (state.phase === 'scheduled') {
-      state.phase = 'awaiting-start';
-      clock.pollAt = Date.parse(state.endTime!) + POLL_DELAYS_MS[0];
-      return;
-    }
-    if (state.phase === 'awaiting-start' || state.phase === 'started') {
-      const outcome = await fetchOutcome({
-        meetingId: state.zoomMeetingId!,
-        notBefore: pastInstanceFloor(state),
-      });
-      await recordOutcome(outcome);
-      if (outcome.state === 'ended') return;
-      clock.polls += 1;
-      const nextGap = POLL_DELAYS_MS[Math.min(clock.polls, POLL_DELAYS_MS.length - 1)];
-      const endMs = Date.parse(state.endTime!);
-      if (outcome.state === 'not-started' && now - endMs >= NOT_STARTED_AFTER_MS) {
-        state.phase = 'not-started';
-        clock.retireAt = now + RETIRE_GRACE_MS;
-        publish('Not Started');
-        await writeEvent({ Zoom_Status__c: 'Not Started' });
+    const step = stepAtDeadline(state, clock, held?.until, now);
+    switch (step.kind) {
+      case 'apply-held':
+        await applyCallout(held!.item);
+        return;
+      case 'await-start':
+        state.phase = 'awaiting-start';
+        clock.pollAt = step.pollAt;
+        return;
+      case 'poll': {
+        const outcome = await fetchOutcome({ meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor(state) });
+        await recordOutcome(outcome);
+        if (outcome.state === 'ended') return;
+        const next = afterPoll(outcome.state, state, clock, now);
+        clock.polls = next.polls;
+        if (next.kind === 'not-started') {
+          state.phase = 'not-started';
+          clock.retireAt = now + RETIRE_GRACE_MS;
+          publish('Not Started');
+          await writeEvent({ Zoom_Status__c: 'Not Started' });
+        } else if (next.kind === 'give-up') {
+          await fail(new Error('Zoom still reports the meeting as live 30 hours after it started; giving up on it'));
+        } else clock.pollAt = next.pollAt;
         return;
       }
-      if (outcome.state === 'live' && now - Date.parse(state.actualStart ?? state.startTime!) >= MAX_LIVE_MS) {
-        await fail(new Error('Zoom still reports the meeting as live 30 hours after it started; giving up on it'));
+      case 'refetch-participants':
+        await syncFromZoom();
         return;
-      }
-      clock.pollAt = now + nextGap;
-      return;
-    }
-    if (state.phase === 'ended' && clock.participantRetryAt !== undefined && now >= clock.participantRetryAt) {
-      await syncFromZoom();
-      return;
-    }
-    if (state.phase === 'ended' && clock.recordingUntil !== undefined && now >= clock.recordingUntil) {
-      clock.recordingUntil = undefined;
+      case 'recording-window-over':
+        clock.recordingUntil = undefined;
+        return;
+      case 'none':
+        return;
     }
   }
 
   function nextDeadline(): number | undefined {
-    if (!held) return lifecycleDeadline();
-    const lifecycle = ['scheduled', 'awaiting-start', 'started', 'ended'].includes(state.phase)
-      ? lifecycleDeadline()
-      : undefined;
-    return lifecycle === undefined ? held.until : Math.min(lifecycle, held.until);
-  }
-
-  function lifecycleDeadline(): number | undefined {
-    switch (state.phase) {
-      case 'scheduled':
-        return Date.parse(state.startTime!);
-      case 'awaiting-start':
-      case 'started':
-        return clock.pollAt;
-      case 'ended': {
-        const pending = [clock.participantRetryAt, clock.recordingUntil].filter((t): t is number => t !== undefined);
-        return pending.length > 0 ? Math.min(...pending) : undefined;
-      }
-      default:
-        return clock.retireAt;
-    }
+    return lifecycleDeadline(state, clock, held?.until);
   }
 
   function finished(): boolean {
-    if (held) return false;
-    if (state.phase === 'ended') return clock.participantRetryAt === undefined && clock.recordingUntil === undefined;
-    return (
-      nextDeadline() !== undefined &&
-      Date.now() >= nextDeadline()! &&
-      !['scheduled', 'awaiting-start', 'started'].includes(state.phase)
-    );
+    return isFinished(state, clock, held?.until, Date.now());
   }
 
   /**

@@ -10,6 +10,7 @@ import type { MeetingPlan } from '../domain/meeting-plan';
 import type { ScheduledMeeting } from '../activities/meetings';
 import type { EndedMeetingRef } from '../activities/external-meetings';
 import type { MeetingRoute } from '../domain/meeting-routing';
+import type { MeetingPhase } from '../domain/meeting-lifecycle';
 
 /** One workflow per Salesforce Event. Event Ids are not PII. */
 export function meetingWorkflowId(eventId: string): string {
@@ -52,13 +53,7 @@ export const startInstantMeetingUpdate = defineUpdate<InstantMeetingAnswer>('sta
 /** A callout from the org about this Event (insert, update or delete). */
 export const eventChangedSignal = defineSignal<[EventCalloutItem]>('eventChanged');
 
-/**
- * Lifecycle phase, finer than the Salesforce status: `awaiting-start` is past the scheduled start with no sign
- * of the meeting yet; `ended` is synced but may still wait for participants or a recording; `closed` ends a
- * workflow with nothing (more) to do.
- */
-export type MeetingPhase =
-  'pending' | 'scheduled' | 'awaiting-start' | 'started' | 'ended' | 'not-started' | 'cancelled' | 'failed' | 'closed';
+export type { MeetingPhase };
 
 export interface MeetingState {
   eventId: string;

@@ -1,0 +1,106 @@
+/**
+ * The meeting lifecycle's timing without Temporal (domain/meeting-lifecycle.ts): the next deadline of each phase, what
+ * a passed deadline asks for, what a poll without an end means, and when the workflow is finished.
+ */
+import {
+  afterPoll,
+  initialClock,
+  isFinished,
+  MAX_LIVE_MS,
+  nextDeadline,
+  NOT_STARTED_AFTER_MS,
+  POLL_DELAYS_MS,
+  RETIRE_GRACE_MS,
+  stepAtDeadline,
+  type LifecycleClock,
+  type LifecycleView,
+} from '../../domain/meeting-lifecycle';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const START = Date.parse('2026-12-01T10:00:00.000Z');
+const END = START + 30 * MINUTE;
+const meeting = (phase: LifecycleView['phase'], extra: Partial<LifecycleView> = {}): LifecycleView => ({
+  phase,
+  startTime: new Date(START).toISOString(),
+  endTime: new Date(END).toISOString(),
+  ...extra,
+});
+const clock = (extra: Partial<LifecycleClock> = {}): LifecycleClock => ({ ...initialClock(START - HOUR), ...extra });
+
+describe('nextDeadline', () => {
+  test('each phase has its own: the start, the next poll, the ended meeting’s fetches, retirement', () => {
+    expect(nextDeadline(meeting('scheduled'), clock())).toBe(START);
+    expect(nextDeadline(meeting('awaiting-start'), clock({ pollAt: END + 15 * MINUTE }))).toBe(END + 15 * MINUTE);
+    expect(nextDeadline(meeting('started'), clock({ pollAt: 7 }))).toBe(7);
+    expect(nextDeadline(meeting('ended'), clock({ participantRetryAt: 9, recordingUntil: 5 }))).toBe(5);
+    expect(nextDeadline(meeting('ended'), clock())).toBeUndefined();
+    expect(nextDeadline(meeting('cancelled'), clock())).toBe(START - HOUR + RETIRE_GRACE_MS);
+  });
+
+  test('a held callout is tried again at its time, or sooner when the phase asks; a settled phase waits for it', () => {
+    expect(nextDeadline(meeting('scheduled'), clock(), START - MINUTE)).toBe(START - MINUTE);
+    expect(nextDeadline(meeting('scheduled'), clock(), START + MINUTE)).toBe(START);
+    expect(nextDeadline(meeting('ended'), clock(), START + MINUTE)).toBe(START + MINUTE);
+    expect(nextDeadline(meeting('pending'), clock(), START + 5 * HOUR)).toBe(START + 5 * HOUR);
+  });
+});
+
+describe('isFinished', () => {
+  test('an ended meeting is finished when neither participants nor a recording are awaited', () => {
+    expect(isFinished(meeting('ended'), clock(), undefined, START)).toBe(true);
+    expect(isFinished(meeting('ended'), clock({ recordingUntil: END + HOUR }), undefined, START)).toBe(false);
+  });
+
+  test('a settled phase is finished at its retirement; a meeting that can still start never is', () => {
+    const retireAt = START;
+    expect(isFinished(meeting('cancelled'), clock({ retireAt }), undefined, retireAt - 1)).toBe(false);
+    expect(isFinished(meeting('cancelled'), clock({ retireAt }), undefined, retireAt)).toBe(true);
+    expect(isFinished(meeting('scheduled'), clock(), undefined, START + 100 * HOUR)).toBe(false);
+    expect(isFinished(meeting('closed'), clock({ retireAt }), START + HOUR, retireAt + 1)).toBe(false);
+  });
+});
+
+describe('stepAtDeadline', () => {
+  test('in order: a held callout due, the start passed, a poll, participants again, the recording window over', () => {
+    expect(stepAtDeadline(meeting('scheduled'), clock(), START, START)).toEqual({ kind: 'apply-held' });
+    expect(stepAtDeadline(meeting('scheduled'), clock(), START + HOUR, START)).toEqual({
+      kind: 'await-start',
+      pollAt: END + POLL_DELAYS_MS[0],
+    });
+    expect(stepAtDeadline(meeting('awaiting-start'), clock(), undefined, END)).toEqual({ kind: 'poll' });
+    expect(stepAtDeadline(meeting('started'), clock(), undefined, END)).toEqual({ kind: 'poll' });
+    expect(stepAtDeadline(meeting('ended'), clock({ participantRetryAt: END }), undefined, END)).toEqual({
+      kind: 'refetch-participants',
+    });
+    expect(stepAtDeadline(meeting('ended'), clock({ recordingUntil: END }), undefined, END)).toEqual({
+      kind: 'recording-window-over',
+    });
+    expect(stepAtDeadline(meeting('ended'), clock({ recordingUntil: END + 1 }), undefined, END)).toEqual({
+      kind: 'none',
+    });
+  });
+});
+
+describe('afterPoll', () => {
+  test('not started yet: ask again with growing gaps, then Not Started four hours after the end', () => {
+    expect(afterPoll('not-started', meeting('awaiting-start'), clock({ polls: 0 }), END + 15 * MINUTE)).toEqual({
+      kind: 'poll-again',
+      polls: 1,
+      pollAt: END + 15 * MINUTE + POLL_DELAYS_MS[1],
+    });
+    const late = afterPoll('not-started', meeting('awaiting-start'), clock({ polls: 9 }), END + HOUR);
+    expect(late).toEqual({ kind: 'poll-again', polls: 10, pollAt: END + HOUR + POLL_DELAYS_MS.at(-1)! });
+    expect(afterPoll('not-started', meeting('awaiting-start'), clock(), END + NOT_STARTED_AFTER_MS)).toEqual({
+      kind: 'not-started',
+      polls: 1,
+    });
+  });
+
+  test('live: polled on until 30 hours after its actual start, then given up on', () => {
+    const live = meeting('started', { actualStart: new Date(START + HOUR).toISOString() });
+    expect(afterPoll('live', live, clock(), START + MAX_LIVE_MS).kind).toBe('poll-again');
+    expect(afterPoll('live', live, clock(), START + HOUR + MAX_LIVE_MS)).toEqual({ kind: 'give-up', polls: 1 });
+    expect(afterPoll('live', meeting('started'), clock(), START + MAX_LIVE_MS).kind).toBe('give-up');
+  });
+});
