@@ -124,6 +124,10 @@ const workerRuntimeSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** The workflow bundle built at image build (`scripts/build-workflow-bundle.ts`); unset: bundled at start. */
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
+  /** Worker Versioning (README, "Upgrading workflows"): the deployment's name; unset: unversioned workers. */
+  WORKER_DEPLOYMENT_NAME: nonEmpty.optional(),
+  /** This release's build id within the deployment (the image's, e.g. the git commit). */
+  WORKER_BUILD_ID: nonEmpty.optional(),
 });
 
 const apiSchema = z.object({
@@ -407,6 +411,9 @@ export type GoogleConfig = NonNullable<ReturnType<typeof readGoogle>>;
 
 function readWorkerRuntime(env: Env) {
   const c = parse(workerRuntimeSchema, env);
+  if ((c.WORKER_DEPLOYMENT_NAME === undefined) !== (c.WORKER_BUILD_ID === undefined)) {
+    throw new ConfigError(['WORKER_DEPLOYMENT_NAME and WORKER_BUILD_ID must be set together (Worker Versioning)']);
+  }
   return {
     metricsBindAddress: `${c.METRICS_HOST}:${c.METRICS_PORT}`,
     shutdownGraceMs: c.WORKER_SHUTDOWN_GRACE,
@@ -416,6 +423,10 @@ function readWorkerRuntime(env: Env) {
       ...(c.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     },
     workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
+    deployment:
+      c.WORKER_DEPLOYMENT_NAME !== undefined && c.WORKER_BUILD_ID !== undefined
+        ? { deploymentName: c.WORKER_DEPLOYMENT_NAME, buildId: c.WORKER_BUILD_ID }
+        : undefined,
   };
 }
 export type WorkerRuntimeConfig = ReturnType<typeof readWorkerRuntime>;

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     console.log(`Schedule zoom-hourly-sync ${outcome} (every ${config.sync.intervalMs / 60_000} min)`);
   }
   const dataConverter = encryptingDataConverter(config.temporal.payloadKeys);
-  const { workflowBundlePath, shutdownGraceMs, tuning: concurrency } = config.runtime;
+  const { workflowBundlePath, shutdownGraceMs, tuning: concurrency, deployment } = config.runtime;
   const tuning = { ...concurrency, shutdownGraceTime: shutdownGraceMs };
   const workers = [
     await createWorker({
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       dataConverter,
       tuning,
       tracing,
+      deployment,
       // The image's bundle, built once at image build; without it (npm start, tests) the source is bundled here.
       ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
     }),
@@ -82,9 +83,12 @@ async function main(): Promise<void> {
       dataConverter,
       tuning,
       tracing,
+      deployment,
       rates: zoomQueueRates(config.sync.zoomPlan),
     })),
   ];
+  if (deployment)
+    console.log(`Worker Versioning: deployment "${deployment.deploymentName}", build "${deployment.buildId}"`);
   console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
   console.log(`Worker metrics at http://${config.runtime.metricsBindAddress}/metrics`);
   if (config.tracing) console.log(`Worker traces to ${config.tracing.tracesUrl}`);

@@ -1,4 +1,4 @@
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
 import { ownRate, writesRate, type ZoomPlan } from '../common/zoom-plan';
@@ -19,6 +19,25 @@ interface WorkerBase {
   tuning?: WorkerTuning;
   /** OpenTelemetry (`common/tracing.ts`) when it is on: activity spans, and the workflows' spans exported. */
   tracing?: Tracing;
+  /** Worker Versioning: this release's deployment version (`WORKER_DEPLOYMENT_NAME`, `WORKER_BUILD_ID`). */
+  deployment?: WorkerDeploymentVersion;
+}
+
+/**
+ * Every worker of a release joins its deployment version, the activity-only ones too: a versioned workflow's
+ * activities go to the workers of its own version. Workflows upgrade at their next task unless they say
+ * `PINNED` (the short ones, `setWorkflowOptions` in their modules): the weeks-long meeting workflows and routers
+ * move to the current version and rely on `patched()` (README, "Upgrading workflows").
+ */
+function versioning(deployment: WorkerDeploymentVersion | undefined): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!deployment) return {};
+  return {
+    workerDeploymentOptions: {
+      version: deployment,
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
+  };
 }
 
 export type WorkerTuning = Pick<
@@ -45,6 +64,7 @@ export async function createWorker(
     activities,
     dataConverter,
     ...tuning,
+    ...versioning(options.deployment),
     // Heartbeats reach the server as they are made, not once per 0.8 heartbeat timeout: the launch e-mail's record
     // of who was sent to must survive a crash, or a retry mails them again (chaos suite: 9 of 10 re-sent).
     maxHeartbeatThrottleInterval: '1 ms',
@@ -103,6 +123,7 @@ export async function createZoomQueueWorkers(options: WorkerBase & { rates: Zoom
       namespace,
       dataConverter,
       interceptors,
+      ...versioning(options.deployment),
       // Activities only: no workflow cache to size.
       ...(tuning && { shutdownGraceTime: tuning.shutdownGraceTime }),
       taskQueue: queue,

@@ -14,6 +14,7 @@ import {
   sleep,
   startChild,
   workflowInfo,
+  setWorkflowOptions,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -102,3 +103,6 @@ export async function instantMeetingWorkflow(
   await sleep(RETRIED_CLICK_WINDOW);
   return answer;
 }
+
+// Short-lived: it finishes on the release that started it while that release's workers drain (Worker Versioning).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, instantMeetingWorkflow);

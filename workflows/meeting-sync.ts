@@ -3,7 +3,7 @@
  * one write of the Event, answering with what was written. (While the meeting workflow runs, the API sends it
  * the `syncNow` update instead, so that the two never race.)
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
@@ -41,3 +41,6 @@ export async function meetingSyncWorkflow(input: MeetingSyncInput): Promise<Even
   await writeEventFields({ eventId: input.eventId, fields });
   return fields;
 }
+
+// Short-lived: it finishes on the release that started it while that release's workers drain (Worker Versioning).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, meetingSyncWorkflow);

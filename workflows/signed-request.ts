@@ -1,3 +1,5 @@
+import { setWorkflowOptions } from '@temporalio/workflow';
+
 /**
  * The API's replay cache: one workflow per signed request from the org, its id made from the request's nonce
  * (`signedRequestWorkflowId`). The API starts it (`client/replay-guard.ts`) with a start delay that lasts until the
@@ -11,3 +13,6 @@
 export async function signedRequestWorkflow(): Promise<void> {
   // The id is the record; finishing is all there is to do.
 }
+
+// Short-lived: it finishes on the release that started it while that release's workers drain (Worker Versioning).
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, signedRequestWorkflow);
