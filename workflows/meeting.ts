@@ -46,12 +46,12 @@ import {
 } from '../domain/meeting-plan';
 import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
-import { instanceInWindow, type MeetingRoute } from '../domain/meeting-routing';
+import type { MeetingRoute } from '../domain/meeting-routing';
+import { isOtherPmiInstance, zoomEventStep } from '../domain/zoom-event-steps';
 import { isNewer, isSameSecondSave } from '../domain/callout-order';
 import {
   afterPoll,
   initialClock,
-  isBeforeEnd,
   isFinished,
   nextDeadline as lifecycleDeadline,
   stepAtDeadline,
@@ -851,50 +851,41 @@ export async function meetingWorkflow(
     await writeLackingFieldsToEvent();
   }
 
-  /** An event about another instance of this Event's PMI (another PMI Event's, or a meeting outside Salesforce). */
-  function isOtherPmiInstance(event: ZoomMeetingEvent): boolean {
-    if (!state.usesPmi || !event.startTime || !state.startTime || !state.endTime) return false;
-    if (event.kind === 'updated' || event.kind === 'deleted') return false;
-    return !instanceInWindow(event.startTime, { startTime: state.startTime, endTime: state.endTime });
-  }
-
+  /** Performs what a Zoom webhook asks of the lifecycle (`zoomEventStep`). */
   async function applyZoomEvent(event: ZoomMeetingEvent): Promise<void> {
-    if (!state.zoomMeetingId || event.meetingId !== state.zoomMeetingId) return;
-    if (isOtherPmiInstance(event) && patched(ZOOM_ROUTER_PATCH)) return;
-    const beforeEnd = isBeforeEnd(state.phase);
-    switch (event.kind) {
-      case 'started':
-        if (state.phase === 'scheduled' || state.phase === 'awaiting-start')
-          await markStarted(event.startTime, event.meetingUuid);
+    const step = zoomEventStep(state, event);
+    if (step === 'other-meeting') return;
+    if (isOtherPmiInstance(state, event) && patched(ZOOM_ROUTER_PATCH)) return;
+    switch (step) {
+      case 'ignore':
         return;
-      case 'participant_joined':
+      case 'mark-started':
+        await markStarted(event.startTime, event.meetingUuid);
+        return;
+      case 'participant-joined':
         state.liveParticipants = (state.liveParticipants ?? 0) + 1;
         return;
-      case 'participant_left':
+      case 'participant-left':
         state.liveParticipants = Math.max(0, (state.liveParticipants ?? 0) - 1);
         return;
-      case 'ended':
-        if (beforeEnd || state.phase === 'not-started') {
-          state.liveParticipants = 0;
-          await syncFromZoom(event.meetingUuid);
-        }
+      case 'sync-ended':
+        state.liveParticipants = 0;
+        await syncFromZoom(event.meetingUuid);
         return;
-      case 'recording_completed':
-        if (event.recording && event.recording.files.length > 0) await writeRecording(event);
+      case 'write-recording':
+        await writeRecording(event);
         return;
-      case 'updated':
-        if (state.phase === 'scheduled' || state.phase === 'awaiting-start') await applyZoomEdit(event);
+      case 'apply-edit':
+        await applyZoomEdit(event);
         return;
-      case 'deleted':
-        if (state.phase === 'scheduled' || state.phase === 'awaiting-start') {
-          await cancelMeeting(false);
-          // Untick the box too, so the Event says what Zoom says; the callout that follows finds nothing to do.
-          await writeEventSchedule({
-            eventId: state.eventId,
-            fields: { Make_Zoom_Meeting__c: false },
-            timeZone: undefined,
-          });
-        }
+      case 'deleted-in-zoom':
+        await cancelMeeting(false);
+        // Untick the box too, so the Event says what Zoom says; the callout that follows finds nothing to do.
+        await writeEventSchedule({
+          eventId: state.eventId,
+          fields: { Make_Zoom_Meeting__c: false },
+          timeZone: undefined,
+        });
         return;
     }
   }
