@@ -47,7 +47,13 @@ const logSink = {
 
 export async function startExternalWorker(stack: TestStack, workflowBundlePath: string): Promise<WorkerProcess> {
   const worker = new WorkerProcess(
-    { ...stack.workerEnv, WORKFLOW_BUNDLE_PATH: workflowBundlePath, METRICS_PORT: String(await freePort()) },
+    {
+      ...stack.workerEnv,
+      WORKFLOW_BUNDLE_PATH: workflowBundlePath,
+      METRICS_PORT: String(await freePort()),
+      // e.g. `--max-old-space-size=1024`, or `--require <hook>` to profile the worker alone
+      ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+    },
     logSink,
   );
   await worker.start();

@@ -5,7 +5,8 @@
  *     Salesforce still says Scheduled, handed to their meeting workflows, timed until every Event says Ended.
  * (b) Import: BENCH_MEETINGS external meetings (default 5,000; a list such as "1000,5000,20000" runs each on a
  *     fresh stack) from 25 hosts, 5 participants each, matched against 50,000 Contacts and Leads, over six days.
- * BENCH_TIMELINE=1 also prints, on stderr, the calls per 5 seconds by Zoom label and Salesforce reads and writes.
+ * BENCH_TIMELINE=1 also prints, on stderr, the calls per 5 seconds (BENCH_BUCKET_MS to change) by Zoom label and
+ * Salesforce reads and writes.
  * Reported: wall time, Zoom calls per rate label, the Zoom floor (the busiest label's calls ÷ its allowed rate) and
  * the ratio to it, Salesforce calls (writes and reads), the worker's peak RSS per run (the production worker,
  * `workers/main.ts`, runs as its own process) and the bench process's (Temporal client, API and both emulators
@@ -123,7 +124,7 @@ function printTimeline(stack: TestStack, zoomFrom: number, sfFrom: number): void
   const buckets: Record<string, number[]> = {};
   const count = (key: string, at: number) => {
     const series = (buckets[key] ??= []);
-    const slot = Math.floor((at - t0) / 5000);
+    const slot = Math.floor((at - t0) / Number(process.env.BENCH_BUCKET_MS ?? 5000));
     series[slot] = (series[slot] ?? 0) + 1;
   };
   for (const r of zoom) count(labelOf(r.path), r.startedAt);
