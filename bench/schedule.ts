@@ -18,7 +18,8 @@ const SINGLES = Number(process.env.BENCH_SINGLES ?? 100);
 const BULK = 200;
 const HOUR = 3_600_000;
 
-function eventFields(i: number) {
+/** The i-th benchmark Event: a Zoom meeting two days ahead (a minute apart), for one of the 3 demo hosts. */
+export function eventFields(i: number) {
   const start = Date.now() + 48 * HOUR + i * 60_000;
   return {
     Subject: `Bench meeting ${i}`,
@@ -38,7 +39,8 @@ function writeBackAt(stack: TestStack, eventId: string): number | undefined {
   return hit?.finishedAt;
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+/** Polls `probe` (every 2 ms) until it gives a value; fails after `timeoutMs`. */
+export async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
