@@ -4,7 +4,8 @@
  * URL) is run with 1, then 2, then 3 production worker processes (`workers/main.ts` on the prebuilt bundle) polling
  * the same task queues. Each round prints its throughput (meetings per second), the callout → join URL latency
  * of its Events, and the CPU each worker used, beside the Temporal server's, the bench process's (API and
- * emulators) and the whole machine's. `BENCH_SCALE_EVENTS` (200: the bulk of one callout) Events per round, `BENCH_SCALE_WORKERS` (1,2,3).
+ * emulators) and the whole machine's. `BENCH_SCALE_EVENTS` Events per round (200: the bulk of one callout),
+ * `BENCH_SCALE_WORKERS` the rounds' worker counts (1,2,3).
  *
  * The Zoom emulator runs without rate limits and the workers pace Zoom by the Business plan (54 creates a second
  * for the rate-limited writes queue), so Zoom is not what limits a round: the machine is.
