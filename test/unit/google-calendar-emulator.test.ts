@@ -51,6 +51,18 @@ function event(id: string) {
   };
 }
 
+/** The parts of an event or a list page the raw-request tests read. */
+interface Listing {
+  id: string;
+  summary?: string;
+  location?: string;
+  attendees?: unknown[];
+  conferenceData?: unknown;
+  items: { id: string }[];
+  nextPageToken?: string;
+  nextSyncToken?: string;
+}
+
 async function failureOf(promise: Promise<unknown>): Promise<GoogleCalendarError> {
   try {
     await promise;
@@ -128,6 +140,43 @@ describe('Google Calendar emulator', () => {
     // sendUpdates=all mails the guest on insert, move and cancel; the outcome note (none) mails nobody.
     expect(view.notifications.map((n) => n.kind)).toEqual(['invitation', 'update', 'cancellation']);
     expect(view.notifications[0].recipients).toEqual(['marie.curie@acme.example']);
+  });
+
+  it('update replaces the event (fields left out are cleared); list pages, orders and hides cancelled events', async () => {
+    const { body } = await token();
+    const call = async (method: string, path: string, payload?: unknown) => {
+      const response = await fetch(`${url}/calendar/v3/calendars/primary/events${path}`, {
+        method,
+        headers: { authorization: `Bearer ${body.access_token}`, 'content-type': 'application/json' },
+        ...(payload ? { body: JSON.stringify(payload) } : {}),
+      });
+      return { status: response.status, json: (await response.json().catch(() => undefined)) as Listing };
+    };
+    await client.insertEvent(ada, event('f0000001'), 'none');
+    await client.insertEvent(ada, { ...event('f0000002'), start: { dateTime: '2026-11-30T09:00:00Z' } }, 'none');
+    await client.insertEvent(ada, event('f0000003'), 'none');
+    await client.deleteEvent(ada, 'f0000003', 'none');
+
+    const { start, end } = event('f0000001');
+    const updated = await call('PUT', '/f0000001?conferenceDataVersion=0', { summary: 'Replaced', start, end });
+    expect(updated.status).toBe(200);
+    expect(updated.json).toMatchObject({ summary: 'Replaced', id: 'f0000001' });
+    expect(updated.json.location).toBeUndefined();
+    expect(updated.json.attendees).toBeUndefined();
+    // Without conferenceDataVersion=1 the conference is neither read nor dropped.
+    expect(updated.json.conferenceData).toMatchObject({ conferenceId: '123' });
+
+    const page1 = await call('GET', '?maxResults=1&singleEvents=true&orderBy=startTime');
+    expect(page1.json.items.map((e) => e.id)).toEqual(['f0000002']);
+    expect(page1.json.nextSyncToken).toBeUndefined();
+    const page2 = await call(
+      'GET',
+      `?maxResults=1&singleEvents=true&orderBy=startTime&pageToken=${page1.json.nextPageToken}`,
+    );
+    expect(page2.json.items.map((e) => e.id)).toEqual(['f0000001']);
+    expect(page2.json.nextSyncToken).toEqual(expect.any(String));
+    expect((await call('GET', '?showDeleted=true')).json.items).toHaveLength(3);
+    expect((await call('GET', '?orderBy=startTime')).status).toBe(400);
   });
 
   it('refuses ids outside base32hex or 5 to 1024 characters, with the errors[] body', async () => {
