@@ -41,6 +41,21 @@ export function auditMeetings(stack: TestStack, eventIds?: Set<string>) {
   return { events: scope.length, duplicateMeetings, duplicateEvents, lostMeetings };
 }
 
+/**
+ * Every e-mail delivered more than once: the same message (Message-ID) to the same recipient, counted from the mail
+ * sink. A retried send looks its Message-ID up in the sender's Sent mailbox first, so not even the message in
+ * flight at a crash goes twice.
+ */
+export function duplicateEmails(stack: TestStack, messages = stack.mail.messages()): string[] {
+  const deliveries = new Map<string, number>();
+  for (const message of messages)
+    for (const to of message.envelope.to) {
+      const key = `${message.messageId ?? `(no Message-ID, sink id ${message.id})`} to ${to}`;
+      deliveries.set(key, (deliveries.get(key) ?? 0) + 1);
+    }
+  return [...deliveries].filter(([, n]) => n > 1).map(([key, n]) => `${n} × ${key}`);
+}
+
 export function auditFailures(audit: ReturnType<typeof auditMeetings>): string[] {
   return [
     ...audit.duplicateMeetings.map((id) => `Event ${id} has more than one Zoom meeting`),

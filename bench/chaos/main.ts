@@ -1,7 +1,7 @@
 /**
  * `npm run chaos`: bounded chaos scenarios on the embedded stack (Temporal dev server, the emulators, the API in
  * this process, the production worker as its own OS process), then the run's books (no Event with two meetings, no
- * meeting held by two Events, none lost), every 5xx the API answered, and a scan of the worker's and the API's logs
+ * meeting held by two Events, none lost, no e-mail delivered twice), every 5xx the API answered, and a scan of the worker's and the API's logs
  * for secrets and addresses.
  * Prints JSON; exits non-zero on any failure. `CHAOS_SCENARIOS=a,b` runs some of them (names as printed).
  */
@@ -9,7 +9,7 @@ import { DEMO_CREDENTIALS } from '../../emulators/demo-org';
 import { startTestStack, ZOOM_WEBHOOK_SECRET } from '../../test/helpers/stack';
 import { duplicateCallouts } from './duplicate-callouts';
 import { fuzz } from './fuzz';
-import { auditFailures, auditMeetings } from './ledger';
+import { auditFailures, auditMeetings, duplicateEmails } from './ledger';
 import { LogCapture } from './log-capture';
 import { scanLogs } from './log-scan';
 import { replays } from './replays';
@@ -64,11 +64,15 @@ async function main(): Promise<boolean> {
     }
     const books = auditMeetings(stack);
     failures.push(...auditFailures(books).map((f) => `books: ${f}`));
+    const emailDuplicates = duplicateEmails(stack);
+    failures.push(...emailDuplicates.map((d) => `books: e-mail delivered ${d}`));
     results.books = {
       events: books.events,
       duplicateMeetings: books.duplicateMeetings.length,
       duplicateEvents: books.duplicateEvents.length,
       lostMeetings: books.lostMeetings.length,
+      emails: stack.mail.messages().length,
+      duplicateEmails: emailDuplicates.length,
     };
   } finally {
     await worker.stop();
