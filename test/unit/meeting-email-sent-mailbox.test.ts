@@ -4,7 +4,11 @@
  * must not send that message again. Without a Sent mailbox the same retry sends it twice: the documented caveat.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createMeetingEmailActivities, type MeetingEmailInput } from '../../activities/meeting-email';
+import {
+  createMeetingEmailActivities,
+  type MeetingEmailInput,
+  type MeetingEmailResult,
+} from '../../activities/meeting-email';
 import { sentMailboxFrom } from '../../common/config';
 import { createMailSink, senderUrls, type MailSink } from '../../emulators/mail/server';
 import { Mailer, type OutgoingMessage } from '../../integrations/mail/mailer';
@@ -69,7 +73,7 @@ async function sendWithLostAnswer(requestKey: string, sentMailbox?: SentMailbox)
   env.on('heartbeat', (d: unknown) => (details = d));
   await expect(env.run(first.sendMeetingEmail, input(requestKey))).rejects.toThrow('connection reset');
   const retry = createMeetingEmailActivities({ salesforce, mailer, sentMailbox });
-  const result = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
+  const result: MeetingEmailResult = await new MockActivityEnvironment({ attempt: 2, heartbeatDetails: details }).run(
     retry.sendMeetingEmail,
     input(requestKey),
   );
