@@ -9,7 +9,7 @@ import {
 } from '../domain/google-calendar-event';
 import { recipientsFrom, splitEmailList } from '../domain/meeting-email';
 import type { GoogleCalendarClient } from '../integrations/google/calendar-client';
-import { GoogleCalendarError, googleCalendarError } from '../integrations/google/errors';
+import { GoogleCalendarError } from '../integrations/google/errors';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { permanentFailure, rateLimitedFailure, withoutEmailAddresses } from './failures';
 import { salesforceFailure } from './salesforce-failures';
@@ -199,7 +199,7 @@ export function createCalendarSyncActivities({ salesforce, googleCalendar, setti
           return { outcome: 'updated' };
         }
       } catch (error) {
-        throw calendarFailure(googleCalendarError(error, ''));
+        throw calendarFailure(error);
       }
     },
 
@@ -215,7 +215,7 @@ export function createCalendarSyncActivities({ salesforce, googleCalendar, setti
         if (error instanceof GoogleCalendarError && (error.status === 404 || error.status === 410)) {
           return { cancelled: false };
         }
-        throw calendarFailure(googleCalendarError(error, ''));
+        throw calendarFailure(error);
       }
     },
 
@@ -235,7 +235,7 @@ export function createCalendarSyncActivities({ salesforce, googleCalendar, setti
       } catch (error) {
         if (error instanceof GoogleCalendarError && (error.status === 404 || error.status === 410))
           return { noted: false };
-        throw calendarFailure(googleCalendarError(error, ''));
+        throw calendarFailure(error);
       }
     },
   };
