@@ -22,8 +22,26 @@ const TIMEOUT_MS = 10_000;
 export class SentMailbox {
   constructor(private readonly config: SentMailboxConfig) {}
 
-  /** Which of `messageIds` (angle brackets included) the Sent mailbox holds: one connection, a UID SEARCH each. */
+  /**
+   * Which of `messageIds` (angle brackets included) the Sent mailbox holds: one connection, a UID SEARCH each.
+   * Rejects, never answers "none", when the mailbox cannot be read.
+   */
   async find(messageIds: readonly string[]): Promise<Set<string>> {
+    try {
+      return await this.search(messageIds);
+    } catch (error) {
+      // The server's answer (imapflow's error says only "Command failed") or the socket's error; no credentials.
+      const { responseText, serverResponseCode } = error as { responseText?: string; serverResponseCode?: string };
+      const reason = responseText
+        ? `${serverResponseCode ? `[${serverResponseCode}] ` : ''}${responseText}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      throw new Error(`Could not look in the Sent mailbox (IMAP_URL) for an earlier send: ${reason}`, { cause: error });
+    }
+  }
+
+  private async search(messageIds: readonly string[]): Promise<Set<string>> {
     const { host, port, secure, user, password, mailbox } = this.config;
     const client = new ImapFlow({
       host,

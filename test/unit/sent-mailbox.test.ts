@@ -40,9 +40,14 @@ test('finds the Message-IDs the sender sent, and only those', async () => {
 
 test('a failed lookup is an error, never "not sent": wrong password, missing mailbox, nothing listening', async () => {
   const config = sentMailboxFrom(urls.imapUrl);
-  await expect(new SentMailbox({ ...config, password: 'wrong' }).find(['<x@y>'])).rejects.toThrow();
-  await expect(new SentMailbox({ ...config, mailbox: 'Sent Items' }).find(['<x@y>'])).rejects.toThrow();
-  await expect(new SentMailbox({ ...config, port: 1 }).find(['<x@y>'])).rejects.toThrow();
+  const failure = /^Could not look in the Sent mailbox \(IMAP_URL\) for an earlier send: /;
+  await expect(new SentMailbox({ ...config, password: 'wrong' }).find(['<x@y>'])).rejects.toThrow(
+    new RegExp(`${failure.source}\\[AUTHENTICATIONFAILED\\]`),
+  );
+  await expect(new SentMailbox({ ...config, mailbox: 'Sent Items' }).find(['<x@y>'])).rejects.toThrow(
+    new RegExp(`${failure.source}\\[NONEXISTENT\\]`),
+  );
+  await expect(new SentMailbox({ ...config, port: 1 }).find(['<x@y>'])).rejects.toThrow(/ECONNREFUSED/);
 });
 
 test('IMAP_URL: the parts of an imaps:// URL, percent-decoded; clear errors for what cannot work', () => {
