@@ -77,7 +77,7 @@ export function startTracing(config: TracingConfig | undefined, defaultServiceNa
     instrumentations: [
       new HttpInstrumentation({
         // Scrapes and probes are not requests anyone traces.
-        ignoreIncomingRequestHook: (request) => /^\/(metrics|health)/.test(request.url ?? ''),
+        ignoreIncomingRequestHook: (request) => /^\/(metrics|healthz|readyz)(\?|$)/.test(request.url ?? ''),
         requestHook: scrubUrlAttributes,
       }),
     ],
