@@ -8,6 +8,7 @@ import {
   type CalendarOutcome,
 } from '../domain/google-calendar-event';
 import { recipientsFrom, splitEmailList } from '../domain/meeting-email';
+import { sameId } from '../domain/salesforce-id';
 import type { GoogleCalendarClient } from '../integrations/google/calendar-client';
 import { GoogleCalendarError } from '../integrations/google/errors';
 import type { SalesforceClient } from '../integrations/salesforce/client';
@@ -125,13 +126,14 @@ export function createCalendarSyncActivities({ salesforce, googleCalendar, setti
   }
 
   async function meetingOf(input: CalendarEventInput): Promise<{ host: string; meeting: CalendarMeeting } | undefined> {
-    const [host, people] = await Promise.all([
-      hostEmailOf(input.ownerId),
-      salesforce.getMeetingPeople(input.eventId).catch((error: unknown) => {
-        throw salesforceFailure(error, "read the Event's attendees");
-      }),
-    ]);
+    const people = await salesforce.getMeetingPeople(input.eventId).catch((error: unknown) => {
+      throw salesforceFailure(error, "read the Event's attendees");
+    });
     if (!people) return undefined;
+    // The Event's owner is the host unless it changed since the workflow applied it: then the workflow's host.
+    const host = sameId(people.owner.id, input.ownerId)
+      ? people.owner.email || undefined
+      : await hostEmailOf(input.ownerId);
     if (!host) throw refused('The host has no e-mail address in Salesforce to find their Google calendar by.');
     const { valid } = recipientsFrom([
       people.who?.email,

@@ -139,7 +139,8 @@ export interface MeetingPerson {
 
 export interface MeetingPeople {
   who?: MeetingPerson;
-  owner: MeetingPerson & { timeZone?: string };
+  /** The Event's owner as it is now (`id`: its OwnerId). */
+  owner: MeetingPerson & { id?: string; timeZone?: string };
   invitees: MeetingPerson[];
   additionalEmails?: string;
   customerTimeZone?: string;
@@ -315,7 +316,12 @@ export class SalesforceClient {
     ]);
     return {
       who: event.Who?.Email ? { name: event.Who.Name ?? '', email: event.Who.Email } : undefined,
-      owner: { name: owner?.Name ?? '', email: owner?.Email ?? '', timeZone: owner?.TimeZoneSidKey ?? undefined },
+      owner: {
+        id: event.OwnerId,
+        name: owner?.Name ?? '',
+        email: owner?.Email ?? '',
+        timeZone: owner?.TimeZoneSidKey ?? undefined,
+      },
       invitees: invitees.records
         .map((r) => r.Relation)
         .filter((r): r is { Name?: string; Email: string } => Boolean(r?.Email))

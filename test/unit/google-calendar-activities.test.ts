@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => google.close());
 beforeEach(() => google.admin.reset());
 
-function activities() {
+function activities(options: { eventOwnerId?: string; getUser?: jest.Mock } = {}) {
   const key = google.serviceAccountKey;
   return createCalendarSyncActivities({
     salesforce: {
@@ -39,10 +39,10 @@ function activities() {
       }),
       getMeetingPeople: async () => ({
         who: { name: 'Marie Curie', email: 'marie.curie@acme.example' },
-        owner: { name: 'Ada', email: ada.email, timeZone: ada.timeZone },
+        owner: { id: options.eventOwnerId ?? ada.salesforceId, name: 'Ada', email: ada.email, timeZone: ada.timeZone },
         invitees: [],
       }),
-      getUser: async (id: string) => ({ Id: id, Email: ada.email }) as SalesforceUser,
+      getUser: options.getUser ?? (async (id: string) => ({ Id: id, Email: ada.email }) as SalesforceUser),
     },
     googleCalendar: new GoogleCalendarClient({
       serviceAccount: { clientEmail: key.client_email, privateKey: key.private_key },
@@ -133,5 +133,25 @@ describe('Google Calendar activities', () => {
     expect(google.store.eventsOf(ada.email)).toEqual([
       expect.objectContaining({ id: calendarEventId(input.eventId), status: 'confirmed' }),
     ]);
+  });
+
+  it("the host's e-mail comes from the Event's people: no second read of the host", async () => {
+    const getUser = jest.fn(async (id: string) => ({ Id: id, Email: ada.email }) as SalesforceUser);
+    const env = new MockActivityEnvironment();
+    await env.run(() => activities({ getUser }).syncCalendarEvent(input));
+    await env.run(() =>
+      activities({ getUser }).noteCalendarOutcome({ ...input, known: true, outcome: { held: false } }),
+    );
+    expect(getUser).not.toHaveBeenCalled();
+    expect(google.store.eventsOf(ada.email)).toHaveLength(1);
+  });
+
+  it('an Event whose owner changed since the workflow applied it: the host the workflow names is read', async () => {
+    const getUser = jest.fn(async (id: string) => ({ Id: id, Email: ada.email }) as SalesforceUser);
+    await new MockActivityEnvironment().run(() =>
+      activities({ getUser, eventOwnerId: DEMO_USERS[1].salesforceId }).syncCalendarEvent(input),
+    );
+    expect(getUser).toHaveBeenCalledWith(ada.salesforceId);
+    expect(google.store.eventsOf(ada.email)).toHaveLength(1);
   });
 });

@@ -398,7 +398,7 @@ describe('sObject REST', () => {
     const people = await client().getMeetingPeople(id);
     expect(people).toMatchObject({
       who: { name: 'Marie Curie', email: expect.stringContaining('@') },
-      owner: { name: 'Ada Lovelace', email: ADA.email, timeZone: expect.any(String) },
+      owner: { id: ADA.salesforceId, name: 'Ada Lovelace', email: ADA.email, timeZone: expect.any(String) },
     });
   });
 
