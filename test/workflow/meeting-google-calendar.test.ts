@@ -224,6 +224,25 @@ describe('Google Calendar in the meeting workflow', () => {
     });
   });
 
+  test('a meeting nobody started: the description says it was not held, notifying no one', async () => {
+    const acts = activitiesWith({ calendarOn: true });
+    await harness.withWorker(acts, async (taskQueue) => {
+      const now = await harness.env.currentTimeMs();
+      const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(nextEventId(), now)));
+      // Nobody starts it: Zoom's answers after the end say not started, until the workflow gives up and finishes.
+      const result = await handle.result();
+      expect(result.phase).toBe('not-started');
+      expect(acts.noteCalendarOutcome).toHaveBeenCalledTimes(1);
+      expect(acts.noteCalendarOutcome.mock.calls[0][0]).toMatchObject({ outcome: { held: false } });
+      const [noted] = eventsOf(ada.email);
+      expect(noted.status).toBe('confirmed');
+      expect(noted.description).toContain('Outcome: the meeting was not held.');
+      expect(noted.description).not.toContain('Outcome: held');
+      expect(calendarCalls()).toEqual(['POST 200', 'PATCH 200']);
+      expect(google.store.notifications.map((n) => n.kind)).toEqual(['invitation']);
+    });
+  });
+
   test('an insert whose answer was lost is retried into the same event (409, then patch), never a second', async () => {
     await google.admin.addFault({ method: 'POST', path: `${CALENDAR_EVENTS}$`, status: 503, when: 'after' });
     const acts = activitiesWith({ calendarOn: true });
