@@ -6,16 +6,19 @@
  * activities decide by the host's setting and Google's answers; a refusal becomes a warning on the Event
  * (`Zoom_Calendar_Sync_Error__c`) and is not tried again until the meeting changes. Nothing here fails the meeting.
  */
-import { log, patched, proxyActivities } from '@temporalio/workflow';
+import { condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { CalendarEventInput } from '../activities/google-calendar';
 import type { CalendarOutcome } from '../domain/google-calendar-event';
 import type { EventZoomFields } from '../domain/event-fields';
-import type { CalendarSyncState, MeetingState } from './messages';
+import { calendarCatchUpSignal, type CalendarSyncState, type MeetingState } from './messages';
 
 /** Marks histories whose workflow keeps the host's Google calendar in step (older: no calendar activities). */
 export const GOOGLE_CALENDAR_PATCH = 'google-calendar';
+
+/** Marks histories whose workflow answers `calendarCatchUpSignal` (older: the signal was ignored). */
+export const CALENDAR_CATCH_UP_PATCH = 'calendar-catch-up';
 
 /** Google's rate limits and outages are retried with backoff for up to a day, then the Event says so. */
 const { syncCalendarEvent, cancelCalendarEvent, noteCalendarOutcome } = proxyActivities<Activities>({
@@ -100,40 +103,79 @@ export function calendarSync({ state, ownerId, writeEvent }: CalendarSyncHooks) 
     }
   }
 
-  return {
-    async catchUp(): Promise<void> {
-      if (!patched(GOOGLE_CALENDAR_PATCH)) return;
+  /** Makes or patches the event when the meeting differs from what the calendar holds and was not tried as it is. */
+  async function writeEventIfChanged(calendar: CalendarSyncState, want: Wanted | undefined): Promise<void> {
+    const key = want && fingerprint(want);
+    if (want && key !== calendar.synced && key !== calendar.tried) {
+      calendar.tried = key;
+      await attempt(calendar, async () => {
+        const result = await syncCalendarEvent({ ...want, known: calendar.ownerId === want.ownerId });
+        if (result.outcome === 'skipped') return;
+        calendar.ownerId = want.ownerId;
+        calendar.synced = key;
+      });
+    }
+  }
+
+  /** Adds the outcome once the meeting is over, to an event the calendar holds as the meeting is now. */
+  async function noteOutcomeIfNew(calendar: CalendarSyncState, want: Wanted | undefined): Promise<void> {
+    const note = outcome();
+    const noteKey = note && fingerprint(note);
+    if (want && note && calendar.synced === fingerprint(want) && noteKey !== calendar.noted) {
+      calendar.noted = noteKey;
+      await attempt(calendar, async () => {
+        await noteCalendarOutcome({ ...want, known: true, outcome: note });
+      });
+    }
+  }
+
+  /** One calendar step at a time: the loop's turn and a catch-up signal never write concurrently. */
+  let writing = false;
+  async function exclusively(step: () => Promise<void>): Promise<void> {
+    if (writing) await condition(() => !writing);
+    writing = true;
+    try {
+      await step();
+    } finally {
+      writing = false;
+    }
+  }
+
+  // The host's setting may have been turned on since the calendar was last tried (the hourly sync saw it change):
+  // try the meeting as it is once more. Only adds or brings the event in step; moving or cancelling it stays with
+  // the loop's turn, which sees the meeting between whole steps.
+  setHandler(calendarCatchUpSignal, async () => {
+    if (!patched(GOOGLE_CALENDAR_PATCH) || !patched(CALENDAR_CATCH_UP_PATCH)) return;
+    await exclusively(async () => {
       const calendar = (state.calendar ??= {});
       const want = wanted();
-      const key = want && fingerprint(want);
+      if (!want || (calendar.ownerId && calendar.ownerId !== want.ownerId)) return;
+      calendar.tried = undefined;
+      await writeEventIfChanged(calendar, want);
+      await noteOutcomeIfNew(calendar, want);
+    });
+  });
 
-      // The meeting is gone, or has a new host: the event goes from the calendar that holds it.
-      if (calendar.ownerId && calendar.ownerId !== want?.ownerId) {
-        const { ownerId: holder } = calendar;
-        await attempt(calendar, async () => {
-          await cancelCalendarEvent({ eventId: state.eventId, ownerId: holder });
-        });
-        Object.assign(calendar, { ownerId: undefined, synced: undefined, noted: undefined });
-      }
+  /** Brings the calendar in step with the meeting as the loop's turn left it. */
+  async function catchUpNow(): Promise<void> {
+    if (!patched(GOOGLE_CALENDAR_PATCH)) return;
+    const calendar = (state.calendar ??= {});
+    const want = wanted();
 
-      if (want && key !== calendar.synced && key !== calendar.tried) {
-        calendar.tried = key;
-        await attempt(calendar, async () => {
-          const result = await syncCalendarEvent({ ...want, known: calendar.ownerId === want.ownerId });
-          if (result.outcome === 'skipped') return;
-          calendar.ownerId = want.ownerId;
-          calendar.synced = key;
-        });
-      }
+    // The meeting is gone, or has a new host: the event goes from the calendar that holds it.
+    if (calendar.ownerId && calendar.ownerId !== want?.ownerId) {
+      const { ownerId: holder } = calendar;
+      await attempt(calendar, async () => {
+        await cancelCalendarEvent({ eventId: state.eventId, ownerId: holder });
+      });
+      Object.assign(calendar, { ownerId: undefined, synced: undefined, noted: undefined });
+    }
 
-      const note = outcome();
-      const noteKey = note && fingerprint(note);
-      if (want && note && calendar.synced === key && noteKey !== calendar.noted) {
-        calendar.noted = noteKey;
-        await attempt(calendar, async () => {
-          await noteCalendarOutcome({ ...want, known: true, outcome: note });
-        });
-      }
-    },
+    await writeEventIfChanged(calendar, want);
+    await noteOutcomeIfNew(calendar, want);
+  }
+
+  return {
+    catchUp: () => exclusively(catchUpNow),
   };
 }

@@ -111,6 +111,12 @@ export interface CalendarSyncState {
   warning?: string;
 }
 
+/**
+ * The host's "Google Calendar Notifications" may have been turned on since the calendar was last tried (the hourly
+ * sync saw the setting change): put the meeting on the calendar now if it is not there yet.
+ */
+export const calendarCatchUpSignal = defineSignal('calendarCatchUp');
+
 export const meetingStateQuery = defineQuery<MeetingState>('meetingState');
 
 /** "Sync Meeting Details": read the meeting from Zoom now, write the Event, answer with what was written. */

@@ -11,7 +11,7 @@ import { calendarEventId } from '../../domain/google-calendar-event';
 import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import { GoogleCalendarClient } from '../../integrations/google/calendar-client';
 import type { MeetingPeople, SalesforceUser, ZoomSettings } from '../../integrations/salesforce/client';
-import { eventChangedSignal, zoomEventSignal } from '../../workflows/messages';
+import { calendarCatchUpSignal, eventChangedSignal, zoomEventSignal } from '../../workflows/messages';
 import {
   fakeActivities,
   MeetingWorkflowHarness,
@@ -170,6 +170,41 @@ describe('Google Calendar in the meeting workflow', () => {
       expect(eventsOf(ada.email)).toEqual([expect.objectContaining({ id: calendarEventId(id), status: 'cancelled' })]);
       expect(calendarCalls()).toEqual(['POST 200', 'PATCH 200', 'DELETE 204']);
       expect(google.store.notifications.map((n) => n.kind)).toEqual(['invitation', 'update', 'cancellation']);
+    });
+  });
+
+  test('the host turns the setting on after the Event was scheduled: the catch-up signal puts it on the calendar', async () => {
+    const setting = { calendarOn: false };
+    const acts = activitiesWith(setting);
+    await harness.withWorker(acts, async (taskQueue) => {
+      const now = await harness.env.currentTimeMs();
+      const id = nextEventId();
+      const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now)));
+      const skipped = await waitForState(handle, (s) => s.calendar?.tried !== undefined);
+      expect(skipped.calendar?.synced).toBeUndefined();
+
+      setting.calendarOn = true;
+      await handle.signal(calendarCatchUpSignal);
+      await waitForState(handle, (s) => s.calendar?.synced !== undefined);
+      expect(eventsOf(ada.email)).toEqual([expect.objectContaining({ id: calendarEventId(id), status: 'confirmed' })]);
+
+      // A nudge when the calendar is in step writes nothing; the reschedule after it is the only further write.
+      await handle.signal(calendarCatchUpSignal);
+      const later = new Date(now + 3 * HOUR).toISOString();
+      await handle.signal(
+        eventChangedSignal,
+        upsert(
+          snapshot(id, now, {
+            StartDateTime: later,
+            EndDateTime: new Date(now + 4 * HOUR).toISOString(),
+            SystemModstamp: stamp(1000),
+          }),
+        ),
+      );
+      await waitForState(handle, (s) => s.startTime === later && s.calendar?.tried === s.calendar?.synced);
+      await waitForCalls(acts.syncCalendarEvent, 3);
+      expect(calendarCalls()).toEqual(['POST 200', 'PATCH 200']);
+      expect(google.store.notifications.map((n) => n.kind)).toEqual(['invitation', 'update']);
     });
   });
 
