@@ -19,8 +19,10 @@ import {
 
 let harness: MeetingWorkflowHarness;
 
+// A real server: a newer callout cancels the create in flight (it then finishes, WAIT_CANCELLATION_COMPLETED), a
+// cancellation the time-skipping server refuses for a running activity (ACTIVITY_UNKNOWN). No test here skips time.
 beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
+  harness = await MeetingWorkflowHarness.create({ devServer: true });
 });
 
 afterAll(async () => {
