@@ -37,3 +37,27 @@ function canonical(item: EventCalloutItem): string {
   const fields = SNAPSHOT_FIELDS.filter((key) => key !== 'Zoom_Meeting_Id__c').map((key) => event[key] ?? null);
   return JSON.stringify([item.operation, fields]);
 }
+
+/** What the workflow does with the callouts that arrived since it last looked. */
+export interface CalloutBatch {
+  /** The newest of them, when any is newer than what was applied: the one to apply. */
+  newest?: EventCalloutItem;
+  /** None is newer, but one is another save in the second last applied: read the Event again. */
+  sameSecondSave: boolean;
+  /** How many are dropped as stale or superseded within the batch (all but `newest`). */
+  dropped: number;
+}
+
+/** Of a batch of callouts, only the newest is applied (older and duplicate ones are counted and dropped). */
+export function planCalloutBatch(
+  items: readonly EventCalloutItem[],
+  applied: { modstamp: string | undefined; lastCallout: EventCalloutItem | undefined; deleted: boolean },
+): CalloutBatch {
+  const fresh = items.filter((item) => isNewer(item, applied.modstamp, applied.deleted));
+  if (fresh.length === 0) {
+    const sameSecondSave = items.some((item) => isSameSecondSave(item, applied.lastCallout, applied.deleted));
+    return { sameSecondSave, dropped: items.length };
+  }
+  const newest = fresh.reduce((a, b) => (isNewer(b, a.event.SystemModstamp, a.operation === 'delete') ? b : a));
+  return { newest, sameSecondSave: false, dropped: items.length - 1 };
+}

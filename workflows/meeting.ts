@@ -48,7 +48,7 @@ import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { MeetingRoute } from '../domain/meeting-routing';
 import { isOtherPmiInstance, zoomEventStep } from '../domain/zoom-event-steps';
-import { isNewer, isSameSecondSave } from '../domain/callout-order';
+import { isNewer, isSameSecondSave, planCalloutBatch } from '../domain/callout-order';
 import {
   afterPoll,
   initialClock,
@@ -1058,20 +1058,17 @@ export async function meetingWorkflow(
     while (inbox.length > 0 || zoomInbox.length > 0) {
       if (inbox.length > 0) {
         const items = inbox.splice(0, inbox.length);
-        const fresh = items.filter((item) => isNewer(item, state.lastAppliedModstamp, eventDeleted));
-        if (
-          fresh.length === 0 &&
-          items.some((item) => isSameSecondSave(item, lastCallout, eventDeleted)) &&
-          patched(SAME_SECOND_REREAD_PATCH)
-        ) {
+        const batch = planCalloutBatch(items, {
+          modstamp: state.lastAppliedModstamp,
+          lastCallout,
+          deleted: eventDeleted,
+        });
+        if (batch.sameSecondSave && patched(SAME_SECOND_REREAD_PATCH)) {
           state.ignoredStaleChanges += items.length - ((await applyEventAsRead()) ? 1 : 0);
           continue;
         }
-        state.ignoredStaleChanges += items.length - fresh.length;
-        if (fresh.length === 0) continue;
-        const newest = fresh.reduce((a, b) => (isNewer(b, a.event.SystemModstamp, a.operation === 'delete') ? b : a));
-        state.ignoredStaleChanges += fresh.length - 1;
-        await applyNewestCallout(newest);
+        state.ignoredStaleChanges += batch.dropped;
+        if (batch.newest) await applyNewestCallout(batch.newest);
         continue;
       }
       const event = zoomInbox.shift()!;

@@ -2,7 +2,7 @@
  * The order of the org's callouts (domain/callout-order.ts) and the Event read again on a tie (readEventSnapshot's
  * snapshot): SystemModstamp has one-second resolution, so a different save at the same stamp is read, not dropped.
  */
-import { isNewer, isSameSecondSave } from '../../domain/callout-order';
+import { isNewer, isSameSecondSave, planCalloutBatch } from '../../domain/callout-order';
 import type { EventCalloutItem, EventSnapshot } from '../../domain/event-fields';
 import { SNAPSHOT_FIELDS } from '../../domain/event-fields';
 import { snapshotOf } from '../../activities/meetings';
@@ -73,5 +73,28 @@ describe('snapshotOf (the Event read again)', () => {
       WhoId: null,
     });
     expect(isSameSecondSave(upsert(snapshot), upsert({ ...event(), WhoId: null }), false)).toBe(false);
+  });
+});
+
+describe('planCalloutBatch', () => {
+  const at = (second: number) => `2026-11-01T12:00:0${second}.000Z`;
+  const applied = { modstamp: at(1), lastCallout: upsert(event()), deleted: false };
+
+  test('only the newest of a batch is applied, whatever the arrival order; the rest are dropped', () => {
+    const items = [at(3), at(2), at(0)].map((s) => upsert(event({ SystemModstamp: s, Subject: s })));
+    expect(planCalloutBatch(items, applied)).toEqual({ newest: items[0], sameSecondSave: false, dropped: 2 });
+  });
+
+  test('at the newest stamp a delete wins over an edit, in either order', () => {
+    const edit = upsert(event({ SystemModstamp: at(2), Subject: 'Renamed' }));
+    const remove: EventCalloutItem = { operation: 'delete', event: event({ SystemModstamp: at(2) }) };
+    expect(planCalloutBatch([edit, remove], applied).newest).toBe(remove);
+    expect(planCalloutBatch([remove, edit], applied).newest).toBe(remove);
+  });
+
+  test('nothing newer: all dropped, and a read of the Event asked for only by another save in the same second', () => {
+    expect(planCalloutBatch([upsert(event())], applied)).toEqual({ sameSecondSave: false, dropped: 1 });
+    const other = upsert(event({ Subject: 'Renamed' }));
+    expect(planCalloutBatch([upsert(event()), other], applied)).toEqual({ sameSecondSave: true, dropped: 2 });
   });
 });
