@@ -151,3 +151,58 @@ export function afterPoll(
     return { kind: 'give-up', polls };
   return { kind: 'poll-again', polls, pollAt: now + POLL_DELAYS_MS[Math.min(polls, POLL_DELAYS_MS.length - 1)] };
 }
+
+/**
+ * The meeting is (again) scheduled: it waits for its start, or, the start already past, for `meeting.started`, with
+ * Zoom asked after the scheduled end. The poll count starts over.
+ */
+export function whenScheduled(
+  view: LifecycleView,
+  clock: LifecycleClock,
+  now: number,
+): { phase: 'scheduled' | 'awaiting-start'; clock: LifecycleClock } {
+  if (now < Date.parse(view.startTime!)) return { phase: 'scheduled', clock: { ...clock, polls: 0 } };
+  const pollAt = Math.max(now, Date.parse(view.endTime!)) + POLL_DELAYS_MS[0];
+  return { phase: 'awaiting-start', clock: { ...clock, polls: 0, pollAt } };
+}
+
+/** The meeting started: Zoom is asked whether it ended after the scheduled end (or now, when that is past). */
+export function whenStarted(view: LifecycleView, clock: LifecycleClock, now: number): LifecycleClock {
+  return { ...clock, polls: 0, pollAt: Math.max(now, Date.parse(view.endTime ?? '') || 0) + POLL_DELAYS_MS[0] };
+}
+
+/**
+ * The meeting ended and its outcome is written: participants Zoom has not published yet are fetched again with
+ * growing delays (at most `PARTICIPANT_RETRY_DELAYS_MS.length` times), and without a recording the workflow waits
+ * `RECORDING_WAIT_MS` after the end for one.
+ */
+export function whenEnded(
+  clock: LifecycleClock,
+  outcome: { participantsComplete: boolean; recordingKnown: boolean; actualEnd?: string },
+  now: number,
+): LifecycleClock {
+  const next = { ...clock };
+  if (outcome.participantsComplete) next.participantRetryAt = undefined;
+  else if (clock.participantRetries < PARTICIPANT_RETRY_DELAYS_MS.length) {
+    next.participantRetryAt = now + PARTICIPANT_RETRY_DELAYS_MS[clock.participantRetries];
+    next.participantRetries = clock.participantRetries + 1;
+  } else next.participantRetryAt = undefined;
+  if (outcome.recordingKnown) next.recordingUntil = undefined;
+  else next.recordingUntil ??= Math.max(now, Date.parse(outcome.actualEnd ?? '') || 0) + RECORDING_WAIT_MS;
+  return next;
+}
+
+/**
+ * The hourly sync found the Event behind Zoom: a meeting whose scheduled end is past no longer waits for its start,
+ * and Zoom is asked at once (the outcome of a live or late meeting, the participants of an ended one).
+ */
+export function whenReconciled(
+  view: LifecycleView,
+  clock: LifecycleClock,
+  now: number,
+): { phase: MeetingPhase; clock: LifecycleClock } {
+  const phase = view.phase === 'scheduled' && Date.parse(view.endTime!) <= now ? 'awaiting-start' : view.phase;
+  if (phase === 'awaiting-start' || phase === 'started') return { phase, clock: { ...clock, pollAt: now } };
+  if (phase === 'ended') return { phase, clock: { ...clock, participantRetryAt: now } };
+  return { phase, clock };
+}

@@ -55,10 +55,11 @@ import {
   isFinished,
   nextDeadline as lifecycleDeadline,
   stepAtDeadline,
-  PARTICIPANT_RETRY_DELAYS_MS,
-  POLL_DELAYS_MS,
-  RECORDING_WAIT_MS,
   RETIRE_GRACE_MS,
+  whenEnded,
+  whenReconciled,
+  whenScheduled,
+  whenStarted,
   type LifecycleClock,
 } from '../domain/meeting-lifecycle';
 import {
@@ -650,13 +651,9 @@ export async function meetingWorkflow(
 
   function enterScheduled(): void {
     state.lastError = undefined;
-    clock.polls = 0;
-    if (Date.now() < Date.parse(state.startTime!)) {
-      state.phase = 'scheduled';
-    } else {
-      state.phase = 'awaiting-start';
-      clock.pollAt = Math.max(Date.now(), Date.parse(state.endTime!)) + POLL_DELAYS_MS[0];
-    }
+    const next = whenScheduled(state, clock, Date.now());
+    state.phase = next.phase;
+    Object.assign(clock, next.clock);
   }
 
   /** `orgAt`: when the org made the change, for the field merge (its SystemModstamp unless told otherwise). */
@@ -705,8 +702,7 @@ export async function meetingWorkflow(
     state.phase = 'started';
     state.actualStart = actualStart ?? state.actualStart;
     state.instanceUuid = instanceUuid ?? state.instanceUuid;
-    clock.polls = 0;
-    clock.pollAt = Math.max(Date.now(), Date.parse(state.endTime ?? '') || 0) + POLL_DELAYS_MS[0];
+    Object.assign(clock, whenStarted(state, clock, Date.now()));
     publish('Started');
     const fields: EventZoomFields = {
       Zoom_Status__c: 'Started',
@@ -773,14 +769,8 @@ export async function meetingWorkflow(
     state.lastError = undefined;
     publish('Ended');
     const written = await writeEvent(fields);
-    if (outcome.participantsComplete) clock.participantRetryAt = undefined;
-    else if (clock.participantRetries < PARTICIPANT_RETRY_DELAYS_MS.length) {
-      clock.participantRetryAt = Date.now() + PARTICIPANT_RETRY_DELAYS_MS[clock.participantRetries];
-      clock.participantRetries += 1;
-    } else clock.participantRetryAt = undefined;
-    if (!outcome.recording && state.recordingUrl === undefined) {
-      clock.recordingUntil ??= Math.max(Date.now(), Date.parse(outcome.actualEnd ?? '') || 0) + RECORDING_WAIT_MS;
-    } else clock.recordingUntil = undefined;
+    const recordingKnown = Boolean(outcome.recording) || state.recordingUrl !== undefined;
+    Object.assign(clock, whenEnded(clock, { ...outcome, recordingKnown }, Date.now()));
     return written ? fields : {};
   }
 
@@ -993,10 +983,9 @@ export async function meetingWorkflow(
         phase: request.status === 'Ended' ? 'ended' : request.status === 'Started' ? 'started' : 'awaiting-start',
       });
     }
-    const now = Date.now();
-    if (state.phase === 'scheduled' && Date.parse(state.endTime!) <= now) state.phase = 'awaiting-start';
-    if (state.phase === 'awaiting-start' || state.phase === 'started') clock.pollAt = now;
-    if (state.phase === 'ended') clock.participantRetryAt = now;
+    const next = whenReconciled(state, clock, Date.now());
+    state.phase = next.phase;
+    Object.assign(clock, next.clock);
   }
 
   /** Answers "Sync Meeting Details" presses, one at a time, between the loop's other steps. */

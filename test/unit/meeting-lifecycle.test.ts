@@ -1,6 +1,7 @@
 /**
  * The meeting lifecycle's timing without Temporal (domain/meeting-lifecycle.ts): the next deadline of each phase, what
- * a passed deadline asks for, what a poll without an end means, and when the workflow is finished.
+ * a passed deadline asks for, what a poll without an end means, when the workflow is finished, and how the clock
+ * moves when the meeting is scheduled, starts, ends or is reconciled.
  */
 import {
   afterPoll,
@@ -9,9 +10,15 @@ import {
   MAX_LIVE_MS,
   nextDeadline,
   NOT_STARTED_AFTER_MS,
+  PARTICIPANT_RETRY_DELAYS_MS,
   POLL_DELAYS_MS,
+  RECORDING_WAIT_MS,
   RETIRE_GRACE_MS,
   stepAtDeadline,
+  whenEnded,
+  whenReconciled,
+  whenScheduled,
+  whenStarted,
   type LifecycleClock,
   type LifecycleView,
 } from '../../domain/meeting-lifecycle';
@@ -102,5 +109,54 @@ describe('afterPoll', () => {
     expect(afterPoll('live', live, clock(), START + MAX_LIVE_MS).kind).toBe('poll-again');
     expect(afterPoll('live', live, clock(), START + HOUR + MAX_LIVE_MS)).toEqual({ kind: 'give-up', polls: 1 });
     expect(afterPoll('live', meeting('started'), clock(), START + MAX_LIVE_MS).kind).toBe('give-up');
+  });
+});
+
+describe('clock transitions', () => {
+  test('scheduled: waits for the start; a start already past waits for Zoom after the end; polls start over', () => {
+    expect(whenScheduled(meeting('pending'), clock({ polls: 3 }), START - HOUR)).toEqual({
+      phase: 'scheduled',
+      clock: clock({ polls: 0 }),
+    });
+    expect(whenScheduled(meeting('pending'), clock({ polls: 3 }), START + MINUTE)).toEqual({
+      phase: 'awaiting-start',
+      clock: clock({ polls: 0, pollAt: END + POLL_DELAYS_MS[0] }),
+    });
+    expect(whenScheduled(meeting('pending'), clock(), END + HOUR).clock.pollAt).toBe(END + HOUR + POLL_DELAYS_MS[0]);
+  });
+
+  test('started: Zoom is asked after the scheduled end, or from now once it is past', () => {
+    expect(whenStarted(meeting('awaiting-start'), clock({ polls: 2 }), START)).toMatchObject({
+      polls: 0,
+      pollAt: END + POLL_DELAYS_MS[0],
+    });
+    expect(whenStarted(meeting('awaiting-start'), clock(), END + HOUR).pollAt).toBe(END + HOUR + POLL_DELAYS_MS[0]);
+  });
+
+  test('ended: missing participants fetched again with growing delays, a recording awaited for hours', () => {
+    const first = whenEnded(clock(), { participantsComplete: false, recordingKnown: false }, END);
+    expect(first).toMatchObject({
+      participantRetryAt: END + PARTICIPANT_RETRY_DELAYS_MS[0],
+      participantRetries: 1,
+      recordingUntil: END + RECORDING_WAIT_MS,
+    });
+    const second = whenEnded(first, { participantsComplete: false, recordingKnown: false }, END + MINUTE);
+    expect(second.participantRetryAt).toBe(END + MINUTE + PARTICIPANT_RETRY_DELAYS_MS[1]);
+    expect(second.recordingUntil).toBe(END + RECORDING_WAIT_MS);
+    const exhausted = clock({ participantRetries: PARTICIPANT_RETRY_DELAYS_MS.length, participantRetryAt: 1 });
+    expect(whenEnded(exhausted, { participantsComplete: false, recordingKnown: true }, END)).toMatchObject({
+      participantRetryAt: undefined,
+      recordingUntil: undefined,
+    });
+  });
+
+  test('reconciled: a scheduled meeting past its end is asked about at once; an ended one re-reads participants', () => {
+    expect(whenReconciled(meeting('scheduled'), clock(), END + MINUTE)).toEqual({
+      phase: 'awaiting-start',
+      clock: clock({ pollAt: END + MINUTE }),
+    });
+    expect(whenReconciled(meeting('scheduled'), clock(), START)).toEqual({ phase: 'scheduled', clock: clock() });
+    expect(whenReconciled(meeting('ended'), clock(), END).clock.participantRetryAt).toBe(END);
+    expect(whenReconciled(meeting('cancelled'), clock(), END)).toEqual({ phase: 'cancelled', clock: clock() });
   });
 });
