@@ -48,6 +48,8 @@ export interface CalendarEventInput {
   passcode?: string;
   /** This workflow made the event before: patch it (insert when it is gone); else insert (patch on 409). */
   known: boolean;
+  /** The host's setting was just changed: read it from Salesforce, not the copy kept for a minute. */
+  freshSettings?: boolean;
 }
 
 export interface CalendarSyncResult {
@@ -117,9 +119,9 @@ export function createCalendarSyncActivities({ salesforce, googleCalendar, setti
   }
 
   /** Whether to write to the host's calendar: Google configured and the host's setting on. */
-  async function skipReason(ownerId: string): Promise<string | undefined> {
+  async function skipReason(ownerId: string, fresh = false): Promise<string | undefined> {
     if (!googleCalendar) return 'Google Calendar is not configured on the worker';
-    const settings = await settingsOf(ownerId).catch((error: unknown) => {
+    const settings = await settingsOf(ownerId, { fresh }).catch((error: unknown) => {
       throw salesforceFailure(error, "read the host's Zoom settings");
     });
     return settings.googleCalendarNotifications ? undefined : "the host's Google Calendar Notifications setting is off";
@@ -170,7 +172,7 @@ export function createCalendarSyncActivities({ salesforce, googleCalendar, setti
   return {
     /** Puts the meeting on the host's calendar, or brings the event there in step (same id: never a second one). */
     async syncCalendarEvent(input: CalendarEventInput): Promise<CalendarSyncResult> {
-      const skipped = await skipReason(input.ownerId);
+      const skipped = await skipReason(input.ownerId, input.freshSettings);
       if (skipped) return { outcome: 'skipped', skipped };
       const found = await meetingOf(input);
       if (!found) return { outcome: 'skipped', skipped: 'the Event no longer exists' };

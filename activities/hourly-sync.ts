@@ -3,7 +3,7 @@ import { laterWatermark, type SyncWatermark } from '../domain/sync-window';
 import type { ZoomStatus } from '../domain/event-fields';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { SalesforceClient } from '../integrations/salesforce/client';
-import { escapeSoqlString, soqlStringList } from '../integrations/salesforce/client';
+import { escapeSoqlString, soqlDateTime, soqlStringList } from '../integrations/salesforce/client';
 import { forEachInEventOrder } from '../common/per-event-lanes';
 import { RatePacer } from '../common/rate-pacer';
 import { ownRate, reconcilesPerSecond, type ZoomPlan } from '../common/zoom-plan';
@@ -60,8 +60,6 @@ const OVERDUE_GRACE_MS = 15 * 60_000;
 /** Signals sent at once. */
 const SIGNAL_CONCURRENCY = 16;
 const MAX_PAGES = 1000;
-
-const soqlDateTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Every page of a Zoom list (tokens are followed at once, well inside their 15 minutes). */
 async function allPages<T>(read: (token?: string) => Promise<{ next_page_token: string; items: T[] }>): Promise<T[]> {

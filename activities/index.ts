@@ -8,6 +8,7 @@ import { createHourlySyncActivities, type HourlySyncDeps } from './hourly-sync';
 import { createExternalMeetingActivities, type ExternalMeetingDeps } from './external-meetings';
 import { createZoomRouteActivities } from './zoom-routes';
 import { createCalendarSyncActivities, type CalendarSyncDeps } from './google-calendar';
+import { createCalendarCatchUpActivities } from './calendar-catch-up';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi & HourlySyncDeps['zoom'] & ExternalMeetingDeps['zoom'];
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createExternalMeetingActivities(deps),
     ...createZoomRouteActivities(deps),
     ...createCalendarSyncActivities(deps),
+    ...createCalendarCatchUpActivities(deps),
   };
 }
 

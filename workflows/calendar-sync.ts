@@ -104,12 +104,17 @@ export function calendarSync({ state, ownerId, writeEvent }: CalendarSyncHooks) 
   }
 
   /** Makes or patches the event when the meeting differs from what the calendar holds and was not tried as it is. */
-  async function writeEventIfChanged(calendar: CalendarSyncState, want: Wanted | undefined): Promise<void> {
+  async function writeEventIfChanged(
+    calendar: CalendarSyncState,
+    want: Wanted | undefined,
+    freshSettings = false,
+  ): Promise<void> {
     const key = want && fingerprint(want);
     if (want && key !== calendar.synced && key !== calendar.tried) {
       calendar.tried = key;
       await attempt(calendar, async () => {
-        const result = await syncCalendarEvent({ ...want, known: calendar.ownerId === want.ownerId });
+        const known = calendar.ownerId === want.ownerId;
+        const result = await syncCalendarEvent({ ...want, known, ...(freshSettings ? { freshSettings } : {}) });
         if (result.outcome === 'skipped') return;
         calendar.ownerId = want.ownerId;
         calendar.synced = key;
@@ -151,7 +156,7 @@ export function calendarSync({ state, ownerId, writeEvent }: CalendarSyncHooks) 
       const want = wanted();
       if (!want || (calendar.ownerId && calendar.ownerId !== want.ownerId)) return;
       calendar.tried = undefined;
-      await writeEventIfChanged(calendar, want);
+      await writeEventIfChanged(calendar, want, true);
       await noteOutcomeIfNew(calendar, want);
     });
   });

@@ -42,7 +42,7 @@ const syncActivityOptions = {
   },
 } as const;
 
-const { readSyncWatermark, readSyncSettings, listSyncHosts, reconcileStaleEvents } =
+const { readSyncWatermark, readSyncSettings, listSyncHosts, reconcileStaleEvents, nudgeCalendarsOfTickedSettings } =
   proxyActivities<Activities>(syncActivityOptions);
 
 /**
@@ -66,6 +66,12 @@ export const RECONCILE_ON_IMPORT_QUEUE = 'reconcile-on-import-queue';
  * listing the next host, so the import queue idled while the pool filled up again).
  */
 export const IMPORT_BESIDE_LISTING = 'import-beside-listing';
+
+/**
+ * Patch: a run signals the meeting workflows of hosts whose "Google Calendar Notifications" was ticked in its window,
+ * so their calendars catch up without waiting for each meeting's next change (earlier runs did not).
+ */
+export const CALENDAR_CATCH_UP = 'calendar-catch-up';
 
 /** Set by the Schedule on every run it starts: the time the run was due (a backfilled run's is in the past). */
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
@@ -136,6 +142,15 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
         upsertMemo({ [PROGRESS_MEMO]: progress });
         if (page.lastId === undefined) break;
         afterId = page.lastId;
+      }
+      if (patched(CALENDAR_CATCH_UP)) {
+        try {
+          const { nudged } = await nudgeCalendarsOfTickedSettings({ since: window.from, asOf: window.to });
+          if (nudged > 0) log.info('Google calendars nudged after a setting was ticked', { nudged });
+        } catch (error) {
+          // The calendars then catch up at each meeting's next change, as before; the run goes on.
+          log.warn('Could not nudge the Google calendars', { message: (error as Error).message });
+        }
       }
     }
     hosts = await listSyncHosts();

@@ -118,6 +118,11 @@ export function soqlStringList(values: string[]): string {
   return values.map((v) => `'${escapeSoqlString(v)}'`).join(', ');
 }
 
+/** A time as a SOQL date-time literal (whole seconds, UTC). */
+export function soqlDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 const ZOOM_SETTING_FIELDS = [
   'Send_Email_On_Launch__c',
   'Use_PMI_By_Default__c',

@@ -6,12 +6,14 @@
 import { type Connection } from 'jsforce';
 import { DEMO_USERS } from '../../emulators/demo-org';
 import { calendarEventId } from '../../domain/google-calendar-event';
+import { hourlySyncInput } from '../../workers/hourly-sync-schedule';
+import { meetingStateQuery, meetingWorkflowId, type HourlySyncProgress } from '../../workflows/messages';
 import { eventually, startTestStack, waitForEvent, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 let sf: Connection;
 
-const [ADA, , ALAN] = DEMO_USERS;
+const [ADA, GRACE, ALAN] = DEMO_USERS;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
@@ -113,5 +115,40 @@ describe('Google Calendar end to end', () => {
     );
     expect(event.Zoom_Status__c).toBe('Scheduled');
     expect(event.Zoom_Calendar_Sync_Error__c).toMatch(/no Google Workspace account/);
+  });
+
+  test('a host who ticks the setting after the Event was scheduled: the hourly sync puts it on their calendar', async () => {
+    const id = await createEvent(GRACE, startIn(28 * HOUR));
+    await waitForEvent(sf, id, ['Zoom_Join_URL__c'], (e) => Boolean(e.Zoom_Join_URL__c), 'the join URL');
+    // The workflow tried the calendar with Grace's setting off: nothing there.
+    const workflow = stack.env.client.workflow.getHandle(meetingWorkflowId(id));
+    await eventually(
+      async () => ((await workflow.query(meetingStateQuery)).calendar?.tried ? true : undefined),
+      30_000,
+      'the calendar tried',
+    );
+    expect(stack.google.store.eventsOf(GRACE.email)?.find((e) => e.id === calendarEventId(id))).toBeUndefined();
+
+    await sf
+      .sobject('Zoom_Settings__c')
+      .create({ SetupOwnerId: GRACE.salesforceId, Google_Calendar_Notifications__c: true });
+    (await stack.env.client.workflow.execute('hourlySyncWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: `zoom-hourly-sync-calendar-e2e`,
+      args: [
+        hourlySyncInput({
+          intervalMs: HOUR,
+          overlapMs: 10 * MINUTE,
+          lookbackMs: 2 * 24 * HOUR,
+          hostConcurrency: 2,
+          zoomPlan: 'business',
+          createSchedule: false,
+        }),
+      ],
+    })) as Promise<HourlySyncProgress>;
+    const made = await calendarEvent(GRACE.email, id, (e) => e.status === 'confirmed', 'the calendar event');
+    expect(made.summary).toBe('Pilot review with Acme');
+    const sent = stack.google.store.notifications.filter((n) => n.eventId === calendarEventId(id)).map((n) => n.kind);
+    expect(sent).toEqual(['invitation']);
   });
 });

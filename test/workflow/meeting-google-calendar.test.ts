@@ -187,6 +187,8 @@ describe('Google Calendar in the meeting workflow', () => {
       await handle.signal(calendarCatchUpSignal);
       await waitForState(handle, (s) => s.calendar?.synced !== undefined);
       expect(eventsOf(ada.email)).toEqual([expect.objectContaining({ id: calendarEventId(id), status: 'confirmed' })]);
+      // The setting is read from Salesforce, not the worker's copy of a minute ago (which says off).
+      expect(acts.syncCalendarEvent.mock.calls[1][0]).toMatchObject({ freshSettings: true });
 
       // A nudge when the calendar is in step writes nothing; the reschedule after it is the only further write.
       await handle.signal(calendarCatchUpSignal);
