@@ -58,8 +58,14 @@ export interface CalendarSyncResult {
   skipped?: string;
 }
 
-/** Google answers this when a caller may not attach a third-party conference (reference §5): fall back to the link. */
-const CONFERENCE_REFUSED = 'Invalid conference type value.';
+/**
+ * Google's 400 when the caller may not attach Zoom's third-party (`addOn`) conference: "Invalid conference data."
+ * (a live capture from a client that is not the Workspace add-on, openclaw/gogcli#590) or "Invalid conference type
+ * value." (googleapis/google-api-nodejs-client#2387, #3052). The event is then written with the link alone.
+ */
+const CONFERENCE_REFUSED = new Set(['Invalid conference data.', 'Invalid conference type value.']);
+/** After a refusal the worker leaves the conference out for a day instead of paying a refused call per write. */
+const CONFERENCE_RETRY_AFTER_MS = 24 * 60 * 60_000;
 
 function refused(message: string): ApplicationFailure {
   return permanentFailure(GOOGLE_CALENDAR_REFUSED, message);
@@ -158,12 +164,20 @@ export function createCalendarSyncActivities({ salesforce, googleCalendar, setti
     };
   }
 
+  let conferenceRefusedAt: number | undefined;
+
   /** Runs `write` with the conference attached; when Google refuses a third-party conference, with the link only. */
   async function withConferenceFallback<T>(write: (conference: boolean) => Promise<T>): Promise<T> {
+    if (conferenceRefusedAt !== undefined && Date.now() - conferenceRefusedAt < CONFERENCE_RETRY_AFTER_MS) {
+      return write(false);
+    }
     try {
       return await write(true);
     } catch (error) {
-      if (!(error instanceof GoogleCalendarError) || error.message !== CONFERENCE_REFUSED) throw error;
+      if (!(error instanceof GoogleCalendarError) || error.status !== 400 || !CONFERENCE_REFUSED.has(error.message)) {
+        throw error;
+      }
+      conferenceRefusedAt = Date.now();
       log.warn('Google refused the Zoom conference entry; the join link stays in the location and description');
       return write(false);
     }

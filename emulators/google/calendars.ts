@@ -115,7 +115,7 @@ function instantOf(value: unknown, which: 'start' | 'end'): number {
   throw CalendarErrors.required(`Missing ${which} time.`);
 }
 
-function checkConferenceData(value: unknown): Record<string, unknown> {
+function checkConferenceData(value: unknown, acceptsAddOn: boolean): Record<string, unknown> {
   if (!value || typeof value !== 'object') throw CalendarErrors.invalid('Invalid conference data.');
   const data = value as {
     conferenceSolution?: { key?: { type?: unknown } };
@@ -126,6 +126,15 @@ function checkConferenceData(value: unknown): Record<string, unknown> {
   // "Either conferenceSolution and at least one entryPoint, or createRequest is required" (conferenceData).
   if (!CONFERENCE_TYPES.has(String(data.conferenceSolution?.key?.type))) {
     throw CalendarErrors.invalid('Invalid conference type value.');
+  }
+  // A third-party conference may be written only by its Workspace add-on: a calendar's
+  // conferenceProperties.allowedConferenceSolutionTypes lists eventHangout, eventNamedHangout and hangoutsMeet only
+  // (Calendar API v3, calendars resource), and a live capture from a plain OAuth client (openclaw/gogcli#590,
+  // 2026-05-17) got 400 "Invalid conference data" for every `addOn` variant (with name, iconUri, entry points,
+  // passcode, notes, an addOnParameters scriptId). One project reports acceptance (google_workspace_mcp#865), so
+  // the emulator can be told to accept it; refusing is the stricter reading and the default.
+  if (data.conferenceSolution?.key?.type === 'addOn' && !acceptsAddOn) {
+    throw CalendarErrors.invalid('Invalid conference data.');
   }
   if (!Array.isArray(data.entryPoints) || data.entryPoints.length === 0) {
     throw CalendarErrors.invalid('Invalid conference data: an entry point is required.');
@@ -196,6 +205,8 @@ export class CalendarStore {
   constructor(
     private readonly users: readonly { email: string; timeZone: string }[],
     private readonly now: () => number,
+    /** Whether a third-party (`addOn`) conference written by this API client is kept (default: refused). */
+    private readonly acceptsAddOnConferences = false,
   ) {
     this.reset();
   }
@@ -316,7 +327,10 @@ export class CalendarStore {
     for (const field of WRITABLE) if (body[field] !== undefined) out[field] = body[field];
     if (body.attendees !== undefined) out.attendees = checkAttendees(body.attendees);
     if (options.conferenceData && body.conferenceData !== undefined) {
-      out.conferenceData = body.conferenceData === null ? undefined : checkConferenceData(body.conferenceData);
+      out.conferenceData =
+        body.conferenceData === null
+          ? undefined
+          : checkConferenceData(body.conferenceData, this.acceptsAddOnConferences);
     }
     return out as Partial<CalendarEvent>;
   }

@@ -27,6 +27,11 @@ export interface GoogleEmulatorOptions {
   /** Clock in epoch ms, for tests. */
   now?: () => number;
   logger?: boolean;
+  /**
+   * Keep a third-party (`addOn`) conference such as Zoom's written through the API. Default false: Google refuses
+   * it from a client that is not the conference's Workspace add-on (400 "Invalid conference data"; see calendars.ts).
+   */
+  acceptAddOnConferences?: boolean;
 }
 
 export interface GoogleEmulator {
@@ -48,7 +53,7 @@ export function createGoogleEmulator(options: GoogleEmulatorOptions = {}): Googl
   const now = options.now ?? Date.now;
   const users = options.users ?? demoGoogleUsers();
   const account = createDemoServiceAccount();
-  const store = new CalendarStore(users, now);
+  const store = new CalendarStore(users, now, options.acceptAddOnConferences ?? false);
   const tokens = new AccessTokens(
     now,
     { email: account.key.client_email, publicKey: account.publicKey },

@@ -154,4 +154,21 @@ describe('Google Calendar activities', () => {
     expect(getUser).toHaveBeenCalledWith(ada.salesforceId);
     expect(google.store.eventsOf(ada.email)).toHaveLength(1);
   });
+
+  it("Google refuses Zoom's conference (not its add-on): the link stays in location and description, and later writes leave the conference out", async () => {
+    const acts = activities();
+    const env = new MockActivityEnvironment();
+    expect(await env.run(() => acts.syncCalendarEvent(input))).toEqual({ outcome: 'created' });
+    const [made] = google.store.eventsOf(ada.email)!;
+    expect(made.conferenceData).toBeUndefined();
+    expect(made.location).toBe(input.joinUrl);
+    expect(made.description).toContain(`Join the Zoom meeting: ${input.joinUrl}`);
+    expect(made.description).toContain('Passcode: x7Y2');
+
+    await env.run(() => acts.syncCalendarEvent({ ...input, topic: 'Pricing call, moved', known: true }));
+    expect(google.store.eventsOf(ada.email)![0].summary).toBe('Pricing call, moved');
+    const calls = google.admin.requests.filter((r) => r.path.startsWith('/calendar/'));
+    expect(calls.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 400', 'POST 200', 'PATCH 200']);
+    expect(google.store.notifications.map((n) => n.kind)).toEqual(['invitation', 'update']);
+  });
 });

@@ -26,7 +26,8 @@ function newClient(): GoogleCalendarClient {
 }
 
 beforeAll(async () => {
-  emulator = createGoogleEmulator();
+  // Its events carry Zoom's conference: this instance keeps it (the default refuses it, tested below).
+  emulator = createGoogleEmulator({ acceptAddOnConferences: true });
   url = await emulator.listen(0);
 });
 afterAll(() => emulator.close());
@@ -198,6 +199,30 @@ describe('Google Calendar emulator', () => {
       status: 400,
       reason: 'timeRangeEmpty',
     });
+  });
+
+  it('refuses a third-party (addOn) conference by default: 400 "Invalid conference data.", nothing stored', async () => {
+    const strict = createGoogleEmulator();
+    const strictUrl = await strict.listen(0);
+    try {
+      const key = strict.serviceAccountKey;
+      const strictClient = new GoogleCalendarClient({
+        serviceAccount: { clientEmail: key.client_email, privateKey: key.private_key },
+        apiBaseUrl: `${strictUrl}/`,
+        tokenUrl: `${strictUrl}/token`,
+      });
+      const failure = await failureOf(strictClient.insertEvent(ada, event('c5p6ur35e9ng9'), 'all'));
+      expect(failure).toMatchObject({ status: 400, reason: 'invalid', message: 'Invalid conference data.' });
+      expect(strict.store.eventsOf(ada)).toEqual([]);
+      expect(strict.store.notifications).toEqual([]);
+      // The same event with the link alone is kept.
+      const { conferenceData: _dropped, ...linkOnly } = event('c5p6ur35e9ng9');
+      expect(await strictClient.insertEvent(ada, linkOnly, 'all')).toMatchObject({
+        location: 'https://zoom.test/j/123',
+      });
+    } finally {
+      await strict.close();
+    }
   });
 
   it('ignores conferenceData unless conferenceDataVersion=1', async () => {
