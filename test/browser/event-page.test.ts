@@ -1,7 +1,7 @@
 /**
  * The Event record page in headless Chromium: the package's Zoom Meeting component, rendered by the preview, reads
  * an ended meeting's Event from the emulated org and shows its times in the customer's zone and the user's, the
- * join URL, the status and the outcome.
+ * join URL, the status, the outcome and the Google calendar's warning.
  */
 import { existsSync } from 'node:fs';
 import { DEMO_USERS } from '../../emulators/demo-org';
@@ -34,6 +34,7 @@ test('an ended meeting’s Event shows customer times and the user’s own (thei
       Zoom_Duration_Minutes__c: 41,
       Zoom_Participant_Count__c: 3,
       Zoom_Successful__c: true,
+      Zoom_Calendar_Sync_Error__c: "Google Calendar: Google refused access to the host's calendar.",
     },
   ]);
   expect(created.success).toBe(true);
@@ -50,6 +51,11 @@ test('an ended meeting’s Event shows customer times and the user’s own (thei
     const outcome = page.getByLabel('Meeting outcome');
     await outcome.getByText('41 minutes').waitFor();
     await outcome.getByText('Yes').waitFor();
+    // Why the host's Google calendar is not in step: a warning, apart from the meeting's own status.
+    await page
+      .getByRole('status')
+      .filter({ hasText: "Google Calendar: Google refused access to the host's calendar." })
+      .waitFor();
     expect(existsSync(await screenshot(page, 'event-page'))).toBe(true);
 
     // Grace (America/New_York) reads the same Event in her own zone.

@@ -19,6 +19,7 @@ import JOIN_URL_FIELD from '@salesforce/schema/Event.Zoom_Join_URL__c';
 import MEETING_ID_FIELD from '@salesforce/schema/Event.Zoom_Meeting_Id__c';
 import STATUS_FIELD from '@salesforce/schema/Event.Zoom_Status__c';
 import SYNC_ERROR_FIELD from '@salesforce/schema/Event.Zoom_Sync_Error__c';
+import CALENDAR_SYNC_ERROR_FIELD from '@salesforce/schema/Event.Zoom_Calendar_Sync_Error__c';
 import { describeRecipientOutcomes, errorMessage, parseEmailList } from 'c/zoomErrors';
 import { openStartUrl } from 'c/zoomStartTab';
 
@@ -27,6 +28,7 @@ const FIELDS = [
     MEETING_ID_FIELD,
     STATUS_FIELD,
     SYNC_ERROR_FIELD,
+    CALENDAR_SYNC_ERROR_FIELD,
     START_FIELD,
     END_FIELD,
     CUSTOMER_TIME_ZONE_FIELD,
@@ -135,6 +137,11 @@ export default class ZoomMeeting extends LightningElement {
 
     get syncError() {
         return getFieldValue(this.record, SYNC_ERROR_FIELD);
+    }
+
+    /** Why the host's Google calendar is not in step with the meeting; the meeting itself is fine. */
+    get calendarSyncError() {
+        return getFieldValue(this.record, CALENDAR_SYNC_ERROR_FIELD);
     }
 
     get hasMeeting() {

@@ -185,6 +185,30 @@ describe('c-zoom-meeting', () => {
 
         expect(text(element, '.sync-error')).toBe('Zoom 1001: user does not exist');
     });
+    it('shows why the host’s Google calendar is not in step, as a warning apart from the Zoom error', async () => {
+        const warning =
+            "Google Calendar: The host's e-mail has no Google Workspace account, so the meeting is not on a Google calendar.";
+        const element = await mount({
+            ...SCHEDULED,
+            fields: { ...SCHEDULED.fields, Zoom_Calendar_Sync_Error__c: { value: warning } }
+        });
+
+        const shown = element.shadowRoot.querySelector('.calendar-sync-error');
+        expect(shown.textContent).toContain(warning);
+        expect(shown.getAttribute('role')).toBe('status');
+        expect(element.shadowRoot.querySelector('.sync-error')).toBeNull();
+        expect(button(element, 'start').disabled).toBe(false);
+    });
+
+    it('shows no calendar warning when the calendar is in step', async () => {
+        const element = await mount({
+            ...SCHEDULED,
+            fields: { ...SCHEDULED.fields, Zoom_Calendar_Sync_Error__c: { value: null } }
+        });
+
+        expect(element.shadowRoot.querySelector('.calendar-sync-error')).toBeNull();
+    });
+
     it('shows the start and end in the customer’s time zone next to the user’s own', async () => {
         const element = await mount({
             ...SCHEDULED,
