@@ -83,6 +83,7 @@ function syncFakes(options: SyncFakeOptions = {}) {
     }),
     listSyncHosts: jest.fn(async () => HOSTS),
     checkUpcomingMeetings: jest.fn(async () => ({ checked: 2, editsFound: 1 })),
+    nudgeCalendarsOfTickedSettings: jest.fn(async () => ({ nudged: 2 })),
     listEndedMeetings: jest.fn(
       async ({ host, day, pageToken }: { host: SyncHost; day: string; pageToken?: string }) => {
         // Everything ended on the window's own day.
@@ -186,6 +187,10 @@ describe('hourly sync workflows', () => {
       '00U000000000200AAA',
     ]);
     expect(reconcileQueues).toEqual([zoomImportTaskQueue(taskQueue), zoomImportTaskQueue(taskQueue)]);
+    // Google calendars of hosts whose setting was ticked in the window catch up, once per run.
+    expect(fakes.nudgeCalendarsOfTickedSettings.mock.calls).toEqual([
+      [{ since: hoursBefore(30 * 24), asOf: windowEnd }],
+    ]);
     // A report day per host for each day of the lookback, from 30 hours before it (meetings that began then).
     const days = reportDays({ from: hoursBefore(30 * 24), to: windowEnd });
     expect(days.length).toBeGreaterThanOrEqual(32);
@@ -308,6 +313,7 @@ describe('hourly sync workflows', () => {
       backfill: true,
     });
     expect(fakes.reconcileStaleEvents).not.toHaveBeenCalled();
+    expect(fakes.nudgeCalendarsOfTickedSettings).not.toHaveBeenCalled();
     expect(memo.watermark).toBeUndefined();
   });
 
