@@ -211,3 +211,22 @@ export function outcomeFields(outcome: MeetingOutcome): EventZoomFields {
     Zoom_Sync_Error__c: null,
   };
 }
+
+/**
+ * What the meeting workflow's state records of an ended meeting, from its outcome and the Event fields written for it
+ * (a recording already known stays when the outcome has none).
+ */
+export function endedStateOf(outcome: MeetingOutcome, fields: EventZoomFields, knownRecordingUrl: string | undefined) {
+  return {
+    phase: 'ended' as const,
+    instanceUuid: outcome.instanceUuid,
+    actualStart: outcome.actualStart,
+    actualEnd: outcome.actualEnd,
+    durationMinutes: outcome.durationMinutes,
+    participantCount: outcome.attendees.length,
+    successful: fields.Zoom_Successful__c,
+    recordingUrl: outcome.recording?.shareUrl ?? knownRecordingUrl,
+    lastSync: fields,
+    lastError: undefined,
+  };
+}

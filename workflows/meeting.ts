@@ -44,7 +44,7 @@ import {
   wantsZoomMeeting,
   type MeetingPlan,
 } from '../domain/meeting-plan';
-import { outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
+import { endedStateOf, outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { MeetingRoute } from '../domain/meeting-routing';
 import { isOtherPmiInstance, zoomEventStep } from '../domain/zoom-event-steps';
@@ -757,16 +757,7 @@ export async function meetingWorkflow(
     const fields = outcomeFields(outcome);
     if (outcome.state === 'live') return state.phase !== 'started' ? markStarted(undefined, undefined) : {};
     if (outcome.state === 'not-started') return {};
-    state.phase = 'ended';
-    state.instanceUuid = outcome.instanceUuid;
-    state.actualStart = outcome.actualStart;
-    state.actualEnd = outcome.actualEnd;
-    state.durationMinutes = outcome.durationMinutes;
-    state.participantCount = outcome.attendees.length;
-    state.successful = fields.Zoom_Successful__c;
-    state.recordingUrl = outcome.recording?.shareUrl ?? state.recordingUrl;
-    state.lastSync = fields;
-    state.lastError = undefined;
+    Object.assign(state, endedStateOf(outcome, fields, state.recordingUrl));
     publish('Ended');
     const written = await writeEvent(fields);
     const recordingKnown = Boolean(outcome.recording) || state.recordingUrl !== undefined;

@@ -1,9 +1,12 @@
 import {
+  endedStateOf,
   isSuccessful,
   normalizeName,
+  outcomeFields,
   participantLines,
   recordingSummary,
   summarizeAttendance,
+  type MeetingOutcome,
 } from '../../domain/meeting-outcome';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 26, 15, 0) + minutes * 60_000).toISOString();
@@ -82,4 +85,33 @@ test('recordingSummary names types, length and size', () => {
     ]),
   ).toBe('2 files (MP4, M4A), 54 min, 36.0 MB');
   expect(recordingSummary([])).toBe('No recording files');
+});
+
+test('endedStateOf records what the lifecycle keeps of an ended meeting; a recording already known stays', () => {
+  const outcome = {
+    state: 'ended' as const,
+    instanceUuid: 'uuid-1',
+    actualStart: '2026-12-01T10:01:00Z',
+    actualEnd: '2026-12-01T10:31:00Z',
+    durationMinutes: 30,
+    attendees: [],
+    participantsComplete: true,
+  } as unknown as MeetingOutcome;
+  const fields = outcomeFields(outcome);
+  expect(endedStateOf(outcome, fields, 'https://zoom.test/rec/1')).toEqual({
+    phase: 'ended',
+    instanceUuid: 'uuid-1',
+    actualStart: '2026-12-01T10:01:00Z',
+    actualEnd: '2026-12-01T10:31:00Z',
+    durationMinutes: 30,
+    participantCount: 0,
+    successful: fields.Zoom_Successful__c,
+    recordingUrl: 'https://zoom.test/rec/1',
+    lastSync: fields,
+    lastError: undefined,
+  });
+  const recorded = { ...outcome, recording: { shareUrl: 'https://zoom.test/rec/2', summary: 'MP4' } } as MeetingOutcome;
+  expect(endedStateOf(recorded, outcomeFields(recorded), 'https://zoom.test/rec/1').recordingUrl).toBe(
+    'https://zoom.test/rec/2',
+  );
 });
