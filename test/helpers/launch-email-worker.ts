@@ -2,13 +2,14 @@
  * A meeting worker for the launch e-mail crash test, run as its own process so the test can kill -9 it mid-send
  * (`tsx test/helpers/launch-email-worker.ts`, settings in LAUNCH_WORKER_* variables). It has the real launch e-mail
  * activities and SMTP mailer (to the mail sink), an org stub whose Event has many attendees, and stubs for the
- * other activities a handed-over meeting calls. Each send first prints `pause <n>` and waits, so a kill lands
+ * other activities a handed-over meeting calls (Event writes, webhook routes, the Google calendar). Each send first prints `pause <n>` and waits, so a kill lands
  * between two sends; once the mail server has accepted it, it prints `sent <n>` and waits again, so a kill lands
  * after the acceptance and before the activity completes.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createLaunchEmailActivities } from '../../activities/launch-email';
+import type { CalendarSyncResult } from '../../activities/google-calendar';
 import { Mailer, type OutgoingMessage } from '../../integrations/mail/mailer';
 import { SentMailbox } from '../../integrations/mail/sent-mailbox';
 import { sentMailboxFrom } from '../../common/config';
@@ -66,6 +67,10 @@ export function launchEmailWorker(options: {
     writeEventFields: async () => undefined,
     registerZoomRoute: async () => undefined,
     unregisterZoomRoute: async () => undefined,
+    // No Google calendar for this worker's hosts (the meeting workflow keeps it in step when there is one).
+    syncCalendarEvent: async (): Promise<CalendarSyncResult> => ({ outcome: 'skipped', skipped: 'off' }),
+    cancelCalendarEvent: async () => ({ cancelled: false }),
+    noteCalendarOutcome: async () => ({ noted: false }),
   };
   return { activities, close: () => mailer.close() };
 }
