@@ -12,6 +12,9 @@ import { ZoomApiError } from '../../integrations/zoom/errors';
 import { FailureTypes } from '../../activities/failures';
 import { CREDENTIALS_RETRY_DELAY_MS, zoomFailure } from '../../activities/zoom-failures';
 import { createZoomCredentialWatch } from '../../activities/zoom-credentials';
+import { createMeetingActivities } from '../../activities/meetings';
+import { planMeeting } from '../../domain/meeting-plan';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
 
 const ADA = DEMO_USERS[0];
@@ -131,4 +134,35 @@ describe('a credential that stays refused', () => {
     expect(lines.join('\n')).not.toContain(DEMO_CREDENTIALS.zoom.clientSecret);
     expect(gauge).toEqual([0, 1, 0]);
   });
+});
+
+test('the create activity over the real client: a rotated secret is ZoomCredentialsRefused, and the worker logs it once', async () => {
+  const lines: string[] = [];
+  const client = new ZoomClient(config(), { credentialWatch: createZoomCredentialWatch((line) => lines.push(line)) });
+  const activities = createMeetingActivities({
+    zoom: client,
+    salesforce: { getUser: jest.fn(), getEvent: jest.fn(), updateEvent: jest.fn(), isEventDeleted: jest.fn() },
+  });
+  const plan = planMeeting({
+    Id: '00U000000000001EAA',
+    Subject: 'Demo',
+    StartDateTime: '2026-12-01T10:00:00.000Z',
+    EndDateTime: '2026-12-01T10:30:00.000Z',
+    OwnerId: '005000000000001AAA',
+    SystemModstamp: '2026-11-01T00:00:00.000Z',
+    Make_Zoom_Meeting__c: true,
+  });
+  await credentials({ clientSecret: ROTATED });
+  for (let i = 0; i < 3; i += 1) {
+    const failure = await rejection(
+      new MockActivityEnvironment().run(activities.createZoomMeeting, {
+        eventId: '00U000000000001EAA',
+        hostEmail: ADA.email,
+        plan,
+      }),
+    );
+    expect(failure).toMatchObject({ type: FailureTypes.zoomCredentialsRefused, nonRetryable: false });
+  }
+  expect(lines).toHaveLength(1);
+  expect(emulator.store.meetings.size).toBe(0);
 });
