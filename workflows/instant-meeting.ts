@@ -14,8 +14,8 @@ import {
   sleep,
   startChild,
   workflowInfo,
-  setWorkflowOptions,
 } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from './versioning';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
@@ -105,4 +105,4 @@ export async function instantMeetingWorkflow(
 }
 
 // Short-lived: it finishes on the release that started it while that release's workers drain (Worker Versioning).
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, instantMeetingWorkflow);
+pinnedWhenVersioned(instantMeetingWorkflow);

@@ -2,7 +2,8 @@
  * The "Send Email" button, made durable: one workflow per button press (its id derives from the signed
  * request), so a retried request answers with the first one's outcome instead of mailing again.
  */
-import { proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from './versioning';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import type { MeetingEmailInput, MeetingEmailResult } from '../activities/meeting-email';
@@ -20,4 +21,4 @@ export async function meetingEmailWorkflow(input: MeetingEmailInput): Promise<Me
 }
 
 // Short-lived: it finishes on the release that started it while that release's workers drain (Worker Versioning).
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, meetingEmailWorkflow);
+pinnedWhenVersioned(meetingEmailWorkflow);

@@ -3,7 +3,8 @@
  * one write of the Event, answering with what was written. (While the meeting workflow runs, the API sends it
  * the `syncNow` update instead, so that the two never race.)
  */
-import { proxyActivities, setWorkflowOptions } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from './versioning';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
@@ -43,4 +44,4 @@ export async function meetingSyncWorkflow(input: MeetingSyncInput): Promise<Even
 }
 
 // Short-lived: it finishes on the release that started it while that release's workers drain (Worker Versioning).
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, meetingSyncWorkflow);
+pinnedWhenVersioned(meetingSyncWorkflow);

@@ -1,4 +1,4 @@
-import { setWorkflowOptions } from '@temporalio/workflow';
+import { pinnedWhenVersioned } from './versioning';
 
 /**
  * The API's replay cache: one workflow per signed request from the org, its id made from the request's nonce
@@ -15,4 +15,4 @@ export async function signedRequestWorkflow(): Promise<void> {
 }
 
 // Short-lived: it finishes on the release that started it while that release's workers drain (Worker Versioning).
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, signedRequestWorkflow);
+pinnedWhenVersioned(signedRequestWorkflow);
