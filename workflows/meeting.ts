@@ -546,6 +546,8 @@ export async function meetingWorkflow(
   }
 
   async function createMeeting(plan: MeetingPlan): Promise<string> {
+    // Decided before the local activity, never first right after it (README, "Upgrading workflows").
+    zoomWriteQueue();
     const hostEmail = await findHostEmail(plan.ownerId);
     const findEarlierFirst = interruptedCreate !== undefined;
     try {
