@@ -12,6 +12,7 @@
  * `workers/main.ts`, runs as its own process) and the bench process's (Temporal client, API and both emulators
  * with all their data).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import axios from 'axios';
 import { ZOOM_PLAN_RATES } from '../common/zoom-plan';
 import { DEMO_PROFILES } from '../emulators/demo-org';
@@ -48,6 +49,10 @@ function labelOf(path: string): string {
   if (path.startsWith('/v2/')) return 'Light';
   return 'token';
 }
+
+/** The bench process's event-loop delay over a run (reset when a run's timing starts). */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 let peakRss = 0;
 const rssProbe = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -152,11 +157,17 @@ function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: numb
   );
   if (process.env.BENCH_TIMELINE) printTimeline(stack, zoomFrom, sfFrom);
   const sf = stack.salesforce.admin.requests.slice(sfFrom).filter((r) => !r.path.includes('/oauth'));
+  const zoomRequests = stack.zoom.admin.requests.slice(zoomFrom);
+  const first429 = zoomRequests.find((r) => r.status === 429);
   const writes = sf.filter((r) => r.method !== 'GET').length;
   return {
     wallSeconds: Math.round(wallMs / 100) / 10,
     zoomCalls,
     zoom429: limited,
+    // When Zoom first refused, and how long the emulators' event loop (this process) stalled: the emulator counts
+    // a request when it serves it, so a stall here bunches requests the worker sent evenly.
+    first429AtSeconds: first429 ? Math.round((first429.startedAt - zoomRequests[0].startedAt) / 100) / 10 : null,
+    emulatorLoopStallMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
     zoomFloorSeconds: Math.round(floorMs / 100) / 10,
     ratioToZoomFloor: Math.round((wallMs / floorMs) * 100) / 100,
     salesforceCalls: { writes, reads: sf.length - writes },
@@ -251,6 +262,7 @@ async function reconcileRun(count: number) {
     const zoomFrom = stack.zoom.admin.requests.length;
     const sfFrom = stack.salesforce.admin.requests.length;
     const started = Date.now();
+    loopDelay.reset();
     const progress: HourlySyncProgress = await stack.env.client.workflow.execute('hourlySyncWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: `bench-sync-reconcile-${count}`,
@@ -276,6 +288,7 @@ async function importRun(meetings: number) {
     const zoomFrom = stack.zoom.admin.requests.length;
     const sfFrom = stack.salesforce.admin.requests.length;
     const started = Date.now();
+    loopDelay.reset();
     const progress: HourlySyncProgress = await stack.env.client.workflow.execute('hourlySyncWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: `bench-sync-import-${meetings}`,
@@ -306,9 +319,11 @@ const syncSettings = {
 
 (async () => {
   const results: Record<string, unknown> = { plan: PLAN };
-  if (staleEvents > 0) results.reconcile = await reconcileRun(staleEvents);
+  // A run that fails is reported as such, and the others still run and are printed.
+  const failed = (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) });
+  if (staleEvents > 0) results.reconcile = await reconcileRun(staleEvents).catch(failed);
   results.import = [] as unknown[];
-  for (const size of sizes) (results.import as unknown[]).push(await importRun(size));
+  for (const size of sizes) (results.import as unknown[]).push(await importRun(size).catch(failed));
   results.benchPeakRssMiB = Math.round(peakRss / MiB);
   console.log(JSON.stringify(results, null, 2));
 })()
