@@ -9,6 +9,7 @@ import { createExternalMeetingActivities, type ExternalMeetingDeps } from './ext
 import { createZoomRouteActivities } from './zoom-routes';
 import { createCalendarSyncActivities, type CalendarSyncDeps } from './google-calendar';
 import { createCalendarCatchUpActivities } from './calendar-catch-up';
+import { createMissedCalloutActivities } from './missed-callouts';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi & HourlySyncDeps['zoom'] & ExternalMeetingDeps['zoom'];
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createZoomRouteActivities(deps),
     ...createCalendarSyncActivities(deps),
     ...createCalendarCatchUpActivities(deps),
+    ...createMissedCalloutActivities(deps),
   };
 }
 

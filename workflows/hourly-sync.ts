@@ -42,8 +42,14 @@ const syncActivityOptions = {
   },
 } as const;
 
-const { readSyncWatermark, readSyncSettings, listSyncHosts, reconcileStaleEvents, nudgeCalendarsOfTickedSettings } =
-  proxyActivities<Activities>(syncActivityOptions);
+const {
+  readSyncWatermark,
+  readSyncSettings,
+  listSyncHosts,
+  reconcileStaleEvents,
+  nudgeCalendarsOfTickedSettings,
+  startMissedEvents,
+} = proxyActivities<Activities>(syncActivityOptions);
 
 /**
  * Each handed-off Event reads Zoom at once, so the pages share the import queue's server-side rate with the
@@ -72,6 +78,8 @@ export const IMPORT_BESIDE_LISTING = 'import-beside-listing';
  * so their calendars catch up without waiting for each meeting's next change (earlier runs did not).
  */
 export const CALENDAR_CATCH_UP = 'calendar-catch-up';
+/** Patch: upcoming Events whose callout never reached Temporal get their workflows (earlier runs skipped them). */
+export const START_MISSED_EVENTS = 'start-missed-events';
 
 /** Set by the Schedule on every run it starts: the time the run was due (a backfilled run's is in the past). */
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
@@ -92,6 +100,24 @@ function runTime(input: HourlySyncInput): number {
   if (input.windowEnd) return Date.parse(input.windowEnd);
   const scheduled = workflowInfo().typedSearchAttributes.get(ScheduledStartTime);
   return scheduled ? scheduled.getTime() : workflowInfo().runStartTime.getTime();
+}
+
+/** Pages through the upcoming Events whose callout was lost and starts their workflows (activities/missed-callouts). */
+async function startEventsWithMissedCallouts(progress: HourlySyncProgress): Promise<void> {
+  progress.missedEventsStarted = 0;
+  let afterId: string | undefined;
+  do {
+    const page = await startMissedEvents({ afterId, asOf: progress.window.to });
+    progress.missedEventsStarted += page.started;
+    if (page.invalid > 0)
+      log.warn('Events asking for a meeting that the callout would refuse', { count: page.invalid });
+    upsertMemo({ [PROGRESS_MEMO]: progress });
+    afterId = page.lastId;
+  } while (afterId !== undefined);
+  if (progress.missedEventsStarted > 0)
+    log.warn('Meeting workflows started for Events whose callout never arrived', {
+      count: progress.missedEventsStarted,
+    });
 }
 
 export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlySyncCarry): Promise<HourlySyncProgress> {
@@ -143,6 +169,7 @@ export async function hourlySyncWorkflow(input: HourlySyncInput, carry?: HourlyS
         if (page.lastId === undefined) break;
         afterId = page.lastId;
       }
+      if (patched(START_MISSED_EVENTS)) await startEventsWithMissedCallouts(progress);
       if (patched(CALENDAR_CATCH_UP)) {
         try {
           const { nudged } = await nudgeCalendarsOfTickedSettings({ since: window.from, asOf: window.to });

@@ -217,6 +217,8 @@ export interface HourlySyncProgress extends HostSyncCounts {
   hostsFailed: number;
   /** Events past their end still Scheduled or Started, or Ended without their outcome: handed to their workflows. */
   staleEventsNudged: number;
+  /** Upcoming Events asking for a meeting whose callout never reached Temporal: their workflows started. */
+  missedEventsStarted?: number;
 }
 
 export interface HostSyncResult {
