@@ -415,7 +415,9 @@ function readWorkerRuntime(env: Env) {
     throw new ConfigError(['WORKER_DEPLOYMENT_NAME and WORKER_BUILD_ID must be set together (Worker Versioning)']);
   }
   return {
-    metricsBindAddress: `${c.METRICS_HOST}:${c.METRICS_PORT}`,
+    /** The operations port: the SDK's /metrics passed through, /healthz and /readyz (workers/health-server.ts). */
+    metricsHost: c.METRICS_HOST,
+    metricsPort: c.METRICS_PORT,
     shutdownGraceMs: c.WORKER_SHUTDOWN_GRACE,
     tuning: {
       maxConcurrentActivityTaskExecutions: c.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -4,7 +4,7 @@
  * Schedule exists, and runs the meeting workflows, their activities, the rate-limited Zoom writes and the
  * rate-limited external-meeting import until SIGINT/SIGTERM.
  */
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
 import { connectClient, nativeConnectionOptions } from '../common/temporal-connection';
 import { startTracing } from '../common/tracing';
@@ -22,16 +22,27 @@ import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from
 import { ensureSearchAttributes } from './search-attributes';
 import { checkZoomScopes } from './zoom-scope-check';
 import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
+import { createWorkerHealthServer, freeLoopbackPort, listen } from './health-server';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const tracing = startTracing(config.tracing, 'zoom-salesforce-worker');
+  // The SDK serves its Prometheus endpoint on a loopback port of its own; the operations port passes it through.
+  const sdkMetricsAddress = `127.0.0.1:${await freeLoopbackPort()}`;
   Runtime.install({
     logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>),
     // The SDK's metrics (polls, schedule-to-start, failures) and the product's (activities/product-metrics.ts).
-    telemetryOptions: { metrics: { prometheus: { bindAddress: config.runtime.metricsBindAddress } } },
+    telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } },
   });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
+  const workers: Worker[] = [];
+  const health = createWorkerHealthServer({
+    workers: () => workers,
+    temporal: connection,
+    sdkMetricsUrl: `http://${sdkMetricsAddress}/metrics`,
+  });
+  const { metricsHost, metricsPort } = config.runtime;
+  await listen(health, metricsHost, metricsPort);
   const client = await connectClient(config.temporal, tracingClientInterceptors(tracing));
   await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
   if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
@@ -62,7 +73,7 @@ async function main(): Promise<void> {
   const dataConverter = encryptingDataConverter(config.temporal.payloadKeys);
   const { workflowBundlePath, shutdownGraceMs, tuning: concurrency, deployment } = config.runtime;
   const tuning = { ...concurrency, shutdownGraceTime: shutdownGraceMs };
-  const workers = [
+  workers.push(
     await createWorker({
       connection,
       namespace,
@@ -86,11 +97,11 @@ async function main(): Promise<void> {
       deployment,
       rates: zoomQueueRates(config.sync.zoomPlan),
     })),
-  ];
+  );
   if (deployment)
     console.log(`Worker Versioning: deployment "${deployment.deploymentName}", build "${deployment.buildId}"`);
   console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
-  console.log(`Worker metrics at http://${config.runtime.metricsBindAddress}/metrics`);
+  console.log(`Worker metrics at http://${metricsHost}:${metricsPort}/metrics (probes: /healthz, /readyz)`);
   if (config.tracing) console.log(`Worker traces to ${config.tracing.tracesUrl}`);
   try {
     await runWorkers(workers);
@@ -98,6 +109,7 @@ async function main(): Promise<void> {
     await client.connection.close();
     await connection.close();
     await tracing?.shutdown();
+    health.close();
   }
 }
 

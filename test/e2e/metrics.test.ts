@@ -131,3 +131,10 @@ test('after a lifecycle, the worker and the API expose the SDK, product and requ
   expect(apiSeries).toMatch(/^api_signature_refusals_total\{route="\/v1\/salesforce\/events"\} 1$/m);
   expect(apiSeries).toMatch(/^zoom_webhooks_total\{outcome="delivered"\} \d+/m);
 });
+
+test('the worker process answers its probes on the metrics port: alive, and ready with all its Workers running', async () => {
+  const probe = (path: string) => axios.get(metricsUrl.replace('/metrics', path), { validateStatus: () => true });
+  const [healthz, readyz] = await Promise.all([probe('/healthz'), probe('/readyz')]);
+  expect([healthz.status, healthz.data]).toEqual([200, { status: 'ok' }]);
+  expect([readyz.status, readyz.data]).toEqual([200, { status: 'ready' }]);
+});
