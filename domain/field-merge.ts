@@ -1,4 +1,5 @@
 import type { MeetingPlan } from './meeting-plan';
+import type { ZoomMeetingChanges } from './zoom-webhooks';
 
 /**
  * A field-by-field three-way merge of the meeting fields both sides edit: the rep in Salesforce (Subject, start,
@@ -109,4 +110,43 @@ export function wroteTo(sync: SharedSync, side: Side, fields: Partial<SharedValu
     next[field] = { ...state, [side]: { value: fields[field] as SharedValue, at, before: state[side].value } };
   }
   return next;
+}
+
+/** The merge state, or (a workflow from before the merge) both sides holding the applied plan. */
+export function syncOrAgreed(sync: SharedSync | undefined, applied: MeetingPlan): SharedSync {
+  return sync ?? agreedSync(sharedValuesOf(applied), 0, 0);
+}
+
+/** The shared values a Zoom-portal edit reports (a start in any ISO form, normalised as the org writes it). */
+export function zoomEditValues(changes: ZoomMeetingChanges): Partial<Pick<MeetingPlan, SharedField>> {
+  const { topic, startTime, duration, timezone } = changes;
+  return {
+    ...(topic !== undefined ? { topic } : {}),
+    ...(startTime !== undefined ? { startTime: new Date(Date.parse(startTime)).toISOString() } : {}),
+    ...(duration !== undefined ? { durationMinutes: duration } : {}),
+    ...(timezone !== undefined ? { timeZone: timezone } : {}),
+  };
+}
+
+/** An edit one side made, merged: the merge state after it, the plan to hold, and what Zoom does not hold yet. */
+export interface MergedEdit {
+  sync: SharedSync;
+  plan: MeetingPlan;
+  zoomLacks: Partial<SharedValues>;
+}
+
+/**
+ * Merges the values `side` reports at `at` into the merge state of the `applied` plan. The plan to hold is `edited`
+ * (the org's new plan, with its other fields) or else the applied one, with the merged values of the shared fields.
+ */
+export function mergeEdit(
+  sync: SharedSync | undefined,
+  applied: MeetingPlan,
+  side: Side,
+  values: Partial<SharedValues>,
+  at: number,
+  edited: MeetingPlan = applied,
+): MergedEdit {
+  const next = reportFrom(syncOrAgreed(sync, applied), side, values, at);
+  return { sync: next, plan: withSharedValues(edited, next), zoomLacks: writesFor(next, 'zoom') };
 }

@@ -64,14 +64,13 @@ import {
 } from '../domain/meeting-lifecycle';
 import {
   agreedSync,
-  reportFrom,
+  mergeEdit,
   sharedValuesOf,
-  withSharedValues,
   writesFor,
   wroteTo,
+  zoomEditValues,
   type SharedField,
   type SharedSync,
-  type SharedValues,
 } from '../domain/field-merge';
 import {
   eventChangedSignal,
@@ -579,11 +578,9 @@ export async function meetingWorkflow(
     // fields it lacks, so a concurrent edit in the Zoom portal of another field survives.
     let merged: { plan: MeetingPlan; fields: SharedField[] } | undefined;
     if (change === 'update' && !adopted && applied && patched(FIELD_MERGE_PATCH)) {
-      shared = reportFrom(sharedOrAgreed(applied.plan), 'org', sharedValuesOf(plan), modstamp);
-      merged = {
-        plan: withSharedValues(plan, shared),
-        fields: Object.keys(writesFor(shared, 'zoom')) as SharedField[],
-      };
+      const edit = mergeEdit(shared, applied.plan, 'org', sharedValuesOf(plan), modstamp, plan);
+      shared = edit.sync;
+      merged = { plan: edit.plan, fields: Object.keys(edit.zoomLacks) as SharedField[] };
       plan = merged.plan;
       if (merged.fields.length === 0 && planChange(applied.plan, plan) === 'none') change = 'none';
     }
@@ -629,11 +626,6 @@ export async function meetingWorkflow(
       Zoom_Sync_Error__c: null,
     });
     if (merged) await writeLackingFieldsToEvent();
-  }
-
-  /** The merge state, or (a workflow from before the merge) both sides holding the applied plan. */
-  function sharedOrAgreed(plan: MeetingPlan): SharedSync {
-    return shared ?? agreedSync(sharedValuesOf(plan), 0, 0);
   }
 
   /** Writes to the Event the merged values it lacks (Zoom's edits), only those, so the rep's other edits stay. */
@@ -780,14 +772,7 @@ export async function meetingWorkflow(
     if (!applied || !event.changes) return;
     if (patched(FIELD_MERGE_PATCH)) return mergeZoomEdit(event);
     if (event.eventTs <= clock.lastZoomWriteAt) return;
-    const { topic, startTime, duration, timezone } = event.changes;
-    const next: MeetingPlan = {
-      ...applied.plan,
-      ...(topic !== undefined ? { topic } : {}),
-      ...(startTime !== undefined ? { startTime: new Date(Date.parse(startTime)).toISOString() } : {}),
-      ...(duration !== undefined ? { durationMinutes: duration } : {}),
-      ...(timezone !== undefined ? { timeZone: timezone } : {}),
-    };
+    const next: MeetingPlan = { ...applied.plan, ...zoomEditValues(event.changes) };
     if (planChange(applied.plan, next) === 'none') return;
     // Remember first: the org's callout for this very write then finds nothing to change (no echo to Zoom).
     applied = { ...applied, plan: next };
@@ -804,16 +789,9 @@ export async function meetingWorkflow(
 
   /** A Zoom-portal edit, merged field by field with the org's edits (the newer change of a field wins). */
   async function mergeZoomEdit(event: ZoomMeetingEvent): Promise<void> {
-    const { topic, startTime, duration, timezone } = event.changes!;
-    const reported: Partial<SharedValues> = {
-      ...(topic !== undefined ? { topic } : {}),
-      ...(startTime !== undefined ? { startTime: new Date(Date.parse(startTime)).toISOString() } : {}),
-      ...(duration !== undefined ? { durationMinutes: duration } : {}),
-      ...(timezone !== undefined ? { timeZone: timezone } : {}),
-    };
-    shared = reportFrom(sharedOrAgreed(applied!.plan), 'zoom', reported, event.eventTs);
-    const next = withSharedValues(applied!.plan, shared);
-    const zoomLacks = writesFor(shared, 'zoom');
+    const edit = mergeEdit(shared, applied!.plan, 'zoom', zoomEditValues(event.changes!), event.eventTs);
+    shared = edit.sync;
+    const { plan: next, zoomLacks } = edit;
     if (Object.keys(zoomLacks).length > 0) {
       // The edit lost to a newer one of the org's that Zoom's edit overwrote: Zoom gets it back.
       await zoom().updateZoomMeeting({

@@ -1,10 +1,12 @@
 import {
   agreedSync,
+  mergeEdit,
   reportFrom,
   sharedValuesOf,
   withSharedValues,
   writesFor,
   wroteTo,
+  zoomEditValues,
   type SharedValues,
 } from '../../domain/field-merge';
 import type { MeetingPlan } from '../../domain/meeting-plan';
@@ -103,6 +105,44 @@ describe('three-way merge of the fields both sides edit', () => {
     const sync = reportFrom(agreedSync(sharedValuesOf(plan), 1000, 1000), 'zoom', { topic: 'New' }, 2000);
     expect(withSharedValues(plan, sync)).toEqual({ ...plan, topic: 'New' });
     expect('timeZone' in withSharedValues(plan, sync)).toBe(false);
+  });
+});
+
+describe('an edit from either side, merged (mergeEdit)', () => {
+  const applied: MeetingPlan = {
+    ownerId: '005000000000001AAA',
+    topic: base.topic as string,
+    startTime: base.startTime as string,
+    durationMinutes: 30,
+    timeZone: 'America/New_York',
+    agenda: 'Agenda',
+    usePmi: false,
+    joinBeforeHost: false,
+  };
+
+  test('a Zoom-portal edit reports its fields in the plan’s terms, the start normalised as the org writes it', () => {
+    expect(zoomEditValues({ startTime: '2026-11-02T15:00:00Z', duration: 45, timezone: 'Europe/Paris' })).toEqual({
+      startTime: S1,
+      durationMinutes: 45,
+      timeZone: 'Europe/Paris',
+    });
+    expect(zoomEditValues({ topic: 'Renamed' })).toEqual({ topic: 'Renamed' });
+  });
+
+  test('a Zoom edit in a workflow from before the merge is merged against the applied plan; Zoom lacks nothing', () => {
+    const edit = mergeEdit(undefined, applied, 'zoom', zoomEditValues({ topic: 'Renamed in Zoom' }), 2000);
+    expect(edit.plan).toEqual({ ...applied, topic: 'Renamed in Zoom' });
+    expect(edit.zoomLacks).toEqual({});
+    expect(writesFor(edit.sync, 'org')).toEqual({ topic: 'Renamed in Zoom' });
+  });
+
+  test('an org edit keeps its other fields and Zoom’s newer topic; Zoom is sent only the start it lacks', () => {
+    const sync = reportFrom(agreedSync(sharedValuesOf(applied), 1000, 1100), 'zoom', { topic: 'Zoom' }, 2000);
+    const orgPlan: MeetingPlan = { ...applied, startTime: S1, agenda: 'New agenda' };
+    const edit = mergeEdit(sync, applied, 'org', sharedValuesOf(orgPlan), 1500, orgPlan);
+    expect(edit.plan).toEqual({ ...orgPlan, topic: 'Zoom' });
+    expect(edit.zoomLacks).toEqual({ startTime: S1 });
+    expect(edit.sync.startTime.value).toBe(S1);
   });
 });
 
