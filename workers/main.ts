@@ -4,8 +4,8 @@
  * Schedule exists, and runs the meeting workflows, their activities, the rate-limited Zoom writes and the
  * rate-limited external-meeting import until SIGINT/SIGTERM.
  */
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import { ConfigError, loadWorkerConfig, type LoggingConfig } from '../common/config';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { ConfigError, loadWorkerConfig } from '../common/config';
 import { connectClient, nativeConnectionOptions } from '../common/temporal-connection';
 import { startTracing } from '../common/tracing';
 import { tracingClientInterceptors } from '../common/temporal-tracing';
@@ -23,16 +23,21 @@ import { ensureSearchAttributes } from './search-attributes';
 import { checkZoomScopes } from './zoom-scope-check';
 import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
 import { createWorkerHealthServer, freeLoopbackPort, listen } from './health-server';
+import { createWorkerLogging } from './worker-logger';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const tracing = startTracing(config.tracing, 'zoom-salesforce-worker');
   // The SDK serves its Prometheus endpoint on a loopback port of its own; the operations port passes it through.
   const sdkMetricsAddress = `127.0.0.1:${await freeLoopbackPort()}`;
+  const { logger: log, telemetryLogging } = createWorkerLogging(config.logging);
   Runtime.install({
-    logger: new DefaultLogger(config.logging.level.toUpperCase() as Uppercase<LoggingConfig['level']>),
-    // The SDK's metrics (polls, schedule-to-start, failures) and the product's (activities/product-metrics.ts).
-    telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } },
+    logger: log,
+    telemetryOptions: {
+      logging: telemetryLogging,
+      // The SDK's metrics (polls, schedule-to-start, failures) and the product's (activities/product-metrics.ts).
+      metrics: { prometheus: { bindAddress: sdkMetricsAddress } },
+    },
   });
   const connection = await NativeConnection.connect(await nativeConnectionOptions(config.temporal));
   const workers: Worker[] = [];
@@ -44,16 +49,16 @@ async function main(): Promise<void> {
   const { metricsHost, metricsPort } = config.runtime;
   await listen(health, metricsHost, metricsPort);
   const client = await connectClient(config.temporal, tracingClientInterceptors(tracing));
-  await ensureSearchAttributes(connection, config.temporal.namespace, (message) => console.warn(message));
-  if (!config.mail) console.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
+  await ensureSearchAttributes(connection, config.temporal.namespace, (message) => log.warn(message));
+  if (!config.mail) log.warn('SMTP_URL is not set: attendee e-mails will fail until it is.');
   else if (!config.mail.sentMailbox)
-    console.warn('IMAP_URL is not set: a worker crash mid-send may repeat the one e-mail in flight.');
+    log.warn('IMAP_URL is not set: a worker crash mid-send may repeat the one e-mail in flight.');
   const { taskQueue, namespace } = config.temporal;
   const zoom = new ZoomClient(config.zoom, {
     plan: config.sync.zoomPlan,
-    credentialWatch: createZoomCredentialWatch(console.error, Runtime.instance().metricMeter),
+    credentialWatch: createZoomCredentialWatch((line) => log.error(line), Runtime.instance().metricMeter),
   });
-  await checkZoomScopes(zoom, (line) => console.error(line));
+  await checkZoomScopes(zoom, (line) => log.error(line));
   const activities = createActivities({
     zoom,
     salesforce: new SalesforceClient(config.salesforce, {
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
   });
   if (config.sync.createSchedule) {
     const outcome = await ensureHourlySyncSchedule(client, hourlySyncScheduleOptions(taskQueue, config.sync));
-    console.log(`Schedule zoom-hourly-sync ${outcome} (every ${config.sync.intervalMs / 60_000} min)`);
+    log.info(`Schedule zoom-hourly-sync ${outcome} (every ${config.sync.intervalMs / 60_000} min)`);
   }
   const dataConverter = encryptingDataConverter(config.temporal.payloadKeys);
   const { workflowBundlePath, shutdownGraceMs, tuning: concurrency, deployment } = config.runtime;
@@ -99,10 +104,10 @@ async function main(): Promise<void> {
     })),
   );
   if (deployment)
-    console.log(`Worker Versioning: deployment "${deployment.deploymentName}", build "${deployment.buildId}"`);
-  console.log(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
-  console.log(`Worker metrics at http://${metricsHost}:${metricsPort}/metrics (probes: /healthz, /readyz)`);
-  if (config.tracing) console.log(`Worker traces to ${config.tracing.tracesUrl}`);
+    log.info(`Worker Versioning: deployment "${deployment.deploymentName}", build "${deployment.buildId}"`);
+  log.info(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
+  log.info(`Worker metrics at http://${metricsHost}:${metricsPort}/metrics (probes: /healthz, /readyz)`);
+  if (config.tracing) log.info(`Worker traces to ${config.tracing.tracesUrl}`);
   try {
     await runWorkers(workers);
   } finally {

@@ -22,6 +22,8 @@ const CONTACT = { id: '003000000000001AAA', email: 'marie.curie@acme.example' };
 let stack: TestStack;
 let worker: ChildProcess | undefined;
 let metricsUrl: string;
+/** Everything the worker process wrote (stdout and stderr). */
+let workerOutput = '';
 const bundleDir = mkdtempSync(join(tmpdir(), 'workflow-bundle-'));
 
 async function freePort(): Promise<number> {
@@ -46,14 +48,13 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   worker = child;
-  let output = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Worker polling task queue')) resolve();
+      workerOutput += chunk.toString();
+      if (workerOutput.includes('Worker polling task queue')) resolve();
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`the worker exited (${code}): ${output}`)));
+    child.stderr!.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`the worker exited (${code}): ${workerOutput}`)));
   });
 }, 240_000);
 
@@ -137,4 +138,21 @@ test('the worker process answers its probes on the metrics port: alive, and read
   const [healthz, readyz] = await Promise.all([probe('/healthz'), probe('/readyz')]);
   expect([healthz.status, healthz.data]).toEqual([200, { status: 'ok' }]);
   expect([readyz.status, readyz.data]).toEqual([200, { status: 'ready' }]);
+});
+
+test('with LOG_FORMAT=json (the default) every line the worker process wrote is a JSON object with level and message', () => {
+  const lines = workerOutput.split('\n').filter((line) => line.trim() !== '');
+  expect(lines.length).toBeGreaterThan(0);
+  const notJson = lines.filter((line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: unknown; msg?: unknown };
+      return typeof entry.level !== 'number' || typeof entry.msg !== 'string';
+    } catch {
+      return true;
+    }
+  });
+  expect(notJson).toEqual([]);
+  expect(lines.some((line) => (JSON.parse(line) as { msg: string }).msg.startsWith('Worker polling task queue'))).toBe(
+    true,
+  );
 });
