@@ -84,6 +84,9 @@ function syncFakes(options: SyncFakeOptions = {}) {
     listSyncHosts: jest.fn(async () => HOSTS),
     checkUpcomingMeetings: jest.fn(async () => ({ checked: 2, editsFound: 1 })),
     nudgeCalendarsOfTickedSettings: jest.fn(async () => ({ nudged: 2 })),
+    startMissedEvents: jest.fn(async ({ afterId }: { afterId?: string }) =>
+      afterId === undefined ? { lastId: '00U000000000300AAA', started: 3, invalid: 0 } : { started: 1, invalid: 1 },
+    ),
     listEndedMeetings: jest.fn(
       async ({ host, day, pageToken }: { host: SyncHost; day: string; pageToken?: string }) => {
         // Everything ended on the window's own day.
@@ -176,6 +179,7 @@ describe('hourly sync workflows', () => {
       hostsTotal: 3,
       hostsDone: 3,
       staleEventsNudged: 207,
+      missedEventsStarted: 4,
       upcomingChecked: 6,
       zoomEditsFound: 3,
       meetingsSeen: 9,
@@ -187,6 +191,11 @@ describe('hourly sync workflows', () => {
       '00U000000000200AAA',
     ]);
     expect(reconcileQueues).toEqual([zoomImportTaskQueue(taskQueue), zoomImportTaskQueue(taskQueue)]);
+    // Events whose callout never reached Temporal, page by page as of the window's end.
+    expect(fakes.startMissedEvents.mock.calls).toEqual([
+      [{ asOf: windowEnd }],
+      [{ afterId: '00U000000000300AAA', asOf: windowEnd }],
+    ]);
     // Google calendars of hosts whose setting was ticked in the window catch up, once per run.
     expect(fakes.nudgeCalendarsOfTickedSettings.mock.calls).toEqual([
       [{ since: hoursBefore(30 * 24), asOf: windowEnd }],
@@ -314,6 +323,7 @@ describe('hourly sync workflows', () => {
     });
     expect(fakes.reconcileStaleEvents).not.toHaveBeenCalled();
     expect(fakes.nudgeCalendarsOfTickedSettings).not.toHaveBeenCalled();
+    expect(fakes.startMissedEvents).not.toHaveBeenCalled();
     expect(memo.watermark).toBeUndefined();
   });
 
