@@ -4,6 +4,7 @@
  * activities and durable timers; everything here is a function of the state, the clock and the time, unit-tested
  * without Temporal (`test/unit/meeting-lifecycle.test.ts`).
  */
+import type { ZoomStatus } from './event-fields';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -205,4 +206,40 @@ export function whenReconciled(
   if (phase === 'awaiting-start' || phase === 'started') return { phase, clock: { ...clock, pollAt: now } };
   if (phase === 'ended') return { phase, clock: { ...clock, participantRetryAt: now } };
   return { phase, clock };
+}
+
+/** What of the workflow's state a cancel depends on: the meeting's time, its invitation sequence, the Event's status. */
+export interface CancelView {
+  startTime?: string;
+  endTime?: string;
+  timeZone?: string;
+  icsSequence?: number;
+  status?: ZoomStatus;
+}
+
+/**
+ * The meeting is cancelled (the Event no longer wants one, or Zoom deleted it): its Zoom fields are cleared, and the
+ * workflow retires after the grace period. A meeting that existed keeps its time, with the next iCalendar SEQUENCE,
+ * for the METHOD:CANCEL invitation. The Event is told (Cancelled) when it showed a meeting, an Error or a Pending wait;
+ * otherwise there is nothing to undo and the lifecycle just closes.
+ */
+export function whenCancelled(view: CancelView, clock: LifecycleClock, hadMeeting: boolean, now: number) {
+  const keepsTime = hadMeeting && Boolean(view.startTime);
+  const reportCancelled = hadMeeting || view.status === 'Error' || view.status === 'Pending';
+  return {
+    state: {
+      phase: reportCancelled ? ('cancelled' as const) : ('closed' as const),
+      zoomMeetingId: undefined,
+      joinUrl: undefined,
+      hostZoomUserId: undefined,
+      usesPmi: undefined,
+      passcode: undefined,
+      startTime: keepsTime ? view.startTime : undefined,
+      endTime: keepsTime ? view.endTime : undefined,
+      timeZone: keepsTime ? view.timeZone : undefined,
+      ...(keepsTime ? { icsSequence: (view.icsSequence ?? 0) + 1 } : {}),
+    },
+    clock: { ...clock, lastZoomWriteAt: now, retireAt: now + RETIRE_GRACE_MS },
+    reportCancelled,
+  };
 }

@@ -56,6 +56,7 @@ import {
   nextDeadline as lifecycleDeadline,
   stepAtDeadline,
   RETIRE_GRACE_MS,
+  whenCancelled,
   whenEnded,
   whenReconciled,
   whenScheduled,
@@ -520,28 +521,19 @@ export async function meetingWorkflow(
       await zoom().deleteZoomMeetingCreatedEarlier({ eventId: state.eventId, hostEmail: interruptedCreate.hostEmail });
       interruptedCreate = undefined;
     }
-    clock.lastZoomWriteAt = Date.now();
-    // Keep what the cancelled meeting was, for a METHOD:CANCEL invitation with a higher SEQUENCE.
-    const cancelled = { startTime: state.startTime, endTime: state.endTime, timeZone: state.timeZone };
-    remember(undefined, undefined);
-    if (had && cancelled.startTime) {
-      Object.assign(state, cancelled);
-      state.icsSequence = (state.icsSequence ?? 0) + 1;
-    }
+    const next = whenCancelled(state, clock, had !== undefined, Date.now());
+    meeting = undefined;
     applied = undefined;
-    clock.retireAt = Date.now() + RETIRE_GRACE_MS;
-    if (had || state.status === 'Error' || state.status === 'Pending') {
-      state.phase = 'cancelled';
-      publish('Cancelled');
-      await writeEvent({
-        Zoom_Status__c: 'Cancelled',
-        Zoom_Join_URL__c: null,
-        Zoom_Meeting_Id__c: null,
-        Zoom_Sync_Error__c: null,
-      });
-    } else {
-      state.phase = 'closed';
-    }
+    Object.assign(state, next.state);
+    Object.assign(clock, next.clock);
+    if (!next.reportCancelled) return;
+    publish('Cancelled');
+    await writeEvent({
+      Zoom_Status__c: 'Cancelled',
+      Zoom_Join_URL__c: null,
+      Zoom_Meeting_Id__c: null,
+      Zoom_Sync_Error__c: null,
+    });
   }
 
   async function createMeeting(plan: MeetingPlan): Promise<string> {

@@ -1,7 +1,7 @@
 /**
  * The meeting lifecycle's timing without Temporal (domain/meeting-lifecycle.ts): the next deadline of each phase, what
  * a passed deadline asks for, what a poll without an end means, when the workflow is finished, and how the clock
- * moves when the meeting is scheduled, starts, ends or is reconciled.
+ * moves when the meeting is scheduled, starts, ends, is reconciled or is cancelled.
  */
 import {
   afterPoll,
@@ -15,6 +15,7 @@ import {
   RECORDING_WAIT_MS,
   RETIRE_GRACE_MS,
   stepAtDeadline,
+  whenCancelled,
   whenEnded,
   whenReconciled,
   whenScheduled,
@@ -158,5 +159,51 @@ describe('clock transitions', () => {
     expect(whenReconciled(meeting('scheduled'), clock(), START)).toEqual({ phase: 'scheduled', clock: clock() });
     expect(whenReconciled(meeting('ended'), clock(), END).clock.participantRetryAt).toBe(END);
     expect(whenReconciled(meeting('cancelled'), clock(), END)).toEqual({ phase: 'cancelled', clock: clock() });
+  });
+});
+
+describe('whenCancelled', () => {
+  const scheduled = {
+    startTime: new Date(START).toISOString(),
+    endTime: new Date(END).toISOString(),
+    timeZone: 'Europe/Paris',
+    icsSequence: 2,
+    status: 'Scheduled' as const,
+  };
+
+  test('a meeting that existed: Zoom fields cleared, its time kept with the next SEQUENCE, the Event told', () => {
+    const next = whenCancelled(scheduled, clock(), true, START - MINUTE);
+    expect(next.reportCancelled).toBe(true);
+    expect(next.state).toEqual({
+      phase: 'cancelled',
+      zoomMeetingId: undefined,
+      joinUrl: undefined,
+      hostZoomUserId: undefined,
+      usesPmi: undefined,
+      passcode: undefined,
+      startTime: scheduled.startTime,
+      endTime: scheduled.endTime,
+      timeZone: 'Europe/Paris',
+      icsSequence: 3,
+    });
+    expect(next.clock).toEqual(clock({ lastZoomWriteAt: START - MINUTE, retireAt: START - MINUTE + RETIRE_GRACE_MS }));
+  });
+
+  test('the first cancel of a meeting never invited starts its SEQUENCE at 1', () => {
+    expect(whenCancelled({ ...scheduled, icsSequence: undefined }, clock(), true, START).state.icsSequence).toBe(1);
+  });
+
+  test('no meeting: nothing kept; the Event is told only when it shows an Error or a Pending wait', () => {
+    const quiet = whenCancelled({ ...scheduled, status: undefined }, clock(), false, START);
+    expect(quiet.reportCancelled).toBe(false);
+    expect(quiet.state.phase).toBe('closed');
+    expect(quiet.state.startTime).toBeUndefined();
+    expect('icsSequence' in quiet.state).toBe(false);
+    for (const status of ['Error', 'Pending'] as const) {
+      const next = whenCancelled({ ...scheduled, status }, clock(), false, START);
+      expect(next.reportCancelled).toBe(true);
+      expect(next.state.phase).toBe('cancelled');
+      expect(next.state.timeZone).toBeUndefined();
+    }
   });
 });
