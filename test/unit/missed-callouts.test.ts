@@ -43,7 +43,7 @@ async function events(overrides: Record<string, unknown>[]): Promise<string[]> {
     })),
   );
   return results.map((r) => {
-    if (!r.success) throw new Error(JSON.stringify(r));
+    if (!r.success || !r.id) throw new Error(JSON.stringify(r));
     return r.id;
   });
 }
