@@ -100,6 +100,28 @@ export function planChange(current: MeetingPlan, next: MeetingPlan): PlanChange 
   return same ? 'none' : 'update';
 }
 
+/**
+ * What a callout asking for `plan` does to the meeting the workflow holds: `applied` is the plan it applied, absent
+ * for a meeting adopted from an earlier run (the Event showed it). An adopted meeting is updated to the plan, or left
+ * alone once its time is over (`over`: an edit of the Event must not touch it). An update of a meeting planned here
+ * is merged with Zoom's own edits (`merge`); without a meeting, or with a plan Zoom cannot PATCH, one is (re)created.
+ */
+export type ScheduleStep =
+  { kind: 'over' } | { kind: 'none' } | { kind: 'recreate' } | { kind: 'update'; merge: boolean };
+
+export function scheduleStep(
+  held: { hasMeeting: boolean; applied?: MeetingPlan },
+  plan: MeetingPlan,
+  now: number,
+): ScheduleStep {
+  if (held.hasMeeting && !held.applied) {
+    return Date.parse(plannedEnd(plan)) < now ? { kind: 'over' } : { kind: 'update', merge: false };
+  }
+  if (!held.hasMeeting || !held.applied) return { kind: 'recreate' };
+  const change = planChange(held.applied, plan);
+  return change === 'update' ? { kind: 'update', merge: true } : { kind: change };
+}
+
 /** End of the planned meeting (ISO UTC). */
 export function plannedEnd(plan: MeetingPlan): string {
   return new Date(Date.parse(plan.startTime) + plan.durationMinutes * 60_000).toISOString();

@@ -41,6 +41,7 @@ import {
   planChange,
   planMeeting,
   plannedEnd,
+  scheduleStep,
   wantsZoomMeeting,
   type MeetingPlan,
 } from '../domain/meeting-plan';
@@ -558,23 +559,22 @@ export async function meetingWorkflow(
   }
 
   async function scheduleMeeting(plan: MeetingPlan, modstamp: number): Promise<void> {
-    const adopted = meeting !== undefined && applied === undefined;
-    if (adopted && Date.parse(plannedEnd(plan)) < Date.now()) {
-      // A meeting from an earlier run whose time is over: an edit of the Event must not touch it.
+    const step = scheduleStep({ hasMeeting: meeting !== undefined, applied: applied?.plan }, plan, Date.now());
+    if (step.kind === 'over') {
       remember(meeting, plan);
       state.phase = 'closed';
       return;
     }
-    let change = adopted ? 'update' : applied && meeting ? planChange(applied.plan, plan) : 'recreate';
+    let change = step.kind;
     // An edit of the meeting that exists is merged with Zoom's own edits, field by field; Zoom is sent only the
     // fields it lacks, so a concurrent edit in the Zoom portal of another field survives.
     let merged: { plan: MeetingPlan; fields: SharedField[] } | undefined;
-    if (change === 'update' && !adopted && applied && patched(FIELD_MERGE_PATCH)) {
-      const edit = mergeEdit(shared, applied.plan, 'org', sharedValuesOf(plan), modstamp, plan);
+    if (step.kind === 'update' && step.merge && patched(FIELD_MERGE_PATCH)) {
+      const edit = mergeEdit(shared, applied!.plan, 'org', sharedValuesOf(plan), modstamp, plan);
       shared = edit.sync;
       merged = { plan: edit.plan, fields: Object.keys(edit.zoomLacks) as SharedField[] };
       plan = merged.plan;
-      if (merged.fields.length === 0 && planChange(applied.plan, plan) === 'none') change = 'none';
+      if (merged.fields.length === 0 && planChange(applied!.plan, plan) === 'none') change = 'none';
     }
     if (change === 'none') {
       if (merged) await writeLackingFieldsToEvent();

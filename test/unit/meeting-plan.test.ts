@@ -6,6 +6,7 @@ import {
   planChange,
   planMeeting,
   plannedEnd,
+  scheduleStep,
   wantsZoomMeeting,
   ZOOM_AGENDA_MAX,
   ZOOM_TOPIC_MAX,
@@ -123,6 +124,30 @@ describe('planChange', () => {
   test('a new owner or a PMI switch recreates the meeting', () => {
     expect(planChange(base, planMeeting(event({ OwnerId: '005000000000002AAA' })))).toBe('recreate');
     expect(planChange(base, planMeeting(event({ Zoom_Use_PMI__c: true })))).toBe('recreate');
+  });
+});
+
+describe('scheduleStep', () => {
+  const base = planMeeting(event());
+  const end = Date.parse(plannedEnd(base));
+  test('without a meeting one is created', () => {
+    expect(scheduleStep({ hasMeeting: false }, base, 0)).toEqual({ kind: 'recreate' });
+    // A recreate whose create failed leaves the old plan applied without a meeting.
+    expect(scheduleStep({ hasMeeting: false, applied: base }, base, 0)).toEqual({ kind: 'recreate' });
+  });
+  test('a meeting adopted from an earlier run is updated to the plan, and left alone once its time is over', () => {
+    expect(scheduleStep({ hasMeeting: true }, base, end - 1)).toEqual({ kind: 'update', merge: false });
+    expect(scheduleStep({ hasMeeting: true }, base, end)).toEqual({ kind: 'update', merge: false });
+    expect(scheduleStep({ hasMeeting: true }, base, end + 1)).toEqual({ kind: 'over' });
+  });
+  test('a meeting planned here: nothing, a merged PATCH, or (new host, PMI switch) a new meeting', () => {
+    const held = { hasMeeting: true, applied: base };
+    expect(scheduleStep(held, planMeeting(event({ WhoId: '003000000000001AAA' })), end + 1)).toEqual({ kind: 'none' });
+    expect(scheduleStep(held, planMeeting(event({ Subject: 'New' })), end + 1)).toEqual({
+      kind: 'update',
+      merge: true,
+    });
+    expect(scheduleStep(held, planMeeting(event({ Zoom_Use_PMI__c: true })), 0)).toEqual({ kind: 'recreate' });
   });
 });
 
