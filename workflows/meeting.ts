@@ -232,6 +232,22 @@ export interface MeetingWorkflowCarry {
   interruptedCreate?: { hostEmail: string };
 }
 
+/**
+ * The lifecycle's own state beside `MeetingState` (what the query shows): the meeting and plan applied, the callout
+ * held for Zoom's daily cap, the field merge, and what the callout order and the Event's deletion need. One value, so
+ * continue-as-new carries all of it.
+ */
+interface Lifecycle {
+  /** The Zoom meeting (absent: none), adopted ones with what the Event or the hourly sync showed of it. */
+  meeting: ScheduledMeeting | undefined;
+  applied: MeetingWorkflowCarry['applied'];
+  held: MeetingWorkflowCarry['held'];
+  shared: MeetingWorkflowCarry['shared'];
+  lastCallout: MeetingWorkflowCarry['lastCallout'];
+  interruptedCreate: MeetingWorkflowCarry['interruptedCreate'];
+  eventDeleted: boolean;
+}
+
 /** A callout's Zoom write cancelled because a newer callout is waiting: the newer one is applied next. */
 class Superseded extends Error {}
 
@@ -300,16 +316,18 @@ export async function meetingWorkflow(
   const seenZoomEvents = new Set<string>(carry?.seenZoomEvents ?? []);
   const reconcileInbox: ReconcileRequest[] = [...(carry?.reconcileInbox ?? [])];
   const clock: LifecycleClock = carry?.clock ?? initialClock(Date.now());
-  let applied = carry?.applied;
-  let meeting = meetingOf(state);
-  let eventDeleted = carry?.eventDeleted ?? false;
+  const life: Lifecycle = {
+    meeting: meetingOf(state),
+    applied: carry?.applied,
+    held: carry?.held,
+    shared: carry?.shared,
+    lastCallout: carry?.lastCallout,
+    interruptedCreate: carry?.interruptedCreate,
+    eventDeleted: carry?.eventDeleted ?? false,
+  };
   let registeredRoute = carry?.route;
-  let held = carry?.held;
-  let shared = carry?.shared;
   // The host's Google calendar follows the meeting, after the Event's writes of each turn (workflows/calendar-sync.ts).
-  const calendar = calendarSync({ state, ownerId: () => applied?.plan.ownerId, writeEvent: (f) => writeEvent(f) });
-  let lastCallout = carry?.lastCallout;
-  let interruptedCreate = carry?.interruptedCreate;
+  const calendar = calendarSync({ state, ownerId: () => life.applied?.plan.ownerId, writeEvent: (f) => writeEvent(f) });
   /** True while a callout is applied: its Zoom writes give way to a newer callout. */
   let applyingCallout = false;
   const zoomWrites = proxyActivities<Activities>({
@@ -427,7 +445,7 @@ export async function meetingWorkflow(
     const stepScope = new CancellationScope();
     const watchScope = new CancellationScope();
     let superseded = false;
-    const newerCalloutWaiting = () => inbox.some((item) => isNewer(item, state.lastAppliedModstamp, eventDeleted));
+    const newerCalloutWaiting = () => inbox.some((item) => isNewer(item, state.lastAppliedModstamp, life.eventDeleted));
     watchScope
       .run(() => condition(newerCalloutWaiting))
       .then(() => {
@@ -448,7 +466,7 @@ export async function meetingWorkflow(
 
   /** Writes `fields` to the Event; false when the Event is gone (nothing written). */
   async function writeEvent(fields: EventZoomFields): Promise<boolean> {
-    if (eventDeleted) return false;
+    if (life.eventDeleted) return false;
     for (;;) {
       try {
         await writeEventFields({ eventId: state.eventId, fields });
@@ -456,7 +474,7 @@ export async function meetingWorkflow(
         return true;
       } catch (error) {
         if (failureOf(error)?.type === FailureTypes.salesforceEventGone) {
-          eventDeleted = true;
+          life.eventDeleted = true;
           log.warn('The Event is gone from Salesforce; nothing more is written to it');
           return false;
         }
@@ -471,7 +489,7 @@ export async function meetingWorkflow(
 
   /** Zoom's daily cap for the host: the Event says Pending and why; the callout is applied again after the reset. */
   async function holdUntilReset(item: EventCalloutItem, wait: { reason: string; until: string }): Promise<void> {
-    held = { item, until: Math.max(Date.now() + MINUTE, Date.parse(wait.until)) };
+    life.held = { item, until: Math.max(Date.now() + MINUTE, Date.parse(wait.until)) };
     log.info('Waiting for Zoom to accept meeting writes for this host again', { until: wait.until });
     publish('Pending');
     try {
@@ -498,7 +516,7 @@ export async function meetingWorkflow(
   }
 
   function remember(m: ScheduledMeeting | undefined, plan: MeetingPlan | undefined): void {
-    meeting = m;
+    life.meeting = m;
     state.zoomMeetingId = m?.meetingId;
     state.joinUrl = m?.joinUrl;
     state.hostZoomUserId = m?.hostZoomUserId;
@@ -516,15 +534,18 @@ export async function meetingWorkflow(
   // ---- Scheduling (callouts from the org) -----------------------------------------------------------------
 
   async function cancelMeeting(deleteInZoom: boolean): Promise<void> {
-    const had = meeting;
+    const had = life.meeting;
     if (had && deleteInZoom) await zoom().deleteZoomMeeting({ meetingId: had.meetingId, usesPmi: had.usesPmi });
-    else if (deleteInZoom && interruptedCreate) {
-      await zoom().deleteZoomMeetingCreatedEarlier({ eventId: state.eventId, hostEmail: interruptedCreate.hostEmail });
-      interruptedCreate = undefined;
+    else if (deleteInZoom && life.interruptedCreate) {
+      await zoom().deleteZoomMeetingCreatedEarlier({
+        eventId: state.eventId,
+        hostEmail: life.interruptedCreate.hostEmail,
+      });
+      life.interruptedCreate = undefined;
     }
     const next = whenCancelled(state, clock, had !== undefined, Date.now());
-    meeting = undefined;
-    applied = undefined;
+    life.meeting = undefined;
+    life.applied = undefined;
     Object.assign(state, next.state);
     Object.assign(clock, next.clock);
     if (!next.reportCancelled) return;
@@ -541,7 +562,7 @@ export async function meetingWorkflow(
     // Decided before the local activity, never first right after it (README, "Upgrading workflows").
     zoomWriteQueue();
     const hostEmail = await findHostEmail(plan.ownerId);
-    const findEarlierFirst = interruptedCreate !== undefined;
+    const findEarlierFirst = life.interruptedCreate !== undefined;
     try {
       const made = await zoom().createZoomMeeting({
         eventId: state.eventId,
@@ -551,17 +572,21 @@ export async function meetingWorkflow(
       });
       remember(made, plan);
     } catch (error) {
-      if (error instanceof Superseded) interruptedCreate = { hostEmail };
+      if (error instanceof Superseded) life.interruptedCreate = { hostEmail };
       throw error;
     }
-    interruptedCreate = undefined;
+    life.interruptedCreate = undefined;
     return hostEmail;
   }
 
   async function scheduleMeeting(plan: MeetingPlan, modstamp: number): Promise<void> {
-    const step = scheduleStep({ hasMeeting: meeting !== undefined, applied: applied?.plan }, plan, Date.now());
+    const step = scheduleStep(
+      { hasMeeting: life.meeting !== undefined, applied: life.applied?.plan },
+      plan,
+      Date.now(),
+    );
     if (step.kind === 'over') {
-      remember(meeting, plan);
+      remember(life.meeting, plan);
       state.phase = 'closed';
       return;
     }
@@ -570,32 +595,33 @@ export async function meetingWorkflow(
     // fields it lacks, so a concurrent edit in the Zoom portal of another field survives.
     let merged: { plan: MeetingPlan; fields: SharedField[] } | undefined;
     if (step.kind === 'update' && step.merge && patched(FIELD_MERGE_PATCH)) {
-      const edit = mergeEdit(shared, applied!.plan, 'org', sharedValuesOf(plan), modstamp, plan);
-      shared = edit.sync;
+      const edit = mergeEdit(life.shared, life.applied!.plan, 'org', sharedValuesOf(plan), modstamp, plan);
+      life.shared = edit.sync;
       merged = { plan: edit.plan, fields: Object.keys(edit.zoomLacks) as SharedField[] };
       plan = merged.plan;
-      if (merged.fields.length === 0 && planChange(applied!.plan, plan) === 'none') change = 'none';
+      if (merged.fields.length === 0 && planChange(life.applied!.plan, plan) === 'none') change = 'none';
     }
     if (change === 'none') {
       if (merged) await writeLackingFieldsToEvent();
       return;
     }
-    let hostEmail = applied?.hostEmail;
+    let hostEmail = life.applied?.hostEmail;
     let created = false;
     if (change === 'recreate') {
-      if (meeting) await zoom().deleteZoomMeeting({ meetingId: meeting.meetingId, usesPmi: meeting.usesPmi });
+      if (life.meeting)
+        await zoom().deleteZoomMeeting({ meetingId: life.meeting.meetingId, usesPmi: life.meeting.usesPmi });
       remember(undefined, undefined);
       hostEmail = await createMeeting(plan);
       created = true;
     } else {
       try {
         await zoom().updateZoomMeeting({
-          meetingId: meeting!.meetingId,
+          meetingId: life.meeting!.meetingId,
           plan,
           ...(merged ? { fields: merged.fields } : {}),
-          ...(applied?.hostEmail ? { hostEmail: applied.hostEmail } : {}),
+          ...(life.applied?.hostEmail ? { hostEmail: life.applied.hostEmail } : {}),
         });
-        remember(meeting, plan);
+        remember(life.meeting, plan);
       } catch (error) {
         // Deleted on the Zoom side: the Event still wants a meeting, so it gets a new one.
         if (failureOf(error)?.type !== FailureTypes.zoomMeetingGone) throw error;
@@ -604,16 +630,16 @@ export async function meetingWorkflow(
       }
     }
     clock.lastZoomWriteAt = Date.now();
-    if (merged && !created) shared = wroteTo(shared!, 'zoom', writesFor(shared!, 'zoom'), Date.now());
+    if (merged && !created) life.shared = wroteTo(life.shared!, 'zoom', writesFor(life.shared!, 'zoom'), Date.now());
     // A new meeting, or one adopted or planned before the merge: both sides hold the plan from here.
-    else shared = agreedSync(sharedValuesOf(plan), modstamp, Date.now());
-    applied = { plan, hostEmail: hostEmail ?? '' };
+    else life.shared = agreedSync(sharedValuesOf(plan), modstamp, Date.now());
+    life.applied = { plan, hostEmail: hostEmail ?? '' };
     enterScheduled();
     publish('Scheduled');
     await writeEvent({
-      Zoom_Meeting_Id__c: meeting!.meetingId,
+      Zoom_Meeting_Id__c: life.meeting!.meetingId,
       // An adopted meeting keeps the join URL the Event already shows.
-      ...(meeting!.joinUrl ? { Zoom_Join_URL__c: meeting!.joinUrl } : {}),
+      ...(life.meeting!.joinUrl ? { Zoom_Join_URL__c: life.meeting!.joinUrl } : {}),
       Zoom_Status__c: 'Scheduled',
       Zoom_Sync_Error__c: null,
     });
@@ -622,9 +648,9 @@ export async function meetingWorkflow(
 
   /** Writes to the Event the merged values it lacks (Zoom's edits), only those, so the rep's other edits stay. */
   async function writeLackingFieldsToEvent(): Promise<void> {
-    const lacking = writesFor(shared!, 'org');
-    if (Object.keys(lacking).length === 0 || !applied) return;
-    const plan = applied.plan;
+    const lacking = writesFor(life.shared!, 'org');
+    if (Object.keys(lacking).length === 0 || !life.applied) return;
+    const plan = life.applied.plan;
     const fields: EventScheduleFields = {
       ...('topic' in lacking ? { Subject: plan.topic } : {}),
       ...('startTime' in lacking ? { StartDateTime: plan.startTime } : {}),
@@ -632,7 +658,7 @@ export async function meetingWorkflow(
     };
     const timeZone = 'timeZone' in lacking ? (plan.timeZone ?? null) : undefined;
     await writeEventSchedule({ eventId: state.eventId, fields, timeZone });
-    shared = wroteTo(shared!, 'org', lacking, Date.now());
+    life.shared = wroteTo(life.shared!, 'org', lacking, Date.now());
   }
 
   function enterScheduled(): void {
@@ -644,17 +670,17 @@ export async function meetingWorkflow(
 
   /** `orgAt`: when the org made the change, for the field merge (its SystemModstamp unless told otherwise). */
   async function applyCallout(item: EventCalloutItem, orgAt = Date.parse(item.event.SystemModstamp)): Promise<void> {
-    held = undefined;
-    if (item.operation === 'delete') eventDeleted = true;
-    if (!meeting && item.event.Zoom_Meeting_Id__c) {
+    life.held = undefined;
+    if (item.operation === 'delete') life.eventDeleted = true;
+    if (!life.meeting && item.event.Zoom_Meeting_Id__c) {
       // The Event already has a meeting from an earlier run of this workflow: adopt it, never create a second.
-      meeting = {
+      life.meeting = {
         meetingId: item.event.Zoom_Meeting_Id__c,
         joinUrl: '',
         hostZoomUserId: '',
         usesPmi: item.event.Zoom_Use_PMI__c === true,
       };
-      state.zoomMeetingId = meeting.meetingId;
+      state.zoomMeetingId = life.meeting.meetingId;
     }
     if (state.phase === 'started' || state.phase === 'ended' || state.phase === 'not-started') {
       // The meeting has happened (or its time is over): edits of the Event no longer change it in Zoom.
@@ -701,7 +727,7 @@ export async function meetingWorkflow(
 
   /** Once per meeting, when the host's setting asks for it; a mail problem never fails the meeting. */
   async function mailAttendeesOnLaunch(): Promise<void> {
-    if (state.launchEmail || !applied || !meeting?.joinUrl || eventDeleted) return;
+    if (state.launchEmail || !life.applied || !life.meeting?.joinUrl || life.eventDeleted) return;
     // A start learnt of after the scheduled end (a missed webhook, seen at a poll): "starting now" is no longer true.
     if (Date.now() >= Date.parse(state.endTime ?? '') && patched(NO_LATE_LAUNCH_EMAIL_PATCH)) {
       state.launchEmail = 'skipped';
@@ -712,13 +738,13 @@ export async function meetingWorkflow(
     try {
       const email: LaunchEmailInput = {
         eventId: state.eventId,
-        ownerId: applied.plan.ownerId,
+        ownerId: life.applied.plan.ownerId,
         instanceKey: state.instanceUuid ? state.instanceUuid.replace(/[^A-Za-z0-9]/g, '') : 'first',
-        topic: applied.plan.topic,
-        startTime: state.actualStart ?? applied.plan.startTime,
-        durationMinutes: applied.plan.durationMinutes,
-        joinUrl: meeting.joinUrl,
-        ...(meeting.passcode ? { passcode: meeting.passcode } : {}),
+        topic: life.applied.plan.topic,
+        startTime: state.actualStart ?? life.applied.plan.startTime,
+        durationMinutes: life.applied.plan.durationMinutes,
+        joinUrl: life.meeting.joinUrl,
+        ...(life.meeting.passcode ? { passcode: life.meeting.passcode } : {}),
       };
       const result = patched(LAUNCH_EMAIL_PER_RECIPIENT_PATCH)
         ? await mailEachRecipient(email)
@@ -761,14 +787,14 @@ export async function meetingWorkflow(
   }
 
   async function applyZoomEdit(event: ZoomMeetingEvent): Promise<void> {
-    if (!applied || !event.changes) return;
+    if (!life.applied || !event.changes) return;
     if (patched(FIELD_MERGE_PATCH)) return mergeZoomEdit(event);
     if (event.eventTs <= clock.lastZoomWriteAt) return;
-    const next: MeetingPlan = { ...applied.plan, ...zoomEditValues(event.changes) };
-    if (planChange(applied.plan, next) === 'none') return;
+    const next: MeetingPlan = { ...life.applied.plan, ...zoomEditValues(event.changes) };
+    if (planChange(life.applied.plan, next) === 'none') return;
     // Remember first: the org's callout for this very write then finds nothing to change (no echo to Zoom).
-    applied = { ...applied, plan: next };
-    remember(meeting, next);
+    life.applied = { ...life.applied, plan: next };
+    remember(life.meeting, next);
     enterScheduled();
     publish('Scheduled');
     const schedule: EventScheduleFields = {
@@ -781,23 +807,23 @@ export async function meetingWorkflow(
 
   /** A Zoom-portal edit, merged field by field with the org's edits (the newer change of a field wins). */
   async function mergeZoomEdit(event: ZoomMeetingEvent): Promise<void> {
-    const edit = mergeEdit(shared, applied!.plan, 'zoom', zoomEditValues(event.changes!), event.eventTs);
-    shared = edit.sync;
+    const edit = mergeEdit(life.shared, life.applied!.plan, 'zoom', zoomEditValues(event.changes!), event.eventTs);
+    life.shared = edit.sync;
     const { plan: next, zoomLacks } = edit;
     if (Object.keys(zoomLacks).length > 0) {
       // The edit lost to a newer one of the org's that Zoom's edit overwrote: Zoom gets it back.
       await zoom().updateZoomMeeting({
-        meetingId: meeting!.meetingId,
+        meetingId: life.meeting!.meetingId,
         plan: next,
         fields: Object.keys(zoomLacks) as SharedField[],
-        ...(applied!.hostEmail ? { hostEmail: applied!.hostEmail } : {}),
+        ...(life.applied!.hostEmail ? { hostEmail: life.applied!.hostEmail } : {}),
       });
       clock.lastZoomWriteAt = Date.now();
-      shared = wroteTo(shared, 'zoom', zoomLacks, Date.now());
+      life.shared = wroteTo(life.shared, 'zoom', zoomLacks, Date.now());
     }
-    if (planChange(applied!.plan, next) !== 'none') {
-      applied = { ...applied!, plan: next };
-      remember(meeting, next);
+    if (planChange(life.applied!.plan, next) !== 'none') {
+      life.applied = { ...life.applied!, plan: next };
+      remember(life.meeting, next);
       enterScheduled();
       publish('Scheduled');
     }
@@ -885,10 +911,10 @@ export async function meetingWorkflow(
   /** A timer fired: the next step when Zoom has been silent (`stepAtDeadline`). */
   async function onDeadline(): Promise<void> {
     const now = Date.now();
-    const step = stepAtDeadline(state, clock, held?.until, now);
+    const step = stepAtDeadline(state, clock, life.held?.until, now);
     switch (step.kind) {
       case 'apply-held':
-        await applyCallout(held!.item);
+        await applyCallout(life.held!.item);
         return;
       case 'await-start':
         state.phase = 'awaiting-start';
@@ -922,11 +948,11 @@ export async function meetingWorkflow(
   }
 
   function nextDeadline(): number | undefined {
-    return lifecycleDeadline(state, clock, held?.until);
+    return lifecycleDeadline(state, clock, life.held?.until);
   }
 
   function finished(): boolean {
-    return isFinished(state, clock, held?.until, Date.now());
+    return isFinished(state, clock, life.held?.until, Date.now());
   }
 
   /**
@@ -937,7 +963,7 @@ export async function meetingWorkflow(
   function applyReconcile(request: ReconcileRequest): void {
     if (!state.zoomMeetingId) {
       if (!['Scheduled', 'Started', 'Ended'].includes(request.status)) return;
-      meeting = { meetingId: request.zoomMeetingId, joinUrl: '', hostZoomUserId: '', usesPmi: request.usesPmi };
+      life.meeting = { meetingId: request.zoomMeetingId, joinUrl: '', hostZoomUserId: '', usesPmi: request.usesPmi };
       Object.assign(state, {
         zoomMeetingId: request.zoomMeetingId,
         usesPmi: request.usesPmi,
@@ -976,7 +1002,7 @@ export async function meetingWorkflow(
 
   async function applyNewestCallout(item: EventCalloutItem, orgAt?: number): Promise<void> {
     state.lastAppliedModstamp = item.event.SystemModstamp;
-    lastCallout = item;
+    life.lastCallout = item;
     await applyCallout(item, orgAt);
     state.appliedChanges += 1;
   }
@@ -996,10 +1022,13 @@ export async function meetingWorkflow(
     }
     if (!current) return false;
     const item: EventCalloutItem = { operation: 'upsert', event: current };
-    if (!isNewer(item, state.lastAppliedModstamp, eventDeleted) && !isSameSecondSave(item, lastCallout, eventDeleted))
+    if (
+      !isNewer(item, state.lastAppliedModstamp, life.eventDeleted) &&
+      !isSameSecondSave(item, life.lastCallout, life.eventDeleted)
+    )
       return false;
     // Within one second the read is the later save: its changes beat those of the callout applied in that second.
-    const appliedAt = lastCallout ? Date.parse(lastCallout.event.SystemModstamp) : 0;
+    const appliedAt = life.lastCallout ? Date.parse(life.lastCallout.event.SystemModstamp) : 0;
     await applyNewestCallout(item, Math.max(Date.parse(current.SystemModstamp), appliedAt + 1));
     return true;
   }
@@ -1012,8 +1041,8 @@ export async function meetingWorkflow(
         const items = inbox.splice(0, inbox.length);
         const batch = planCalloutBatch(items, {
           modstamp: state.lastAppliedModstamp,
-          lastCallout,
-          deleted: eventDeleted,
+          lastCallout: life.lastCallout,
+          deleted: life.eventDeleted,
         });
         if (batch.sameSecondSave && patched(SAME_SECOND_REREAD_PATCH)) {
           state.ignoredStaleChanges += items.length - ((await applyEventAsRead()) ? 1 : 0);
@@ -1037,14 +1066,14 @@ export async function meetingWorkflow(
 
   /** The route this workflow should hold: its meeting and scheduled window, while it has a meeting. */
   function wantedRoute(): RegisteredRoute | undefined {
-    if (!meeting || !state.startTime || !state.endTime || state.phase === 'closed') return undefined;
+    if (!life.meeting || !state.startTime || !state.endTime || state.phase === 'closed') return undefined;
     return {
-      meetingId: meeting.meetingId,
+      meetingId: life.meeting.meetingId,
       route: {
         workflowId: workflowInfo().workflowId,
         startTime: state.startTime,
         endTime: state.endTime,
-        usesPmi: meeting.usesPmi,
+        usesPmi: life.meeting.usesPmi,
       },
     };
   }
@@ -1080,7 +1109,7 @@ export async function meetingWorkflow(
 
   if (input.handover && !carry) {
     // Made by the instant path: the Event and the meeting exist; the lifecycle picks up from here.
-    applied = { plan: input.handover.plan, hostEmail: input.handover.hostEmail };
+    life.applied = { plan: input.handover.plan, hostEmail: input.handover.hostEmail };
     remember(input.handover.meeting, input.handover.plan);
     clock.lastZoomWriteAt = Date.now();
     enterScheduled();
@@ -1095,18 +1124,18 @@ export async function meetingWorkflow(
       await settleHandlers();
       return continueAsNew<typeof meetingWorkflow>(input, {
         state,
-        applied,
+        applied: life.applied,
         inbox: inbox.splice(0),
         zoomInbox: zoomInbox.splice(0),
         seenZoomEvents: [...seenZoomEvents],
         clock,
         ...(reconcileInbox.length > 0 ? { reconcileInbox: reconcileInbox.splice(0) } : {}),
-        ...(held ? { held } : {}),
+        ...(life.held ? { held: life.held } : {}),
         ...(registeredRoute ? { route: registeredRoute } : {}),
-        ...(shared ? { shared } : {}),
-        ...(eventDeleted ? { eventDeleted } : {}),
-        ...(lastCallout ? { lastCallout } : {}),
-        ...(interruptedCreate ? { interruptedCreate } : {}),
+        ...(life.shared ? { shared: life.shared } : {}),
+        ...(life.eventDeleted ? { eventDeleted: life.eventDeleted } : {}),
+        ...(life.lastCallout ? { lastCallout: life.lastCallout } : {}),
+        ...(life.interruptedCreate ? { interruptedCreate: life.interruptedCreate } : {}),
       });
     }
     if (finished()) break;
