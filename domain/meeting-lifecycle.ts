@@ -193,6 +193,30 @@ export function whenEnded(
   return next;
 }
 
+/** The phase of a meeting adopted from the hourly sync, by the Event's status (a scheduled one is late by then). */
+const ADOPTED_PHASES: Partial<Record<ZoomStatus, MeetingPhase>> = {
+  Scheduled: 'awaiting-start',
+  Started: 'started',
+  Ended: 'ended',
+};
+
+/**
+ * A workflow without a meeting that the hourly sync reaches (the lifecycle had finished or never ran) adopts the
+ * meeting the Event shows, in the phase its status says; an Event in another status has nothing to adopt.
+ */
+export function adoptedOnReconcile(request: {
+  zoomMeetingId: string;
+  status: ZoomStatus;
+  startTime: string;
+  endTime: string;
+  usesPmi: boolean;
+}) {
+  const phase = ADOPTED_PHASES[request.status];
+  if (!phase) return undefined;
+  const { zoomMeetingId, usesPmi, startTime, endTime } = request;
+  return { zoomMeetingId, usesPmi, startTime, endTime, phase };
+}
+
 /**
  * The hourly sync found the Event behind Zoom: a meeting whose scheduled end is past no longer waits for its start,
  * and Zoom is asked at once (the outcome of a live or late meeting, the participants of an ended one).

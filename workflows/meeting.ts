@@ -51,6 +51,7 @@ import type { MeetingRoute } from '../domain/meeting-routing';
 import { isOtherPmiInstance, zoomEventStep } from '../domain/zoom-event-steps';
 import { isNewer, isSameSecondSave, planCalloutBatch } from '../domain/callout-order';
 import {
+  adoptedOnReconcile,
   afterPoll,
   initialClock,
   isFinished,
@@ -274,6 +275,11 @@ function meetingOf(state: MeetingState): ScheduledMeeting | undefined {
     usesPmi: state.usesPmi ?? false,
     ...(state.passcode !== undefined ? { passcode: state.passcode } : {}),
   };
+}
+
+/** A meeting made by an earlier run, known only by what the Event (or the hourly sync) shows: no join URL or host. */
+function adoptedMeeting(meetingId: string, usesPmi: boolean): ScheduledMeeting {
+  return { meetingId, joinUrl: '', hostZoomUserId: '', usesPmi };
 }
 
 function noZoomMeeting(): ApplicationFailure {
@@ -674,12 +680,7 @@ export async function meetingWorkflow(
     if (item.operation === 'delete') life.eventDeleted = true;
     if (!life.meeting && item.event.Zoom_Meeting_Id__c) {
       // The Event already has a meeting from an earlier run of this workflow: adopt it, never create a second.
-      life.meeting = {
-        meetingId: item.event.Zoom_Meeting_Id__c,
-        joinUrl: '',
-        hostZoomUserId: '',
-        usesPmi: item.event.Zoom_Use_PMI__c === true,
-      };
+      life.meeting = adoptedMeeting(item.event.Zoom_Meeting_Id__c, item.event.Zoom_Use_PMI__c === true);
       state.zoomMeetingId = life.meeting.meetingId;
     }
     if (state.phase === 'started' || state.phase === 'ended' || state.phase === 'not-started') {
@@ -962,15 +963,10 @@ export async function meetingWorkflow(
    */
   function applyReconcile(request: ReconcileRequest): void {
     if (!state.zoomMeetingId) {
-      if (!['Scheduled', 'Started', 'Ended'].includes(request.status)) return;
-      life.meeting = { meetingId: request.zoomMeetingId, joinUrl: '', hostZoomUserId: '', usesPmi: request.usesPmi };
-      Object.assign(state, {
-        zoomMeetingId: request.zoomMeetingId,
-        usesPmi: request.usesPmi,
-        startTime: request.startTime,
-        endTime: request.endTime,
-        phase: request.status === 'Ended' ? 'ended' : request.status === 'Started' ? 'started' : 'awaiting-start',
-      });
+      const adopted = adoptedOnReconcile(request);
+      if (!adopted) return;
+      life.meeting = adoptedMeeting(adopted.zoomMeetingId, adopted.usesPmi);
+      Object.assign(state, adopted);
     }
     const next = whenReconciled(state, clock, Date.now());
     state.phase = next.phase;

@@ -4,6 +4,7 @@
  * moves when the meeting is scheduled, starts, ends, is reconciled or is cancelled.
  */
 import {
+  adoptedOnReconcile,
   afterPoll,
   initialClock,
   isFinished,
@@ -204,6 +205,33 @@ describe('whenCancelled', () => {
       expect(next.reportCancelled).toBe(true);
       expect(next.state.phase).toBe('cancelled');
       expect(next.state.timeZone).toBeUndefined();
+    }
+  });
+});
+
+describe('adoptedOnReconcile', () => {
+  const request = {
+    zoomMeetingId: '81234567890',
+    startTime: new Date(START).toISOString(),
+    endTime: new Date(END).toISOString(),
+    usesPmi: true,
+  };
+
+  test('the meeting the Event shows is adopted in the phase its status says (a scheduled one is late by then)', () => {
+    expect(adoptedOnReconcile({ ...request, status: 'Scheduled' })).toEqual({
+      zoomMeetingId: '81234567890',
+      usesPmi: true,
+      startTime: request.startTime,
+      endTime: request.endTime,
+      phase: 'awaiting-start',
+    });
+    expect(adoptedOnReconcile({ ...request, status: 'Started' })?.phase).toBe('started');
+    expect(adoptedOnReconcile({ ...request, status: 'Ended' })?.phase).toBe('ended');
+  });
+
+  test('an Event in another status has nothing to adopt', () => {
+    for (const status of ['Pending', 'Cancelled', 'Not Started', 'Error'] as const) {
+      expect(adoptedOnReconcile({ ...request, status })).toBeUndefined();
     }
   });
 });
