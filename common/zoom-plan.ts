@@ -24,16 +24,23 @@ export function ownRate(plan: ZoomPlan, label: ZoomRateLabel): number {
 }
 
 /**
- * The Zoom writes queue's share of the account's Medium rate (meeting creates), taken from the room left over: the
- * Temporal server enforces each rate-limited queue's rate on its own, so the import (the integration's full share)
- * and the writes, busy at once, add up; together they take 95% and leave 5% for the lifecycle's reads and other
- * apps. Creates come a few at a time as users schedule, and each host may make only 100 a day.
+ * How the integration's share of the account's Medium rate is split between the two rate-limited queues. The
+ * Temporal server enforces each queue's rate on its own, so when both are busy (an hourly import while a bulk of
+ * Events is scheduled) their Medium calls add up; together they stay within the integration's share.
+ * Creates get a quarter (15/s on Business, 5/s on Pro): a rep's bulk of Events is waiting on them, while the
+ * import runs in the background for a few minutes an hour and takes the rest. A smaller writes share (5%: 1 create
+ * a second on Pro) let a 1,000-Event bulk take over 16 minutes (the chaos suite's storm ran out of time).
  */
-export const ZOOM_WRITES_SHARE = 0.05;
+export const ZOOM_WRITES_SHARE = 0.25;
 
 /** Meeting creates per second the writes queue starts, for all workers together. */
 export function writesRate(plan: ZoomPlan): number {
   return ZOOM_PLAN_RATES[plan].medium * ZOOM_WRITES_SHARE;
+}
+
+/** Medium calls per second the import queue may make, for all workers together: the integration's share less the writes'. */
+export function importRate(plan: ZoomPlan): number {
+  return ZOOM_PLAN_RATES[plan].medium * (ZOOM_RATE_SHARE - ZOOM_WRITES_SHARE);
 }
 
 /**

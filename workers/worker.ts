@@ -1,7 +1,7 @@
 import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
-import { ownRate, writesRate, type ZoomPlan } from '../common/zoom-plan';
+import { importRate, writesRate, type ZoomPlan } from '../common/zoom-plan';
 import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, zoomWritesTaskQueue } from '../workflows/messages';
 import { workerTracing } from '../common/temporal-tracing';
 import type { Tracing } from '../common/tracing';
@@ -83,7 +83,7 @@ export async function createWorker(
  * (Zoom's Medium label), so the account's Medium rate, less a share for everything else, over the batch size.
  */
 export function importBatchesPerSecond(plan: ZoomPlan): number {
-  return ownRate(plan, 'medium') / IMPORT_BATCH_SIZE;
+  return importRate(plan) / IMPORT_BATCH_SIZE;
 }
 
 /**

@@ -22,9 +22,11 @@ describe.each(PLANS)('Zoom queue rates on the %s plan', (plan) => {
     expect(importReads + writes).toBeLessThan(ZOOM_PLAN_RATES[plan].medium);
   });
 
-  it("the import keeps the integration's full share, and the writes still go at least one a second", () => {
+  it("a bulk of Events is scheduled at several creates a second, and the import takes the rest of the integration's share", () => {
     const { importReads, writes } = mediumCallsPerSecond(plan);
-    expect(importReads).toBeCloseTo(ownRate(plan, 'medium'));
-    expect(writes).toBeGreaterThanOrEqual(1);
+    // 1,000 Events within about 3 minutes on Pro (a 5% share made it 1 a second: over 16 minutes).
+    expect(writes).toBeGreaterThanOrEqual(5);
+    expect(importReads + writes).toBeCloseTo(ownRate(plan, 'medium'));
+    expect(importReads).toBeGreaterThan(writes);
   });
 });
