@@ -5,6 +5,7 @@
  * without Temporal (`test/unit/meeting-lifecycle.test.ts`).
  */
 import type { ZoomStatus } from './event-fields';
+import { recordedMeeting } from './meeting-plan';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -234,6 +235,7 @@ export function whenReconciled(
 
 /** What of the workflow's state a cancel depends on: the meeting's time, its invitation sequence, the Event's status. */
 export interface CancelView {
+  topic?: string;
   startTime?: string;
   endTime?: string;
   timeZone?: string;
@@ -253,11 +255,7 @@ export function whenCancelled(view: CancelView, clock: LifecycleClock, hadMeetin
   return {
     state: {
       phase: reportCancelled ? ('cancelled' as const) : ('closed' as const),
-      zoomMeetingId: undefined,
-      joinUrl: undefined,
-      hostZoomUserId: undefined,
-      usesPmi: undefined,
-      passcode: undefined,
+      ...recordedMeeting(view, undefined, undefined),
       startTime: keepsTime ? view.startTime : undefined,
       endTime: keepsTime ? view.endTime : undefined,
       timeZone: keepsTime ? view.timeZone : undefined,

@@ -127,6 +127,40 @@ export function plannedEnd(plan: MeetingPlan): string {
   return new Date(Date.parse(plan.startTime) + plan.durationMinutes * 60_000).toISOString();
 }
 
+/** A Zoom meeting as the workflow holds it (an adopted one without join URL or host). */
+export interface HeldMeeting {
+  meetingId: string;
+  joinUrl: string;
+  hostZoomUserId: string;
+  usesPmi: boolean;
+  passcode?: string;
+}
+
+/**
+ * What the workflow's state records of the meeting held and the plan applied (either absent: its fields cleared).
+ * The iCalendar SEQUENCE grows when the time changes, so attendees' calendars take the new invitation; the topic
+ * stays when no plan is given.
+ */
+export function recordedMeeting(
+  view: { topic?: string; startTime?: string; endTime?: string; icsSequence?: number },
+  meeting: HeldMeeting | undefined,
+  plan: MeetingPlan | undefined,
+) {
+  const retimed = plan !== undefined && (plan.startTime !== view.startTime || plannedEnd(plan) !== view.endTime);
+  return {
+    zoomMeetingId: meeting?.meetingId,
+    joinUrl: meeting?.joinUrl,
+    hostZoomUserId: meeting?.hostZoomUserId,
+    usesPmi: meeting?.usesPmi,
+    passcode: meeting?.passcode,
+    ...(retimed ? { icsSequence: view.icsSequence === undefined ? 0 : view.icsSequence + 1 } : {}),
+    topic: plan?.topic ?? view.topic,
+    startTime: plan?.startTime,
+    endTime: plan ? plannedEnd(plan) : undefined,
+    timeZone: plan?.timeZone,
+  };
+}
+
 /** How far before the scheduled start a PMI instance may have started and still be this meeting's. */
 export const PMI_INSTANCE_WINDOW_MS = 6 * 60 * 60_000;
 

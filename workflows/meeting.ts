@@ -41,6 +41,7 @@ import {
   planChange,
   planMeeting,
   plannedEnd,
+  recordedMeeting,
   scheduleStep,
   wantsZoomMeeting,
   type MeetingPlan,
@@ -523,18 +524,7 @@ export async function meetingWorkflow(
 
   function remember(m: ScheduledMeeting | undefined, plan: MeetingPlan | undefined): void {
     life.meeting = m;
-    state.zoomMeetingId = m?.meetingId;
-    state.joinUrl = m?.joinUrl;
-    state.hostZoomUserId = m?.hostZoomUserId;
-    state.usesPmi = m?.usesPmi;
-    state.passcode = m?.passcode;
-    if (plan && (plan.startTime !== state.startTime || plannedEnd(plan) !== state.endTime)) {
-      state.icsSequence = state.icsSequence === undefined ? 0 : state.icsSequence + 1;
-    }
-    state.topic = plan?.topic ?? state.topic;
-    state.startTime = plan?.startTime;
-    state.endTime = plan ? plannedEnd(plan) : undefined;
-    state.timeZone = plan?.timeZone;
+    Object.assign(state, recordedMeeting(state, m, plan));
   }
 
   // ---- Scheduling (callouts from the org) -----------------------------------------------------------------

@@ -6,6 +6,7 @@ import {
   planChange,
   planMeeting,
   plannedEnd,
+  recordedMeeting,
   scheduleStep,
   wantsZoomMeeting,
   ZOOM_AGENDA_MAX,
@@ -156,4 +157,42 @@ test('only a ticked upsert wants a meeting', () => {
   expect(wantsZoomMeeting('upsert', event({ Make_Zoom_Meeting__c: false }))).toBe(false);
   expect(wantsZoomMeeting('upsert', event({ Make_Zoom_Meeting__c: null }))).toBe(false);
   expect(wantsZoomMeeting('delete', event())).toBe(false);
+});
+
+describe('recordedMeeting', () => {
+  const plan = planMeeting(event());
+  const made = {
+    meetingId: '81234567890',
+    joinUrl: 'https://zoom.us/j/81234567890',
+    hostZoomUserId: 'h1',
+    usesPmi: false,
+  };
+  const recorded = { topic: plan.topic, startTime: plan.startTime, endTime: plannedEnd(plan), icsSequence: 0 };
+
+  test('a new meeting: its Zoom fields and the plan’s time; the first invitation has SEQUENCE 0', () => {
+    expect(recordedMeeting({}, { ...made, passcode: 'secret' }, plan)).toEqual({
+      zoomMeetingId: '81234567890',
+      joinUrl: made.joinUrl,
+      hostZoomUserId: 'h1',
+      usesPmi: false,
+      passcode: 'secret',
+      icsSequence: 0,
+      topic: 'Pricing call',
+      startTime: plan.startTime,
+      endTime: '2026-03-08T07:15:00.000Z',
+      timeZone: 'America/New_York',
+    });
+  });
+
+  test('the SEQUENCE grows only when the time changes', () => {
+    expect('icsSequence' in recordedMeeting(recorded, made, { ...plan, topic: 'Renamed' })).toBe(false);
+    expect(recordedMeeting(recorded, made, { ...plan, durationMinutes: 60 }).icsSequence).toBe(1);
+    expect(recordedMeeting(recorded, made, { ...plan, startTime: '2026-03-09T06:30:00.000Z' }).icsSequence).toBe(1);
+  });
+
+  test('no meeting and no plan: everything cleared but the topic', () => {
+    const cleared = recordedMeeting(recorded, undefined, undefined);
+    expect(cleared).toEqual({ topic: 'Pricing call' });
+    expect(Object.keys(cleared)).toEqual(expect.arrayContaining(['zoomMeetingId', 'passcode', 'startTime', 'endTime']));
+  });
 });
