@@ -6,7 +6,7 @@ import {
   type EventZoomFields,
 } from '../domain/event-fields';
 import { normaliseSalesforceDateTime } from '../domain/salesforce-datetime';
-import { agendaMentionsEvent, type MeetingPlan } from '../domain/meeting-plan';
+import { agendaMentionsEvent, type HeldMeeting, type MeetingPlan } from '../domain/meeting-plan';
 import { toZoomTimeZone } from '../domain/zoom-time-zones';
 import type { ZoomClient } from '../integrations/zoom/client';
 import type { CreateMeetingRequest, UpdateMeetingRequest } from '../integrations/zoom/types';
@@ -36,14 +36,8 @@ export interface MeetingActivityDeps {
   hostEmailTtlMs?: number;
 }
 
-export interface ScheduledMeeting {
-  meetingId: string;
-  joinUrl: string;
-  hostZoomUserId: string;
-  usesPmi: boolean;
-  /** The meeting passcode, for the attendees' e-mail. */
-  passcode?: string;
-}
+/** A meeting Zoom made (or found), as the workflow holds it. */
+export type ScheduledMeeting = HeldMeeting;
 
 /** Zoom error codes: no such user, user not in this account, and "cannot delete a PMI". */
 const ZOOM_USER_NOT_FOUND = 1001;

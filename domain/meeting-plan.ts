@@ -133,6 +133,7 @@ export interface HeldMeeting {
   joinUrl: string;
   hostZoomUserId: string;
   usesPmi: boolean;
+  /** The meeting passcode, for invitations and the attendees' e-mail. */
   passcode?: string;
 }
 
