@@ -263,3 +263,24 @@ export async function waitForCalls(fn: jest.Mock, times = 1): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * The test file's harness: created before its tests and torn down after them (one Temporal environment and one
+ * workflow bundle per file). The returned value forwards to it, so tests use it as the harness itself.
+ */
+export function useMeetingWorkflowHarness(options: { devServer?: boolean } = {}): MeetingWorkflowHarness {
+  let harness: MeetingWorkflowHarness | undefined;
+  beforeAll(async () => {
+    harness = await MeetingWorkflowHarness.create(options);
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+  return new Proxy({} as MeetingWorkflowHarness, {
+    get(_target, key) {
+      if (!harness) throw new Error('The harness exists once the file runs its tests (beforeAll)');
+      const value: unknown = Reflect.get(harness, key, harness);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(harness) : value;
+    },
+  });
+}

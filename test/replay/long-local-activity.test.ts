@@ -15,7 +15,7 @@ import type { meetingWorkflow } from '../../workflows/meeting';
 import type { EventCalloutItem } from '../../domain/event-fields';
 import {
   fakeActivities,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   upsert,
@@ -40,15 +40,7 @@ interface EventJson {
   [attributes: string]: unknown;
 }
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create({ devServer: true });
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness({ devServer: true });
 
 /** Runs a meeting workflow whose host lookup outlasts its workflow task until the meeting is Scheduled. */
 async function historyOfSlowHostLookup(): Promise<{ history: History; workflowId: string }> {

@@ -7,17 +7,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { FailureTypes } from '../../activities/failures';
 import { instantMeetingWorkflowId, meetingWorkflowId, startInstantMeetingUpdate } from '../../workflows/messages';
-import { fakeActivities, MeetingWorkflowHarness, waitForState } from '../helpers/meeting-workflow-harness';
+import { fakeActivities, useMeetingWorkflowHarness, waitForState } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 function click(taskQueue: string, recordId: string) {
   const request = { recordId, userId: '005000000000001AAA' };

@@ -8,7 +8,7 @@ import type { ScheduledMeeting } from '../../activities';
 import type { MeetingPlan } from '../../domain/meeting-plan';
 import {
   fakeActivities,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   stamp,
@@ -17,17 +17,9 @@ import {
   waitForState,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
 // A real server: a newer callout cancels the create in flight (it then finishes, WAIT_CANCELLATION_COMPLETED), a
 // cancellation the time-skipping server refuses for a running activity (ACTIVITY_UNKNOWN). No test here skips time.
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create({ devServer: true });
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness({ devServer: true });
 
 test('callouts that arrive newest first while the workflow is busy: the newest is applied, the older dropped', async () => {
   let releaseCreate!: () => void;

@@ -10,7 +10,7 @@ import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import { meetingWorkflowId, zoomEventSignal } from '../../workflows/messages';
 import {
   fakeActivities,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   upsert,
@@ -18,15 +18,7 @@ import {
   zoomEvent,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 const UUID = 'aDYlohsHRtCd4ii1uC2+hA==';
 /** Low enough that every step of the lifecycle ends its run. */

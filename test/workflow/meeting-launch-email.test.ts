@@ -5,22 +5,14 @@
 import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import {
   fakeActivities,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   upsert,
   waitForState,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 test('a start first seen at the poll after the scheduled end: Started is written, nobody is mailed', async () => {
   const live: MeetingOutcome = {

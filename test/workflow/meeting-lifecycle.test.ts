@@ -8,7 +8,7 @@ import { NOT_STARTED_AFTER_MS, POLL_DELAYS_MS } from '../../workflows/meeting';
 import {
   fakeActivities,
   HOUR,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   MINUTE,
   nextEventId,
   snapshot,
@@ -20,15 +20,7 @@ import {
 } from '../helpers/meeting-workflow-harness';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 const UUID = 'aDYlohsHRtCd4ii1uC2+hA==';
 

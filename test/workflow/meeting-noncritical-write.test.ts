@@ -8,7 +8,7 @@ import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import { zoomEventSignal } from '../../workflows/messages';
 import {
   fakeActivities,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   upsert,
@@ -16,15 +16,7 @@ import {
   zoomEvent,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 const UUID = 'aDYlohsHRtCd4ii1uC2+hA==';
 

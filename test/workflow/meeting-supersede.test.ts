@@ -10,7 +10,7 @@ import type { MeetingPlan } from '../../domain/meeting-plan';
 import {
   fakeActivities,
   HOUR,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   stamp,
@@ -19,16 +19,8 @@ import {
   waitForState,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
 // A real server: the time-skipping one refuses to cancel a running activity (ACTIVITY_UNKNOWN); no test here skips time.
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create({ devServer: true });
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness({ devServer: true });
 
 /** Zoom down: retryable, and the next attempt an hour away (the step would retry for a day). */
 function zoomDown(): ApplicationFailure {

@@ -9,7 +9,7 @@ import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import { syncNowUpdate } from '../../workflows/messages';
 import {
   fakeActivities,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   upsert,
@@ -18,15 +18,7 @@ import {
   type Fakes,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 /** The API waits 25 s for the update; a sync must answer well inside that. */
 const BUTTON_WAIT_MS = 25_000;

@@ -16,7 +16,8 @@ import { ZoomApiError } from '../../integrations/zoom/errors';
 import {
   fakeActivities,
   HOUR,
-  MeetingWorkflowHarness,
+  type MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   stamp,
@@ -28,15 +29,7 @@ import {
   type Fakes,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 const withWorker = <T>(acts: Fakes, fn: (taskQueue: string) => Promise<T>) => harness.withWorker(acts, fn);
 const signalWithStart = (taskQueue: string, item: Parameters<MeetingWorkflowHarness['signalWithStart']>[1]) =>

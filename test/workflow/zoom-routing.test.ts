@@ -15,7 +15,7 @@ import {
 import {
   fakeActivities,
   HOUR,
-  MeetingWorkflowHarness,
+  useMeetingWorkflowHarness,
   nextEventId,
   snapshot,
   stamp,
@@ -25,15 +25,7 @@ import {
   zoomEvent,
 } from '../helpers/meeting-workflow-harness';
 
-let harness: MeetingWorkflowHarness;
-
-beforeAll(async () => {
-  harness = await MeetingWorkflowHarness.create();
-});
-
-afterAll(async () => {
-  await harness?.teardown();
-});
+const harness = useMeetingWorkflowHarness();
 
 const DAY = 24 * HOUR;
 const PMI = '3542471135';
