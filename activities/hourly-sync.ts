@@ -11,6 +11,7 @@ import type { ZoomClient } from '../integrations/zoom/client';
 import {
   IMPORT_BATCH_SIZE,
   meetingWorkflowId,
+  MEETING_WORKFLOW_TYPE,
   reconcileSignal,
   SalesforceEventIdAttribute,
   zoomEventSignal,
@@ -172,7 +173,7 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
           endTime: event.EndDateTime,
           usesPmi: event.Zoom_Use_PMI__c === true,
         };
-        await temporal.workflow.signalWithStart('meetingWorkflow', {
+        await temporal.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
           workflowId: meetingWorkflowId(event.Id),
           taskQueue,
           args: [{ eventId: event.Id } satisfies MeetingWorkflowInput],

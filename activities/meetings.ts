@@ -127,6 +127,20 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
   }
 
   /** Finds the meeting an earlier attempt created before it could report back (crash or timeout). */
+  /** Deletes a meeting; one already gone, or a PMI (which Zoom never deletes), is fine. */
+  async function deleteUnlessGone(meetingId: string): Promise<void> {
+    try {
+      await zoom.deleteMeeting(meetingId);
+    } catch (error) {
+      if (
+        error instanceof ZoomApiError &&
+        (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)
+      )
+        return;
+      throw error;
+    }
+  }
+
   async function findMeetingCreatedEarlier(hostEmail: string, eventId: string) {
     let nextPageToken: string | undefined;
     do {
@@ -255,13 +269,8 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
         const earlier = await findMeetingCreatedEarlier(input.hostEmail, input.eventId);
         if (!earlier) return;
         log.info('Deleting the Zoom meeting an interrupted create made', { eventId: input.eventId });
-        await zoom.deleteMeeting(String(earlier.id));
+        await deleteUnlessGone(String(earlier.id));
       } catch (error) {
-        if (
-          error instanceof ZoomApiError &&
-          (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)
-        )
-          return;
         throw zoomFailure(error, 'delete the meeting');
       }
     },
@@ -270,13 +279,8 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
     async deleteZoomMeeting(input: { meetingId: string; usesPmi: boolean }): Promise<void> {
       if (input.usesPmi) return;
       try {
-        await zoom.deleteMeeting(input.meetingId);
+        await deleteUnlessGone(input.meetingId);
       } catch (error) {
-        if (
-          error instanceof ZoomApiError &&
-          (error.code === ZOOM_MEETING_NOT_FOUND || error.code === ZOOM_CANNOT_DELETE_PMI)
-        )
-          return;
         throw zoomFailure(error, 'delete the meeting');
       }
     },

@@ -4,12 +4,7 @@ import { parseCalloutBody } from '../domain/callout-validation';
 import { SNAPSHOT_FIELDS } from '../domain/event-fields';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { escapeSoqlString, soqlDateTime } from '../integrations/salesforce/client';
-import {
-  eventChangedSignal,
-  meetingWorkflowId,
-  SalesforceEventIdAttribute,
-  type MeetingWorkflowInput,
-} from '../workflows/messages';
+import { eventChangedSignalWithStart, MEETING_WORKFLOW_TYPE, meetingWorkflowId } from '../workflows/messages';
 import { salesforceFailure } from './salesforce-failures';
 
 /**
@@ -77,14 +72,10 @@ export function createMissedCalloutActivities({ salesforce, temporal, taskQueue 
       let started = 0;
       await forEachInEventOrder(valid, START_CONCURRENCY, async ({ eventId, item }) => {
         if (!(await hasNoWorkflow(eventId))) return;
-        await temporal.workflow.signalWithStart('meetingWorkflow', {
-          workflowId: meetingWorkflowId(eventId),
-          taskQueue,
-          args: [{ eventId } satisfies MeetingWorkflowInput],
-          signal: eventChangedSignal,
-          signalArgs: [item],
-          typedSearchAttributes: [{ key: SalesforceEventIdAttribute, value: eventId }],
-        });
+        await temporal.workflow.signalWithStart(
+          MEETING_WORKFLOW_TYPE,
+          eventChangedSignalWithStart(eventId, item, taskQueue),
+        );
         started += 1;
       });
       return {

@@ -15,9 +15,9 @@ import { parseCalloutBody, type FieldError } from '../domain/callout-validation'
 import type { EventCalloutItem } from '../domain/event-fields';
 import type { ZoomClient } from '../integrations/zoom/client';
 import {
-  eventChangedSignal,
+  eventChangedSignalWithStart,
+  MEETING_WORKFLOW_TYPE,
   meetingWorkflowId,
-  SalesforceEventIdAttribute,
   type MeetingWorkflowInput,
 } from '../workflows/messages';
 import { registerEventRoutes, type EventTemporalClient } from './event-routes';
@@ -31,8 +31,6 @@ import { registerExternalMeetingRoutes, type ExternalMeetingRoutesDeps } from '.
 import { registerCodecRoutes, type CodecRoutesDeps } from './codec-routes';
 import { ApiMetrics } from './api-metrics';
 
-/** The workflow type registered by the worker (`workflows/meeting.ts` exports `meetingWorkflow`). */
-export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
 export const CALLOUT_PATH = '/v1/salesforce/events';
 /** Salesforce's own cap on a synchronous callout body. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -230,14 +228,10 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     try {
       await withinDeadline(temporal.connection, deadline, () =>
         forEachInEventOrder(valid, SIGNAL_CONCURRENCY, async ({ eventId, item }) => {
-          await temporal.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
-            workflowId: meetingWorkflowId(eventId),
-            taskQueue,
-            args: [{ eventId } satisfies MeetingWorkflowInput],
-            signal: eventChangedSignal,
-            signalArgs: [item],
-            typedSearchAttributes: [{ key: SalesforceEventIdAttribute, value: eventId }],
-          });
+          await temporal.workflow.signalWithStart(
+            MEETING_WORKFLOW_TYPE,
+            eventChangedSignalWithStart(eventId, item, taskQueue),
+          );
         }),
       );
     } catch (error) {

@@ -27,6 +27,9 @@ export function meetingSyncWorkflowId(eventId: string): string {
   return `meeting-sync-${eventId}`;
 }
 
+/** The meeting workflow's type, as the worker registers it (`workflows/meeting.ts` exports `meetingWorkflow`). */
+export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
+
 export interface MeetingWorkflowInput {
   eventId: string;
   /** A meeting made by the instant path, handed over with its plan: the lifecycle starts from there. */
@@ -124,6 +127,21 @@ export const syncNowUpdate = defineUpdate<EventZoomFields>('syncNow');
 
 /** Search attributes operators filter on in the Temporal UI (no PII: ids and statuses only). */
 export const SalesforceEventIdAttribute = defineSearchAttributeKey('SalesforceEventId', SearchAttributeType.KEYWORD);
+
+/**
+ * How an Event's change reaches its meeting workflow, started when it has none: the callout route, and the hourly
+ * sync's pick-up of Events whose callout never arrived, hand over the same options (`client.workflow.signalWithStart`).
+ */
+export function eventChangedSignalWithStart(eventId: string, item: EventCalloutItem, taskQueue: string) {
+  return {
+    workflowId: meetingWorkflowId(eventId),
+    taskQueue,
+    args: [{ eventId }] as [MeetingWorkflowInput],
+    signal: eventChangedSignal,
+    signalArgs: [item] as [EventCalloutItem],
+    typedSearchAttributes: [{ key: SalesforceEventIdAttribute, value: eventId }],
+  };
+}
 export const ZoomMeetingIdAttribute = defineSearchAttributeKey('ZoomMeetingId', SearchAttributeType.KEYWORD);
 export const MeetingStatusAttribute = defineSearchAttributeKey('MeetingStatus', SearchAttributeType.KEYWORD);
 export const ScheduledStartAttribute = defineSearchAttributeKey('ScheduledStart', SearchAttributeType.DATETIME);
