@@ -24,12 +24,9 @@ export function ownRate(plan: ZoomPlan, label: ZoomRateLabel): number {
 }
 
 /**
- * How the integration's share of the account's Medium rate is split between the two rate-limited queues. The
- * Temporal server enforces each queue's rate on its own, so when both are busy (an hourly import while a bulk of
- * Events is scheduled) their Medium calls add up; together they stay within the integration's share.
- * Creates get a quarter (15/s on Business, 5/s on Pro): a rep's bulk of Events is waiting on them, while the
- * import runs in the background for a few minutes an hour and takes the rest. A smaller writes share (5%: 1 create
- * a second on Pro) let a 1,000-Event bulk take over 16 minutes (the chaos suite's storm ran out of time).
+ * Creates' guaranteed part of the integration's Medium share: the writes queue's server-side rate (15/s on Business,
+ * 5/s on Pro). A rep's bulk of Events is waiting on them; a smaller share (5%: 1 create a second on Pro) let a
+ * 1,000-Event bulk take over 16 minutes (the chaos suite's storm ran out of time).
  */
 export const ZOOM_WRITES_SHARE = 0.25;
 
@@ -38,9 +35,15 @@ export function writesRate(plan: ZoomPlan): number {
   return ZOOM_PLAN_RATES[plan].medium * ZOOM_WRITES_SHARE;
 }
 
-/** Medium calls per second the import queue may make, for all workers together: the integration's share less the writes'. */
+/**
+ * Medium calls per second the import queue may make, for all workers together: the integration's whole share, so
+ * the import borrows the writes' share while no creates are waiting. The budget moves inside each worker: the Zoom
+ * client's Medium pacer (the same share, for every call of the process) grants creates before queued reads, so
+ * when both are busy creates keep their pace and the import takes what they leave. With several workers each
+ * paces only itself; Zoom's 429 with Retry-After is then the backstop (README, "Zoom's account-wide rate limit").
+ */
 export function importRate(plan: ZoomPlan): number {
-  return ZOOM_PLAN_RATES[plan].medium * (ZOOM_RATE_SHARE - ZOOM_WRITES_SHARE);
+  return ownRate(plan, 'medium');
 }
 
 /**

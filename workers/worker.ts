@@ -88,15 +88,16 @@ export function importBatchesPerSecond(plan: ZoomPlan): number {
 
 /**
  * Zoom writes the server lets all workers together start per second: one create (Zoom's Medium label; updates and
- * deletes are Light, so the create rate bounds them too) per activity, within the room the import leaves.
+ * deletes are Light, so the create rate bounds them too) per activity, the part of the share creates are sure of.
  */
 export function zoomWritesPerSecond(plan: ZoomPlan): number {
   return writesRate(plan);
 }
 
 /**
- * Server-side dispatch rates of the two rate-limited Zoom queues, tasks per second for all workers together: their
- * Medium calls together stay under Zoom's account-wide Medium limit (the import's share plus the writes').
+ * Server-side dispatch rates of the two rate-limited Zoom queues, tasks per second for all workers together: the
+ * import up to the integration's whole Medium share, creates their guaranteed part of it; inside a worker the Zoom
+ * client's pacer holds both together to that share, creates first (`common/zoom-plan.ts`, `importRate`).
  */
 export interface ZoomQueueRates {
   importBatchesPerSecond: number;

@@ -342,7 +342,9 @@ export class ZoomClient {
 
   private async send<T>(call: Call, token: string): Promise<T> {
     const operation = `${call.method} ${call.path}`;
-    await this.pacers?.[call.label].acquire();
+    // Writes first: a meeting create (Medium) is granted its slot ahead of the import's queued reads, which take
+    // every slot the writes leave (README, "Zoom's account-wide rate limit").
+    await this.pacers?.[call.label].acquire(call.method === 'GET' ? 'normal' : 'first');
     let response: AxiosResponse;
     try {
       response = await this.http.request({

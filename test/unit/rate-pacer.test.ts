@@ -63,4 +63,14 @@ describe('RatePacer', () => {
     // A millisecond or two of timer lateness per call would add up to 5–10% over 40 calls; it must not accumulate.
     expect(times[40] - started).toBeLessThan(ideal * 1.1);
   });
+
+  it('grants a caller asking first before the normal callers already waiting, and the rest keep their order', async () => {
+    const pacer = new RatePacer(perSecond);
+    const order: string[] = [];
+    const reads = Array.from({ length: 6 }, (_, i) => pacer.acquire().then(() => order.push(`read ${i}`)));
+    const create = pacer.acquire('first').then(() => order.push('create'));
+    await Promise.all([...reads, create]);
+    // The idle pacer granted the first read at once; the create takes the next slot, ahead of five waiting reads.
+    expect(order).toEqual(['read 0', 'create', 'read 1', 'read 2', 'read 3', 'read 4', 'read 5']);
+  });
 });

@@ -61,4 +61,19 @@ describe('ZoomClient pacing by plan', () => {
   it('with the plan the same burst is spread under every label and nothing is refused', async () => {
     expect(await burst(clientFor({ plan: 'pro' }))).toBe(0);
   });
+
+  it('a meeting create waits behind none of the Medium reads already queued', async () => {
+    const client = clientFor({ plan: 'pro' });
+    const from = emulator.admin.requests.length;
+    const reads = Array.from({ length: 30 }, () => client.listPastMeetingInstances(meetingId));
+    // The reads queue up first (the pacer grants Pro's Medium 18 a second); the create comes after them.
+    await new Promise((resolve) => setImmediate(resolve));
+    const create = client.createMeeting(ADA.email, { topic: 'Urgent', type: 2, start_time: '2026-12-24T11:00:00Z' });
+    await Promise.all([...reads, create]);
+    const mediumCalls = emulator.admin.requests.slice(from).filter((r) => r.path.startsWith('/v2/'));
+    const createdAt = mediumCalls.findIndex((r) => r.method === 'POST');
+    // Without the writes' priority it would be the 31st; with it, at most a read or two already granted go first.
+    expect(createdAt).toBeGreaterThanOrEqual(0);
+    expect(createdAt).toBeLessThan(3);
+  });
 });

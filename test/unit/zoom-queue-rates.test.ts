@@ -1,8 +1,8 @@
 /**
  * The two rate-limited Zoom queues (`<queue>-zoom-import`, `<queue>-zoom-writes`) get their dispatch rates from one
- * Medium budget: the Temporal server enforces each queue's rate on its own, so when both are busy (an hourly import
- * while a bulk of Events is scheduled) their Medium calls add up, and together they must stay under Zoom's
- * account-wide Medium limit.
+ * Medium budget that moves: the import's queue may use the integration's whole share (it borrows the writes' share
+ * while no creates wait), the writes' queue keeps a guaranteed part, and inside each worker the Zoom client's
+ * pacer (that same share for every call) grants creates first (test/unit/zoom-client-pacing.test.ts).
  */
 import { ZOOM_PLAN_RATES, ownRate, type ZoomPlan } from '../../common/zoom-plan';
 import { IMPORT_BATCH_SIZE } from '../../workflows/messages';
@@ -17,16 +17,16 @@ function mediumCallsPerSecond(plan: ZoomPlan): { importReads: number; writes: nu
 }
 
 describe.each(PLANS)('Zoom queue rates on the %s plan', (plan) => {
-  it("both queues busy at once stay under Zoom's Medium limit, with room left for the lifecycle's reads", () => {
-    const { importReads, writes } = mediumCallsPerSecond(plan);
-    expect(importReads + writes).toBeLessThan(ZOOM_PLAN_RATES[plan].medium);
+  it("the import alone may use the integration's whole Medium share (the writes' share too while it is idle), never Zoom's full rate", () => {
+    const { importReads } = mediumCallsPerSecond(plan);
+    expect(importReads).toBeCloseTo(ownRate(plan, 'medium'));
+    expect(importReads).toBeLessThan(ZOOM_PLAN_RATES[plan].medium);
   });
 
-  it("a bulk of Events is scheduled at several creates a second, and the import takes the rest of the integration's share", () => {
+  it('a bulk of Events is scheduled at several creates a second, a part of the same share', () => {
     const { importReads, writes } = mediumCallsPerSecond(plan);
     // 1,000 Events within about 3 minutes on Pro (a 5% share made it 1 a second: over 16 minutes).
     expect(writes).toBeGreaterThanOrEqual(5);
-    expect(importReads + writes).toBeCloseTo(ownRate(plan, 'medium'));
-    expect(importReads).toBeGreaterThan(writes);
+    expect(writes).toBeLessThan(importReads);
   });
 });
