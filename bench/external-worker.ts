@@ -26,7 +26,7 @@ export async function buildWorkflowBundle(): Promise<string> {
 }
 
 /** A port nobody listens on: the worker's metrics endpoint must not collide with another worker's. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -45,10 +45,16 @@ const logSink = {
     }),
 };
 
-export async function startExternalWorker(stack: TestStack, workflowBundlePath: string): Promise<WorkerProcess> {
+export async function startExternalWorker(
+  stack: TestStack,
+  workflowBundlePath: string,
+  /** Variables that replace the stack's (e.g. a Zoom emulator of its own process). */
+  envOverrides: Record<string, string> = {},
+): Promise<WorkerProcess> {
   const worker = new WorkerProcess(
     {
       ...stack.workerEnv,
+      ...envOverrides,
       WORKFLOW_BUNDLE_PATH: workflowBundlePath,
       METRICS_PORT: String(await freePort()),
       // e.g. `--max-old-space-size=1024`, or `--require <hook>` to profile the worker alone

@@ -9,17 +9,22 @@
  * Salesforce reads and writes.
  * Reported: wall time, Zoom calls per rate label, the Zoom floor (the busiest label's calls ÷ its allowed rate) and
  * the ratio to it, Salesforce calls (writes and reads), the worker's peak RSS per run (the production worker,
- * `workers/main.ts`, runs as its own process) and the bench process's (Temporal client, API and both emulators
- * with all their data).
+ * `workers/main.ts`, runs as its own process) and the bench process's (Temporal client, API and the Salesforce
+ * emulator with all its data). The Zoom emulator (`emulators/zoom/main.ts`) runs in a process of its own too: it
+ * counts a request against Zoom's per-second window when it serves it, so a stall of a shared event loop (the
+ * Salesforce emulator's queries over 50,000 records) bunched requests the worker had spaced evenly into 429s.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
 import axios from 'axios';
 import { ZOOM_PLAN_RATES } from '../common/zoom-plan';
-import { DEMO_PROFILES } from '../emulators/demo-org';
+import { DEMO_CREDENTIALS, DEMO_PROFILES } from '../emulators/demo-org';
 import { hourlySyncInput } from '../workers/hourly-sync-schedule';
 import type { HourlySyncProgress } from '../workflows/messages';
 import { startTestStack, type TestStack } from '../test/helpers/stack';
-import { buildWorkflowBundle, peakRssBytes, startExternalWorker } from './external-worker';
+import type { RecordedRequest } from '../emulators/common/admin';
+import { buildWorkflowBundle, freePort, peakRssBytes, startExternalWorker } from './external-worker';
+import { WorkerProcess } from './chaos/worker-process';
 
 const HOSTS = 25;
 const PARTICIPANTS = 5;
@@ -50,6 +55,12 @@ function labelOf(path: string): string {
   return 'token';
 }
 
+/** The Zoom emulator in its own process: its URL and its request log. */
+interface BenchZoom {
+  url: string;
+  requests(): Promise<RecordedRequest[]>;
+}
+
 /** The bench process's event-loop delay over a run (reset when a run's timing starts). */
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -77,7 +88,7 @@ async function seedHosts(stack: TestStack, syncExternal: boolean): Promise<void>
   });
 }
 
-async function seed(stack: TestStack, meetings: number): Promise<void> {
+async function seed(stack: TestStack, zoom: BenchZoom, meetings: number): Promise<void> {
   const sfUrl = `${stack.salesforceUrl}/_emulator/records`;
   await seedHosts(stack, true);
   // 50,000 records: per host 1,000 Contacts and 1,000 Leads; person i of host h is "First{i} Last{h}".
@@ -116,15 +127,14 @@ async function seed(stack: TestStack, meetings: number): Promise<void> {
     };
   });
   for (let i = 0; i < all.length; i += 2_000) {
-    await axios.post(`${stack.zoomUrl}/_emulator/past-meetings`, all.slice(i, i + 2_000), {
+    await axios.post(`${zoom.url}/_emulator/past-meetings`, all.slice(i, i + 2_000), {
       maxBodyLength: Infinity,
     });
   }
 }
 
 /** Calls per 5 seconds from the first Zoom call on, by Zoom label and by Salesforce read or write (stderr). */
-function printTimeline(stack: TestStack, zoomFrom: number, sfFrom: number): void {
-  const zoom = stack.zoom.admin.requests.slice(zoomFrom);
+function printTimeline(stack: TestStack, zoom: RecordedRequest[], sfFrom: number): void {
   const t0 = zoom[0]?.startedAt ?? 0;
   const buckets: Record<string, number[]> = {};
   const count = (key: string, at: number) => {
@@ -138,10 +148,11 @@ function printTimeline(stack: TestStack, zoomFrom: number, sfFrom: number): void
   console.error(JSON.stringify(buckets));
 }
 
-function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: number) {
+async function report(stack: TestStack, zoom: BenchZoom, zoomFrom: number, sfFrom: number, wallMs: number) {
+  const zoomRequests = (await zoom.requests()).slice(zoomFrom);
   const zoomCalls: Record<string, number> = {};
   const limited: Record<string, number> = {};
-  for (const r of stack.zoom.admin.requests.slice(zoomFrom)) {
+  for (const r of zoomRequests) {
     const label = labelOf(r.path);
     zoomCalls[label] = (zoomCalls[label] ?? 0) + 1;
     if (r.status === 429) limited[label] = (limited[label] ?? 0) + 1;
@@ -155,19 +166,17 @@ function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: numb
   const floorMs = Math.max(
     ...Object.entries(rates).map(([label, rate]) => (((zoomCalls[label] ?? 0) - (limited[label] ?? 0)) / rate) * 1000),
   );
-  if (process.env.BENCH_TIMELINE) printTimeline(stack, zoomFrom, sfFrom);
+  if (process.env.BENCH_TIMELINE) printTimeline(stack, zoomRequests, sfFrom);
   const sf = stack.salesforce.admin.requests.slice(sfFrom).filter((r) => !r.path.includes('/oauth'));
-  const zoomRequests = stack.zoom.admin.requests.slice(zoomFrom);
   const first429 = zoomRequests.find((r) => r.status === 429);
   const writes = sf.filter((r) => r.method !== 'GET').length;
   return {
     wallSeconds: Math.round(wallMs / 100) / 10,
     zoomCalls,
     zoom429: limited,
-    // When Zoom first refused, and how long the emulators' event loop (this process) stalled: the emulator counts
-    // a request when it serves it, so a stall here bunches requests the worker sent evenly.
+    // When Zoom first refused, and how long this process's event loop (API, Salesforce emulator) stalled.
     first429AtSeconds: first429 ? Math.round((first429.startedAt - zoomRequests[0].startedAt) / 100) / 10 : null,
-    emulatorLoopStallMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+    benchLoopStallMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
     zoomFloorSeconds: Math.round(floorMs / 100) / 10,
     ratioToZoomFloor: Math.round((wallMs / floorMs) * 100) / 100,
     salesforceCalls: { writes, reads: sf.length - writes },
@@ -177,44 +186,79 @@ function report(stack: TestStack, zoomFrom: number, sfFrom: number, wallMs: numb
 const MiB = 2 ** 20;
 let workflowBundlePath: Promise<string> | undefined;
 
-/** A fresh stack, its worker a process of its own; `run` gets the stack, and the worker's peak RSS is added. */
-async function withBenchStack<T extends object>(run: (stack: TestStack) => Promise<T>) {
+/**
+ * A fresh stack, its worker and its Zoom emulator processes of their own; `run` gets the stack and the Zoom
+ * emulator, and the worker's peak RSS is added.
+ */
+async function withBenchStack<T extends object>(run: (stack: TestStack, zoom: BenchZoom) => Promise<T>) {
   const stack = await benchStack();
   try {
-    const worker = await startExternalWorker(stack, await (workflowBundlePath ??= buildWorkflowBundle()));
+    const { zoom, emulator } = await startZoomEmulatorProcess();
     try {
-      const result = await run(stack);
-      const workerRss = peakRssBytes(worker.pid);
-      return { ...result, workerPeakRssMiB: workerRss === undefined ? null : Math.round(workerRss / MiB) };
+      const worker = await startExternalWorker(stack, await (workflowBundlePath ??= buildWorkflowBundle()), {
+        ZOOM_API_BASE_URL: `${zoom.url}/v2`,
+        ZOOM_OAUTH_URL: `${zoom.url}/oauth/token`,
+      });
+      try {
+        const result = await run(stack, zoom);
+        const workerRss = peakRssBytes(worker.pid);
+        return { ...result, workerPeakRssMiB: workerRss === undefined ? null : Math.round(workerRss / MiB) };
+      } finally {
+        await worker.stop();
+      }
     } finally {
-      await worker.stop();
+      await emulator.stop();
     }
   } finally {
     await stack.stop();
   }
 }
 
+/** The bench's hosts as Zoom users of the account. */
+const zoomUsers = Array.from({ length: HOSTS }, (_, h) => ({
+  id: hostOf(h).zoomId,
+  email: hostOf(h).email,
+  firstName: 'Host',
+  lastName: `Number ${h}`,
+  timezone: 'Europe/London',
+  pmi: 3_000_000_000 + h,
+}));
+
+/** The Zoom emulator (`emulators/zoom/main.ts`) with the plan's limits, the bench's hosts and no past-data delay. */
+async function startZoomEmulatorProcess(): Promise<{ zoom: BenchZoom; emulator: WorkerProcess }> {
+  const port = await freePort();
+  const emulator = new WorkerProcess(
+    {
+      ZOOM_EMULATOR_PORT: String(port),
+      ZOOM_EMULATOR_PLAN: PLAN,
+      ZOOM_EMULATOR_PAST_DATA_DELAY_MS: '0',
+      ZOOM_EMULATOR_USERS: JSON.stringify(zoomUsers),
+      ZOOM_ACCOUNT_ID: DEMO_CREDENTIALS.zoom.accountId,
+      ZOOM_CLIENT_ID: DEMO_CREDENTIALS.zoom.clientId,
+      ZOOM_CLIENT_SECRET: DEMO_CREDENTIALS.zoom.clientSecret,
+    },
+    { stream: () => new Writable({ write: (_chunk, _encoding, done) => done() }) },
+    { script: 'emulators/zoom/main.ts', readyLine: 'Zoom emulator listening on' },
+  );
+  await emulator.start();
+  const url = `http://127.0.0.1:${port}`;
+  const requests = async () =>
+    (await axios.get<{ requests: RecordedRequest[] }>(`${url}/_emulator/requests`, { maxContentLength: Infinity })).data
+      .requests;
+  return { zoom: { url, requests }, emulator };
+}
+
 function benchStack() {
   return startTestStack({
     worker: 'external',
     zoomPlan: PLAN,
-    zoomEmulator: {
-      plan: PLAN,
-      pastDataDelayMs: 0,
-      users: Array.from({ length: HOSTS }, (_, h) => ({
-        id: hostOf(h).zoomId,
-        email: hostOf(h).email,
-        firstName: 'Host',
-        lastName: `Number ${h}`,
-        timezone: 'Europe/London',
-        pmi: 3_000_000_000 + h,
-      })),
-    },
+    // Idle: the worker and the bench talk to the Zoom emulator's own process (startZoomEmulatorProcess).
+    zoomEmulator: { plan: PLAN, pastDataDelayMs: 0, users: zoomUsers },
   });
 }
 
 /** Meetings held in Zoom whose Events still say Scheduled: every webhook about them was lost. */
-async function seedStaleEvents(stack: TestStack, count: number): Promise<void> {
+async function seedStaleEvents(stack: TestStack, zoom: BenchZoom, count: number): Promise<void> {
   await seedHosts(stack, false);
   for (let from = 0; from < count; from += 2_000) {
     const chunk = Array.from({ length: Math.min(2_000, count - from) }, (_, k) => {
@@ -232,7 +276,7 @@ async function seedStaleEvents(stack: TestStack, count: number): Promise<void> {
         ],
       };
     });
-    const { data } = await axios.post<{ id: number }[]>(`${stack.zoomUrl}/_emulator/past-meetings`, chunk, {
+    const { data } = await axios.post<{ id: number }[]>(`${zoom.url}/_emulator/past-meetings`, chunk, {
       maxBodyLength: Infinity,
     });
     await axios.post(
@@ -256,10 +300,10 @@ async function seedStaleEvents(stack: TestStack, count: number): Promise<void> {
 
 /** (a) A run hands every stale Event to its workflow; timed until Salesforce shows them all Ended. */
 async function reconcileRun(count: number) {
-  return withBenchStack(async (stack) => {
-    await seedStaleEvents(stack, count);
+  return withBenchStack(async (stack, zoom) => {
+    await seedStaleEvents(stack, zoom, count);
     const sf = await stack.sfUser();
-    const zoomFrom = stack.zoom.admin.requests.length;
+    const zoomFrom = (await zoom.requests()).length;
     const sfFrom = stack.salesforce.admin.requests.length;
     const started = Date.now();
     loopDelay.reset();
@@ -275,7 +319,7 @@ async function reconcileRun(count: number) {
       ended = (await sf.query("SELECT COUNT() FROM Event WHERE Zoom_Status__c = 'Ended'")).totalSize;
       polls += 1;
     }
-    const measured = report(stack, zoomFrom, sfFrom, Date.now() - started);
+    const measured = await report(stack, zoom, zoomFrom, sfFrom, Date.now() - started);
     measured.salesforceCalls.reads -= polls; // the bench's own progress queries
     return { staleEvents: count, handedOff: progress.staleEventsNudged, ended, ...measured };
   });
@@ -283,9 +327,9 @@ async function reconcileRun(count: number) {
 
 /** (b) External meetings imported and matched. */
 async function importRun(meetings: number) {
-  return withBenchStack(async (stack) => {
-    await seed(stack, meetings);
-    const zoomFrom = stack.zoom.admin.requests.length;
+  return withBenchStack(async (stack, zoom) => {
+    await seed(stack, zoom, meetings);
+    const zoomFrom = (await zoom.requests()).length;
     const sfFrom = stack.salesforce.admin.requests.length;
     const started = Date.now();
     loopDelay.reset();
@@ -294,7 +338,7 @@ async function importRun(meetings: number) {
       workflowId: `bench-sync-import-${meetings}`,
       args: [hourlySyncInput(syncSettings)],
     });
-    const measured = report(stack, zoomFrom, sfFrom, Date.now() - started);
+    const measured = await report(stack, zoom, zoomFrom, sfFrom, Date.now() - started);
     const eventsPerWrite = progress.eventsWritten / Math.max(1, measured.salesforceCalls.writes);
     return {
       meetings,

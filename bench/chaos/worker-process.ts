@@ -6,13 +6,21 @@ import { type Writable } from 'node:stream';
 const REPO = join(__dirname, '..', '..');
 /** Bundling the workflows takes a while on a busy 2-core machine. */
 const READY_TIMEOUT_MS = 180_000;
-const READY_LINE = 'Worker polling task queue';
+/** The production worker: what it runs and the line it prints once it polls. */
+const WORKER_ENTRY: ProcessEntry = { script: 'workers/main.ts', readyLine: 'Worker polling task queue' };
+
+export interface ProcessEntry {
+  /** The entry's path in the repository, run by node with `--import tsx`. */
+  script: string;
+  /** A line on its stdout that says it is ready. */
+  readyLine: string;
+}
 
 /**
  * The production worker (`workers/main.ts`) as its own OS process against the chaos stack, so that `kill -9` is a
  * real crash: node runs the entry itself (`--import tsx`, no wrapper process that would outlive the kill). Its
  * stdout and stderr go to the log capture (the chaos suite's `LogCapture`, or any sink). bench:sync runs it too, to
- * measure the worker's own memory.
+ * measure the worker's own memory (and an emulator's entry, `entry`, apart from the bench's event loop).
  */
 export class WorkerProcess {
   private child: ChildProcess | undefined;
@@ -23,6 +31,7 @@ export class WorkerProcess {
   constructor(
     private readonly env: Record<string, string>,
     private readonly logs: { stream(source: string): Writable },
+    private readonly entry: ProcessEntry = WORKER_ENTRY,
   ) {}
 
   /** The worker's process id while it runs. */
@@ -31,7 +40,7 @@ export class WorkerProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', this.entry.script], {
       cwd: REPO,
       env: { ...process.env, ...this.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,16 +51,16 @@ export class WorkerProcess {
     child.stdout.pipe(this.logs.stream('worker'));
     child.stderr.pipe(this.logs.stream('worker'));
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the worker did not start in time')), READY_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`${this.entry.script} did not start in time`)), READY_TIMEOUT_MS);
       child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes(READY_LINE)) {
+        if (chunk.toString().includes(this.entry.readyLine)) {
           clearTimeout(timer);
           resolve();
         }
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`the worker exited while starting (code ${code})`));
+        reject(new Error(`${this.entry.script} exited while starting (code ${code})`));
       });
     });
     await ready;

@@ -3,11 +3,13 @@
  * the environment, with the demo org's credentials as defaults; webhooks are sent when
  * `ZOOM_EMULATOR_WEBHOOK_URL` and `ZOOM_WEBHOOK_SECRET_TOKEN` are set (`ZOOM_EMULATOR_AWKWARD_UUIDS=true` gives
  * instances UUIDs that need double encoding; `ZOOM_EMULATOR_PAST_DATA_DELAY_MS` sets how long after a meeting's end
- * its past data becomes readable, default 5000).
+ * its past data becomes readable, default 5000; `ZOOM_EMULATOR_USERS`, a JSON array of users as the emulator's
+ * `users` option takes them, replaces the demo org's).
  */
 import { DEMO_CREDENTIALS } from '../demo-org';
 import { type ZoomPlan } from './rate-limits';
 import { createZoomEmulator } from './server';
+import { type ZoomUserSeed } from './store';
 import { type WebhookOptions } from './webhooks';
 import { runEntry, stopOnSignals } from '../common/process';
 
@@ -34,6 +36,13 @@ function delayFrom(value: string | undefined): number | undefined {
   return ms;
 }
 
+function usersFrom(value: string | undefined): ZoomUserSeed[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const users: unknown = JSON.parse(value);
+  if (!Array.isArray(users) || users.length === 0) throw new Error('ZOOM_EMULATOR_USERS must be a JSON array of users');
+  return users as ZoomUserSeed[];
+}
+
 async function main(): Promise<void> {
   const env = process.env;
   const emulator = createZoomEmulator({
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
     webhooks: webhooksFrom(env.ZOOM_EMULATOR_WEBHOOK_URL, env.ZOOM_WEBHOOK_SECRET_TOKEN),
     awkwardUuids: env.ZOOM_EMULATOR_AWKWARD_UUIDS === 'true',
     pastDataDelayMs: delayFrom(env.ZOOM_EMULATOR_PAST_DATA_DELAY_MS),
+    users: usersFrom(env.ZOOM_EMULATOR_USERS),
   });
   const url = await emulator.listen(Number(env.ZOOM_EMULATOR_PORT || 4010), env.ZOOM_EMULATOR_HOST || '127.0.0.1');
   console.log(`Zoom emulator listening on ${url} (API ${url}/v2, token ${url}/oauth/token)`);
