@@ -121,7 +121,13 @@ const workerRuntimeSchema = z.object({
   WORKER_SHUTDOWN_GRACE: duration.default(25_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Workflows kept in memory between tasks. The SDK's default is sized from the heap limit (2,310 for a 4 GiB heap):
+   * a reconciliation of thousands of stale Events then grew the worker to 3.5 GiB. 250 is twice the workflows a
+   * reconciliation keeps busy at once (24 hand-offs a second on Business, each busy a few seconds); an evicted
+   * one is replayed from its short history at its next task (README, "The hourly sync and external meetings").
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   /** The workflow bundle built at image build (`scripts/build-workflow-bundle.ts`); unset: bundled at start. */
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
   /** Worker Versioning (README, "Upgrading workflows"): the deployment's name; unset: unversioned workers. */
