@@ -190,7 +190,7 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       findEarlierFirst?: boolean;
     }): Promise<ScheduledMeeting> {
       const { eventId, hostEmail, plan } = input;
-      const { attempt, heartbeatDetails } = activityInfo();
+      const { attempt, heartbeatDetails, isLocal } = activityInfo();
       try {
         const mayExist =
           attempt > 1 ? !previousAttemptMadeNothing(attempt, heartbeatDetails) : input.findEarlierFirst === true;
@@ -215,8 +215,9 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
             signal: Context.current().cancellationSignal,
           });
         } catch (error) {
-          // Flushed with the failure, so the next attempt knows it need not look for this one's meeting.
-          if (provesNothingCreated(error))
+          // Flushed with the failure, so the next attempt knows it need not look for this one's meeting. A local
+          // attempt cannot heartbeat: its failure's type tells the workflow (workflows/hot-path.ts).
+          if (provesNothingCreated(error) && !isLocal)
             heartbeat({ nothingCreatedInAttempt: attempt } satisfies CreateAttemptRecord);
           noteDailyCap(error, hostEmail);
           throw error;

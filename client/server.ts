@@ -227,7 +227,9 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     const deadline = Date.now() - reply.elapsedTime + temporalTimeoutMs;
     try {
       await withinDeadline(temporal.connection, deadline, () =>
-        forEachInEventOrder(valid, SIGNAL_CONCURRENCY, async ({ eventId, item }) => {
+        forEachInEventOrder(valid, SIGNAL_CONCURRENCY, async ({ eventId, item: parsedItem }) => {
+          // The callout's size tells a rep's own save (the hot path, workflows/hot-path.ts) from a bulk.
+          const item: EventCalloutItem = { ...parsedItem, calloutEvents: parsed.results.length };
           await temporal.workflow.signalWithStart(
             MEETING_WORKFLOW_TYPE,
             eventChangedSignalWithStart(eventId, item, taskQueue),

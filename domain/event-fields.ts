@@ -35,6 +35,12 @@ export type CalloutOperation = 'upsert' | 'delete';
 export interface EventCalloutItem {
   operation: CalloutOperation;
   event: EventSnapshot;
+  /**
+   * How many Events the org's callout carried, set by the callout route: 1 is a rep's own save, whose meeting is made
+   * on the hot path (`workflows/hot-path.ts`); more is a bulk, paced by Zoom's rate on the writes queue. Absent (the
+   * hourly sync's pick-up of missed callouts, callouts signalled before it existed): the writes queue.
+   */
+  calloutEvents?: number;
 }
 
 /** The fields the integration writes back to an Event. */

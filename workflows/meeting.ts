@@ -92,7 +92,8 @@ import {
   type MeetingWorkflowInput,
   type ReconcileRequest,
 } from './messages';
-import { calendarSync } from './calendar-sync';
+import { calendarSync, GOOGLE_CALENDAR_PATCH } from './calendar-sync';
+import { hotPath } from './hot-path';
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',
@@ -333,6 +334,8 @@ export async function meetingWorkflow(
     eventDeleted: carry?.eventDeleted ?? false,
   };
   let registeredRoute = carry?.route;
+  /** A rep's save of one Event: its meeting made and written back within the first task (workflows/hot-path.ts). */
+  const hot = hotPath();
   // The host's Google calendar follows the meeting, after the Event's writes of each turn (workflows/calendar-sync.ts).
   const calendar = calendarSync({ state, ownerId: () => life.applied?.plan.ownerId, writeEvent: (f) => writeEvent(f) });
   /** True while a callout is applied: its Zoom writes give way to a newer callout. */
@@ -476,7 +479,7 @@ export async function meetingWorkflow(
     if (life.eventDeleted) return false;
     for (;;) {
       try {
-        await writeEventFields({ eventId: state.eventId, fields });
+        await hot.writeEventFields({ eventId: state.eventId, fields }, writeEventFields);
         if (state.waiting?.health === 'Stalled') endWait();
         return true;
       } catch (error) {
@@ -560,12 +563,14 @@ export async function meetingWorkflow(
     const hostEmail = await findHostEmail(plan.ownerId);
     const findEarlierFirst = life.interruptedCreate !== undefined;
     try {
-      const made = await zoom().createZoomMeeting({
-        eventId: state.eventId,
-        hostEmail,
-        plan,
-        ...(findEarlierFirst ? { findEarlierFirst } : {}),
-      });
+      const made = await hot.createZoomMeeting({ eventId: state.eventId, hostEmail, plan }, (mayExistAlready) =>
+        zoom().createZoomMeeting({
+          eventId: state.eventId,
+          hostEmail,
+          plan,
+          ...(findEarlierFirst || mayExistAlready ? { findEarlierFirst: true } : {}),
+        }),
+      );
       remember(made, plan);
     } catch (error) {
       if (error instanceof Superseded) life.interruptedCreate = { hostEmail };
@@ -677,6 +682,8 @@ export async function meetingWorkflow(
       // The meeting has happened (or its time is over): edits of the Event no longer change it in Zoom.
       return;
     }
+    const firstCalloutOfRun = !carry && !input.handover && state.appliedChanges === 0 && !life.meeting;
+    hot.arm(item, firstCalloutOfRun, decidePatchesOfFirstTask);
     applyingCallout = true;
     try {
       if (wantsZoomMeeting(item.operation, item.event)) await scheduleMeeting(planMeeting(item.event), orgAt);
@@ -692,7 +699,22 @@ export async function meetingWorkflow(
       else await fail(error);
     } finally {
       applyingCallout = false;
+      hot.disarm();
     }
+  }
+
+  /** The patches the rest of a hot first task may reach after its local activities, decided before them. */
+  function decidePatchesOfFirstTask(): void {
+    for (const id of [
+      ZOOM_ROUTER_PATCH,
+      GOOGLE_CALENDAR_PATCH,
+      SUPERSEDE_PATCH,
+      LIMIT_WAITS_PATCH,
+      CREDENTIALS_PAUSE_PATCH,
+      SAME_SECOND_REREAD_PATCH,
+      FIELD_MERGE_PATCH,
+    ])
+      patched(id);
   }
 
   // ---- Live and after (Zoom webhooks, polling) ----------------------------------------------------------

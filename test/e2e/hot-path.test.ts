@@ -1,0 +1,206 @@
+/**
+ * The hot path (workflows/hot-path.ts) on the dev server with the emulators and the production worker as its own
+ * process: a rep's save of one Event gets its meeting made and written back by local activities within the first
+ * workflow task; a kill -9 between the Zoom create and the write-back still makes exactly one meeting; a Zoom 429
+ * hands the create to the rate-limited writes queue; a bulk never takes the hot path.
+ */
+import { type Connection } from 'jsforce';
+import type { temporal } from '@temporalio/proto';
+import { agendaMentionsEvent } from '../../domain/meeting-plan';
+import { DEMO_USERS } from '../../emulators/demo-org';
+import { meetingWorkflowId, zoomWritesTaskQueue } from '../../workflows/messages';
+import { buildWorkflowBundle, startExternalWorker } from '../../bench/external-worker';
+import type { WorkerProcess } from '../../bench/chaos/worker-process';
+import { historyToJson } from '../helpers/history-json';
+import { eventually, readEvent, startTestStack, type TestStack } from '../helpers/stack';
+
+jest.setTimeout(180_000);
+
+let stack: TestStack;
+let sf: Connection;
+let bundlePath: string;
+let worker: WorkerProcess | undefined;
+
+const ADA = DEMO_USERS[0];
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const CREATE_PATH = /^\/v2\/users\/[^/]+\/meetings$/;
+
+beforeAll(async () => {
+  stack = await startTestStack({ worker: 'external' });
+  sf = await stack.sfUser();
+  bundlePath = await buildWorkflowBundle();
+  worker = await startExternalWorker(stack, bundlePath);
+}, 300_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await stack?.stop();
+});
+
+let eventCount = 0;
+function newEvent(subject: string) {
+  eventCount += 1;
+  const start = Math.floor((Date.now() + 30 * HOUR) / MINUTE) * MINUTE + eventCount * 60 * MINUTE;
+  return {
+    Subject: subject,
+    StartDateTime: new Date(start).toISOString(),
+    EndDateTime: new Date(start + 30 * MINUTE).toISOString(),
+    OwnerId: ADA.salesforceId,
+    Make_Zoom_Meeting__c: true,
+    Customer_Time_Zone__c: 'Europe/Paris',
+  };
+}
+
+interface ZoomFields {
+  Zoom_Join_URL__c: string | null;
+  Zoom_Meeting_Id__c: string | null;
+  Zoom_Status__c: string | null;
+}
+
+async function scheduledEvent(id: string): Promise<ZoomFields> {
+  return eventually(
+    async () => {
+      const event = await readEvent<ZoomFields>(sf, id, ['Zoom_Join_URL__c', 'Zoom_Meeting_Id__c', 'Zoom_Status__c']);
+      return event.Zoom_Join_URL__c ? event : undefined;
+    },
+    90_000,
+    `the join URL on Event ${id}`,
+  );
+}
+
+/** The Event's meetings in Zoom: those whose agenda carries its tag. */
+async function meetingsOf(eventId: string) {
+  const page = await stack.zoomClient.listUserMeetings(ADA.email, { type: 'scheduled', pageSize: 300 });
+  return page.meetings.filter((m) => agendaMentionsEvent(m.agenda, eventId));
+}
+
+interface HistoryEvent {
+  eventType: string;
+  markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: { data?: string }[] }> };
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; taskQueue?: { name?: string } };
+}
+
+async function historyOf(eventId: string): Promise<{ events: HistoryEvent[]; raw: string }> {
+  const history: temporal.api.history.v1.IHistory = await stack.env.client.workflow
+    .getHandle(meetingWorkflowId(eventId))
+    .fetchHistory();
+  const json = historyToJson(history) as { events: HistoryEvent[] };
+  return { events: json.events, raw: JSON.stringify(json) };
+}
+
+/** The activity types run locally (from the local-activity markers' data, which the SDK writes as plain JSON). */
+function localActivities(events: HistoryEvent[]): string[] {
+  return events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.data?.payloads?.[0]?.data;
+    return data
+      ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { activity_type: string }).activity_type]
+      : [];
+  });
+}
+
+function remoteActivities(events: HistoryEvent[]): { type: string; queue: string }[] {
+  return events.flatMap((e) => {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    return scheduled ? [{ type: scheduled.activityType?.name ?? '', queue: scheduled.taskQueue?.name ?? '' }] : [];
+  });
+}
+
+function zoomRequestsSince(mark: number) {
+  return stack.zoom.admin.requests.slice(mark).filter((r) => !r.path.includes('/oauth'));
+}
+
+test("a rep's save: the meeting is made and written back by local activities in the first workflow task", async () => {
+  const { id } = (await sf.sobject('Event').create(newEvent('Hot path single'))) as { id: string };
+  const event = await scheduledEvent(id);
+
+  const { events, raw } = await historyOf(id);
+  const firstTaskEnd = events.findIndex((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
+  // The first task completed with the three local activities' markers; nothing was scheduled on a server queue first.
+  expect(localActivities(events.slice(firstTaskEnd))).toEqual(
+    expect.arrayContaining(['findHostEmail', 'createZoomMeeting', 'writeEventFields']),
+  );
+  expect(remoteActivities(events).map((a) => a.type)).not.toContain('createZoomMeeting');
+  expect(remoteActivities(events).map((a) => a.type)).not.toContain('writeEventFields');
+  // The local results are encrypted by the codec like the remote ones: no join URL or passcode in plain text.
+  const [meeting] = await meetingsOf(id);
+  expect(String(meeting.id)).toBe(event.Zoom_Meeting_Id__c);
+  expect(raw).not.toContain(event.Zoom_Join_URL__c!);
+  const passcode = stack.zoom.store.findMeeting(String(meeting.id))!.password;
+  expect(passcode).toBeTruthy();
+  expect(raw).not.toContain(passcode);
+});
+
+test('a worker killed between the Zoom create and the write-back: one meeting, and the Event gets its join URL', async () => {
+  // The write-back is held (then refused), so the first workflow task cannot complete before the kill.
+  stack.salesforce.admin.addFault({
+    method: 'PATCH',
+    path: '/sobjects/Event/[A-Za-z0-9]{15,18}$',
+    delayMs: 2000,
+    status: 503,
+  });
+  const zoomMark = stack.zoom.admin.requests.length;
+  const { id } = (await sf.sobject('Event').create(newEvent('Hot path crash'))) as { id: string };
+
+  await eventually(
+    async () => (zoomRequestsSince(zoomMark).some((r) => r.method === 'POST' && r.status === 201) ? true : undefined),
+    30_000,
+    'the local Zoom create',
+  );
+  await worker!.kill9();
+  worker = await startExternalWorker(stack, bundlePath);
+
+  const event = await scheduledEvent(id);
+  const mine = await meetingsOf(id);
+  expect(mine).toHaveLength(1);
+  expect(String(mine[0].id)).toBe(event.Zoom_Meeting_Id__c);
+  expect(event.Zoom_Join_URL__c).toBe(mine[0].join_url);
+  const zoomCalls = zoomRequestsSince(zoomMark);
+  expect(zoomCalls.filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path) && r.status === 201)).toHaveLength(1);
+  // The task's next attempt knew it was one, and looked for the meeting first.
+  expect(zoomCalls.filter((r) => r.method === 'GET' && CREATE_PATH.test(r.path))).not.toHaveLength(0);
+  const { events } = await historyOf(id);
+  expect(events.map((e) => e.eventType)).toContain('EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT');
+});
+
+test('a Zoom 429 on the local create hands it to the rate-limited writes queue, which makes the one meeting', async () => {
+  stack.zoom.admin.addFault({
+    method: 'POST',
+    path: CREATE_PATH.source,
+    status: 429,
+    retryAfter: '1',
+    body: { code: 429, message: 'You have reached the maximum per-second rate limit for this API. Try again later.' },
+    headers: { 'x-ratelimit-category': 'Medium', 'x-ratelimit-type': 'QPS' },
+  });
+  const zoomMark = stack.zoom.admin.requests.length;
+  const { id } = (await sf.sobject('Event').create(newEvent('Hot path 429'))) as { id: string };
+  const event = await scheduledEvent(id);
+
+  const { events } = await historyOf(id);
+  expect(localActivities(events)).toContain('createZoomMeeting');
+  expect(remoteActivities(events)).toContainEqual({
+    type: 'createZoomMeeting',
+    queue: zoomWritesTaskQueue(stack.taskQueue),
+  });
+  const creates = zoomRequestsSince(zoomMark).filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path));
+  expect(creates.map((r) => r.status)).toEqual([429, 201]);
+  // A 429 proves nothing was made: the writes queue creates at once, without listing the host's meetings.
+  expect(zoomRequestsSince(zoomMark).filter((r) => r.method === 'GET' && CREATE_PATH.test(r.path))).toHaveLength(0);
+  expect((await meetingsOf(id)).map((m) => String(m.id))).toEqual([event.Zoom_Meeting_Id__c]);
+});
+
+test('a bulk callout never takes the hot path: its creates go through the writes queue', async () => {
+  const records = [0, 1, 2].map((i) => ({ attributes: { type: 'Event' }, ...newEvent(`Hot path bulk ${i}`) }));
+  const results = (await sf.sobject('Event').create(records, { allOrNone: true })) as unknown as { id: string }[];
+  for (const { id } of results) {
+    await scheduledEvent(id);
+    const { events } = await historyOf(id);
+    expect(localActivities(events)).not.toContain('createZoomMeeting');
+    expect(remoteActivities(events)).toContainEqual({
+      type: 'createZoomMeeting',
+      queue: zoomWritesTaskQueue(stack.taskQueue),
+    });
+  }
+});

@@ -1,0 +1,127 @@
+/**
+ * The hot path (issue 15 §4): a rep's own save of one Event gets its join URL inside the meeting workflow's first
+ * task. The Zoom create and the Event's write-back run as local activities in the worker that holds the task, instead
+ * of two activity round trips through the server (README, "Exactly once, nothing lost"). What needs the server stays
+ * on the remote path:
+ *
+ * - a bulk (a callout of more than one Event): Zoom's account-wide rate is enforced by the server on the writes queue;
+ * - a create Zoom refused with a 429, or one whose local attempt failed or timed out: the remote create on the writes
+ *   queue takes over with its retries, first looking for a meeting the local attempt may have made;
+ * - a write-back whose local attempt failed: the remote write with its retries and limit waits.
+ *
+ * Exactly once: a local activity is not in history until its task completes, so a worker that dies after Zoom made
+ * the meeting leaves no trace of it, and the task's next attempt runs the create again. That attempt knows it is one
+ * from the history's length, and looks for the meeting tagged with the Event before creating (`findEarlierFirst`).
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  patched,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, ScheduledMeeting } from '../activities';
+import { FailureTypes } from '../activities/failures';
+import type { EventCalloutItem } from '../domain/event-fields';
+import { wantsZoomMeeting } from '../domain/meeting-plan';
+
+/** Marks histories whose first callout makes its meeting and writes it back with local activities. */
+export const HOT_PATH_PATCH = 'hot-path-local-activities';
+
+/** A callout of this many Events is a rep's own save; a larger one is a bulk, paced on the writes queue. */
+export const HOT_PATH_MAX_CALLOUT_EVENTS = 1;
+
+/**
+ * The history of a first task's first attempt after signal-with-start: started, signalled, task scheduled, task
+ * started. An attempt that failed or timed out adds at least its end and the next task's schedule and start, so a
+ * longer history (or more signals before the first task, which only costs a lookup) may hold a local create whose
+ * meeting Zoom made but history never recorded.
+ */
+const FIRST_ATTEMPT_HISTORY_LENGTH = 4;
+
+/**
+ * One attempt each, well under the workflow task's heartbeat (80% of its 10 s timeout): the remote activities take
+ * over with the retries. A create that times out aborts its request (the activity passes its cancellation signal).
+ */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '3 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
+type CreateInput = Parameters<Activities['createZoomMeeting']>[0];
+type WriteInput = Parameters<Activities['writeEventFields']>[0];
+
+function failureTypeOf(error: unknown): { type?: string; nonRetryable: boolean } {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure
+    ? { type: cause.type ?? undefined, nonRetryable: cause.nonRetryable === true }
+    : { nonRetryable: false };
+}
+
+export interface HotPath {
+  /**
+   * Takes the hot path for this callout's create and write-back when it qualifies: a rep's save of one Event, the
+   * run's first callout, no meeting yet. Call before the callout's first local activity: the patch decisions it takes
+   * (`decideLaterPatches` too) must never be taken for the first time right after one (README, "Upgrading workflows").
+   */
+  arm(item: EventCalloutItem, firstCalloutOfRun: boolean, decideLaterPatches: () => void): void;
+  disarm(): void;
+  /** The Zoom create: locally when armed, else (or after the local attempt) `remote`, told whether to look first. */
+  createZoomMeeting(
+    input: CreateInput,
+    remote: (mayExistAlready: boolean) => Promise<ScheduledMeeting>,
+  ): Promise<ScheduledMeeting>;
+  /** The Event's write: locally when armed, else (or after the local attempt failed) `remote`. */
+  writeEventFields(input: WriteInput, remote: (input: WriteInput) => Promise<void>): Promise<void>;
+}
+
+export function hotPath(): HotPath {
+  let armed = false;
+  /** An earlier attempt of this task may have run the local create: look for its meeting before making one. */
+  let retriedTask = false;
+
+  return {
+    arm(item, firstCalloutOfRun, decideLaterPatches) {
+      armed = false;
+      const qualifies =
+        firstCalloutOfRun &&
+        item.calloutEvents !== undefined &&
+        item.calloutEvents <= HOT_PATH_MAX_CALLOUT_EVENTS &&
+        wantsZoomMeeting(item.operation, item.event);
+      if (!qualifies || !patched(HOT_PATH_PATCH)) return;
+      decideLaterPatches();
+      armed = true;
+      retriedTask = workflowInfo().historyLength > FIRST_ATTEMPT_HISTORY_LENGTH;
+    },
+
+    disarm() {
+      armed = false;
+    },
+
+    async createZoomMeeting(input, remote) {
+      if (!armed) return remote(false);
+      try {
+        return await local.createZoomMeeting({ ...input, ...(retriedTask ? { findEarlierFirst: true } : {}) });
+      } catch (error) {
+        const { type, nonRetryable } = failureTypeOf(error);
+        // The remote create would get the same answer: the workflow handles it as it handles the remote one's.
+        if (nonRetryable || type === FailureTypes.zoomDailyLimit) throw error;
+        // Zoom answered 429: it made nothing (activities/create-attempts.ts), and the writes queue paces the retry.
+        const madeNothing = type === FailureTypes.rateLimited;
+        log.info('The local Zoom create gave way to the writes queue', { type: type ?? 'timeout or crash' });
+        return remote(retriedTask || !madeNothing);
+      }
+    },
+
+    async writeEventFields(input, remote) {
+      if (!armed) return remote(input);
+      try {
+        return await local.writeEventFields(input);
+      } catch (error) {
+        log.info('The local Event write gave way to the remote one', { type: failureTypeOf(error).type ?? 'timeout' });
+        return remote(input);
+      }
+    },
+  };
+}
