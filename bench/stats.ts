@@ -15,6 +15,7 @@ export function summarize(values: number[]) {
     min: round(Math.min(...values)),
     p50: round(percentile(values, 50)),
     p90: round(percentile(values, 90)),
+    p95: round(percentile(values, 95)),
     p99: round(percentile(values, 99)),
     max: round(Math.max(...values)),
     mean: round(values.reduce((a, b) => a + b, 0) / values.length),
