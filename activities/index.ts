@@ -10,6 +10,7 @@ import { createZoomRouteActivities } from './zoom-routes';
 import { createCalendarSyncActivities, type CalendarSyncDeps } from './google-calendar';
 import { createCalendarCatchUpActivities } from './calendar-catch-up';
 import { createMissedCalloutActivities } from './missed-callouts';
+import { createHotPathActivities } from './hot-path';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi & HourlySyncDeps['zoom'] & ExternalMeetingDeps['zoom'];
@@ -34,8 +35,10 @@ export interface ActivityDeps extends MeetingActivityDeps {
 
 /** Every activity the worker registers, built from injected clients so tests can pass fakes. */
 export function createActivities(deps: ActivityDeps) {
+  const meetings = createMeetingActivities(deps);
   return {
-    ...createMeetingActivities(deps),
+    ...meetings,
+    ...createHotPathActivities(meetings),
     ...createOutcomeActivities(deps),
     ...createLaunchEmailActivities(deps),
     ...createMeetingEmailActivities(deps),

@@ -21,7 +21,8 @@ import {
   proxyLocalActivities,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, ScheduledMeeting } from '../activities';
+import type { Activities } from '../activities';
+import type { OwnersMeeting } from '../activities/hot-path';
 import { FailureTypes } from '../activities/failures';
 import type { EventCalloutItem } from '../domain/event-fields';
 import { wantsZoomMeeting } from '../domain/meeting-plan';
@@ -49,7 +50,7 @@ const local = proxyLocalActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
-type CreateInput = Parameters<Activities['createZoomMeeting']>[0];
+type CreateInput = Parameters<Activities['createZoomMeetingForOwner']>[0];
 type WriteInput = Parameters<Activities['writeEventFields']>[0];
 
 function failureTypeOf(error: unknown): { type?: string; nonRetryable: boolean } {
@@ -67,11 +68,12 @@ export interface HotPath {
    */
   arm(item: EventCalloutItem, firstCalloutOfRun: boolean, decideLaterPatches: () => void): void;
   disarm(): void;
-  /** The Zoom create: locally when armed, else (or after the local attempt) `remote`, told whether to look first. */
-  createZoomMeeting(
-    input: CreateInput,
-    remote: (mayExistAlready: boolean) => Promise<ScheduledMeeting>,
-  ): Promise<ScheduledMeeting>;
+  /**
+   * The owner's e-mail and the Zoom create in one local activity when armed: `made`. Otherwise, or after the local
+   * attempt, the remote path makes it (the host lookup, then the writes queue), first looking for a meeting an earlier
+   * attempt may have made when `mayExistAlready`. Issues no command when not armed.
+   */
+  createMeeting(input: CreateInput): Promise<{ made?: OwnersMeeting; mayExistAlready: boolean }>;
   /** The Event's write: locally when armed, else (or after the local attempt failed) `remote`. */
   writeEventFields(input: WriteInput, remote: (input: WriteInput) => Promise<void>): Promise<void>;
 }
@@ -99,10 +101,14 @@ export function hotPath(): HotPath {
       armed = false;
     },
 
-    async createZoomMeeting(input, remote) {
-      if (!armed) return remote(false);
+    async createMeeting(input) {
+      if (!armed) return { mayExistAlready: false };
       try {
-        return await local.createZoomMeeting({ ...input, ...(retriedTask ? { findEarlierFirst: true } : {}) });
+        const made = await local.createZoomMeetingForOwner({
+          ...input,
+          ...(retriedTask ? { findEarlierFirst: true } : {}),
+        });
+        return { made, mayExistAlready: false };
       } catch (error) {
         const { type, nonRetryable } = failureTypeOf(error);
         // The remote create would get the same answer: the workflow handles it as it handles the remote one's.
@@ -110,7 +116,7 @@ export function hotPath(): HotPath {
         // Zoom answered 429: it made nothing (activities/create-attempts.ts), and the writes queue paces the retry.
         const madeNothing = type === FailureTypes.rateLimited;
         log.info('The local Zoom create gave way to the writes queue', { type: type ?? 'timeout or crash' });
-        return remote(retriedTask || !madeNothing);
+        return { mayExistAlready: retriedTask || !madeNothing };
       }
     },
 

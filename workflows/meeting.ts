@@ -560,17 +560,20 @@ export async function meetingWorkflow(
   async function createMeeting(plan: MeetingPlan): Promise<string> {
     // Decided before the local activity, never first right after it (README, "Upgrading workflows").
     zoomWriteQueue();
+    const hotCreate = await hot.createMeeting({ eventId: state.eventId, plan });
+    if (hotCreate.made) {
+      remember(hotCreate.made.meeting, plan);
+      return hotCreate.made.hostEmail;
+    }
     const hostEmail = await findHostEmail(plan.ownerId);
-    const findEarlierFirst = life.interruptedCreate !== undefined;
+    const findEarlierFirst = life.interruptedCreate !== undefined || hotCreate.mayExistAlready;
     try {
-      const made = await hot.createZoomMeeting({ eventId: state.eventId, hostEmail, plan }, (mayExistAlready) =>
-        zoom().createZoomMeeting({
-          eventId: state.eventId,
-          hostEmail,
-          plan,
-          ...(findEarlierFirst || mayExistAlready ? { findEarlierFirst: true } : {}),
-        }),
-      );
+      const made = await zoom().createZoomMeeting({
+        eventId: state.eventId,
+        hostEmail,
+        plan,
+        ...(findEarlierFirst ? { findEarlierFirst } : {}),
+      });
       remember(made, plan);
     } catch (error) {
       if (error instanceof Superseded) life.interruptedCreate = { hostEmail };
