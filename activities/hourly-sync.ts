@@ -21,6 +21,7 @@ import {
 } from '../workflows/messages';
 import { salesforceFailure } from './salesforce-failures';
 import { zoomFailure } from './zoom-failures';
+import { placementFor } from '../workflows/task-queues';
 
 /**
  * The hourly sync's reads and hand-offs: the watermark the last completed run left, the admin's toggle, the hosts,
@@ -175,7 +176,8 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
         };
         await temporal.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
           workflowId: meetingWorkflowId(event.Id),
-          taskQueue,
+          // Started only when the Event's workflow is gone: a background start, on the bulk queue.
+          ...placementFor('bulk', taskQueue),
           args: [{ eventId: event.Id } satisfies MeetingWorkflowInput],
           signal: reconcileSignal,
           signalArgs: [request],

@@ -5,6 +5,7 @@ import { SNAPSHOT_FIELDS } from '../domain/event-fields';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { escapeSoqlString, soqlDateTime } from '../integrations/salesforce/client';
 import { eventChangedSignalWithStart, MEETING_WORKFLOW_TYPE, meetingWorkflowId } from '../workflows/messages';
+import { placementFor } from '../workflows/task-queues';
 import { salesforceFailure } from './salesforce-failures';
 
 /**
@@ -74,7 +75,8 @@ export function createMissedCalloutActivities({ salesforce, temporal, taskQueue 
         if (!(await hasNoWorkflow(eventId))) return;
         await temporal.workflow.signalWithStart(
           MEETING_WORKFLOW_TYPE,
-          eventChangedSignalWithStart(eventId, item, taskQueue),
+          // Nobody is waiting at a screen: the sync's starts run on the bulk queue.
+          eventChangedSignalWithStart(eventId, item, placementFor('bulk', taskQueue)),
         );
         started += 1;
       });

@@ -20,6 +20,7 @@ import {
   meetingWorkflowId,
   type MeetingWorkflowInput,
 } from '../workflows/messages';
+import { calloutLatency, placementFor } from '../workflows/task-queues';
 import { registerEventRoutes, type EventTemporalClient } from './event-routes';
 import { forEachInEventOrder } from '../common/per-event-lanes';
 import { describeFailure, requireCalloutSignature, withinDeadline } from './request-helpers';
@@ -225,6 +226,8 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
 
     // The budget runs from the request's arrival: the replay cache has used part of it.
     const deadline = Date.now() - reply.elapsedTime + temporalTimeoutMs;
+    // A rep's save goes to the interactive queue; a data load's 200 to the bulk queue, not in front of it.
+    const placement = placementFor(calloutLatency(parsed.results.length), taskQueue);
     try {
       await withinDeadline(temporal.connection, deadline, () =>
         forEachInEventOrder(valid, SIGNAL_CONCURRENCY, async ({ eventId, item: parsedItem }) => {
@@ -232,7 +235,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
           const item: EventCalloutItem = { ...parsedItem, calloutEvents: parsed.results.length };
           await temporal.workflow.signalWithStart(
             MEETING_WORKFLOW_TYPE,
-            eventChangedSignalWithStart(eventId, item, taskQueue),
+            eventChangedSignalWithStart(eventId, item, placement),
           );
         }),
       );

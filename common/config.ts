@@ -20,7 +20,10 @@ const bool = z
 const temporalSchema = z.object({
   TEMPORAL_ADDRESS: nonEmpty.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: nonEmpty.default('default'),
-  TEMPORAL_TASK_QUEUE: nonEmpty.default('zoom-salesforce'),
+  // Its bulk queue is `<name>-bulk` (workflows/task-queues.ts), so the name itself cannot end that way.
+  TEMPORAL_TASK_QUEUE: nonEmpty
+    .refine((name) => !name.endsWith('-bulk'), 'must not end in "-bulk": that names its bulk queue')
+    .default('zoom-salesforce'),
   TEMPORAL_API_KEY: nonEmpty.optional(),
   TEMPORAL_TLS: bool.optional(),
   TEMPORAL_TLS_CERT_PATH: nonEmpty.optional(),
@@ -128,6 +131,10 @@ const workerRuntimeSchema = z.object({
    * one is replayed from its short history at its next task (README, "The hourly sync and external meetings").
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  /** The bulk queue's worker (`workflows/task-queues.ts`): fewer slots, so a data load cannot take the process's CPU. */
+  WORKER_BULK_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+  WORKER_BULK_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(20),
+  WORKER_BULK_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   /** The workflow bundle built at image build (`scripts/build-workflow-bundle.ts`); unset: bundled at start. */
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
   /** Worker Versioning (README, "Upgrading workflows"): the deployment's name; unset: unversioned workers. */
@@ -415,6 +422,14 @@ function readGoogle(env: Env) {
 }
 export type GoogleConfig = NonNullable<ReturnType<typeof readGoogle>>;
 
+function workerSlots(activities: number, workflowTasks: number, cachedWorkflows: number | undefined) {
+  return {
+    maxConcurrentActivityTaskExecutions: activities,
+    maxConcurrentWorkflowTaskExecutions: workflowTasks,
+    ...(cachedWorkflows !== undefined ? { maxCachedWorkflows: cachedWorkflows } : {}),
+  };
+}
+
 function readWorkerRuntime(env: Env) {
   const c = parse(workerRuntimeSchema, env);
   if ((c.WORKER_DEPLOYMENT_NAME === undefined) !== (c.WORKER_BUILD_ID === undefined)) {
@@ -425,10 +440,18 @@ function readWorkerRuntime(env: Env) {
     metricsHost: c.METRICS_HOST,
     metricsPort: c.METRICS_PORT,
     shutdownGraceMs: c.WORKER_SHUTDOWN_GRACE,
+    /** Each latency queue's worker (`workflows/task-queues.ts`): the interactive queue's and the bulk queue's. */
     tuning: {
-      maxConcurrentActivityTaskExecutions: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
-      maxConcurrentWorkflowTaskExecutions: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-      ...(c.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+      interactive: workerSlots(
+        c.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        c.WORKER_MAX_CACHED_WORKFLOWS,
+      ),
+      bulk: workerSlots(
+        c.WORKER_BULK_MAX_CONCURRENT_ACTIVITIES,
+        c.WORKER_BULK_MAX_CONCURRENT_WORKFLOW_TASKS,
+        c.WORKER_BULK_MAX_CACHED_WORKFLOWS,
+      ),
     },
     workflowBundlePath: c.WORKFLOW_BUNDLE_PATH,
     deployment:

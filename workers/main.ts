@@ -18,7 +18,8 @@ import { SalesforceClient } from '../integrations/salesforce/client';
 import { Mailer } from '../integrations/mail/mailer';
 import { GoogleCalendarClient } from '../integrations/google/calendar-client';
 import { SentMailbox } from '../integrations/mail/sent-mailbox';
-import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from './worker';
+import { createLatencyWorkers, createZoomQueueWorkers, runWorkers, zoomQueueRates } from './worker';
+import { bulkTaskQueue } from '../workflows/task-queues';
 import { ensureSearchAttributes } from './search-attributes';
 import { checkZoomScopes } from './zoom-scope-check';
 import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
@@ -72,14 +73,19 @@ async function main(): Promise<void> {
     zoomPlan: config.sync.zoomPlan,
   });
   if (config.sync.createSchedule) {
-    const outcome = await ensureHourlySyncSchedule(client, hourlySyncScheduleOptions(taskQueue, config.sync));
+    // Background work: the hourly runs and their host children take the bulk queue's slots, not a rep's.
+    const scheduleOptions = hourlySyncScheduleOptions(bulkTaskQueue(taskQueue), config.sync);
+    const outcome = await ensureHourlySyncSchedule(client, scheduleOptions);
     log.info(`Schedule zoom-hourly-sync ${outcome} (every ${config.sync.intervalMs / 60_000} min)`);
   }
   const dataConverter = encryptingDataConverter(config.temporal.payloadKeys);
   const { workflowBundlePath, shutdownGraceMs, tuning: concurrency, deployment } = config.runtime;
-  const tuning = { ...concurrency, shutdownGraceTime: shutdownGraceMs };
+  const tuning = {
+    interactive: { ...concurrency.interactive, shutdownGraceTime: shutdownGraceMs },
+    bulk: { ...concurrency.bulk, shutdownGraceTime: shutdownGraceMs },
+  };
   workers.push(
-    await createWorker({
+    ...(await createLatencyWorkers({
       connection,
       namespace,
       taskQueue,
@@ -90,14 +96,15 @@ async function main(): Promise<void> {
       deployment,
       // The image's bundle, built once at image build; without it (npm start, tests) the source is bundled here.
       ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
-    }),
+    })),
     ...(await createZoomQueueWorkers({
       connection,
       namespace,
       taskQueue,
       activities,
       dataConverter,
-      tuning,
+      // Only the shutdown grace: these workers run activities under the server's rate.
+      tuning: tuning.interactive,
       tracing,
       deployment,
       rates: zoomQueueRates(config.sync.zoomPlan),
@@ -105,7 +112,7 @@ async function main(): Promise<void> {
   );
   if (deployment)
     log.info(`Worker Versioning: deployment "${deployment.deploymentName}", build "${deployment.buildId}"`);
-  log.info(`Worker polling task queue "${taskQueue}" on ${config.temporal.address}`);
+  log.info(`Worker polling task queues "${taskQueue}" and "${bulkTaskQueue(taskQueue)}" on ${config.temporal.address}`);
   log.info(`Worker metrics at http://${metricsHost}:${metricsPort}/metrics (probes: /healthz, /readyz)`);
   if (config.tracing) log.info(`Worker traces to ${config.tracing.tracesUrl}`);
   try {

@@ -1,16 +1,17 @@
 import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Activities } from '../activities';
 import { importRate, writesRate, type ZoomPlan } from '../common/zoom-plan';
 import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, zoomWritesTaskQueue } from '../workflows/messages';
 import { workerTracing } from '../common/temporal-tracing';
 import type { Tracing } from '../common/tracing';
 import { WORKFLOW_BUNDLE_SOURCES } from './workflow-bundle';
+import { bulkTaskQueue } from '../workflows/task-queues';
 
 interface WorkerBase {
   connection: NativeConnection;
   namespace: string;
-  /** The meeting workflows' task queue; the import queue's name derives from it. */
+  /** `TEMPORAL_TASK_QUEUE`, the interactive queue; the bulk and Zoom queues' names derive from it. */
   taskQueue: string;
   activities: Activities;
   /** The payload codec's converter (`common/payload-codec.ts`): the worker reads and writes encrypted payloads. */
@@ -76,6 +77,35 @@ export async function createWorker(
           interceptors: { ...interceptors, workflowModules: WORKFLOW_BUNDLE_SOURCES.workflowInterceptorModules },
         }),
   });
+}
+
+/** Slots of each latency queue's worker (`WORKER_*` and `WORKER_BULK_*`). */
+export interface LatencyTuning {
+  interactive: WorkerTuning;
+  bulk: WorkerTuning;
+}
+
+/**
+ * The meeting workers of both latency queues (`workflows/task-queues.ts`): the same workflows and activities, each
+ * with slots, pollers and a workflow cache of its own, so a bulk's backlog waits on its own queue and never for a
+ * slot the interactive queue needs. One workflow bundle serves both (built here when none is given).
+ */
+export async function createLatencyWorkers(
+  options: Omit<WorkerBase, 'tuning'> & {
+    workflowBundle?: WorkerOptions['workflowBundle'];
+    tuning?: LatencyTuning;
+  },
+): Promise<Worker[]> {
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflowCode(WORKFLOW_BUNDLE_SOURCES));
+  return Promise.all([
+    createWorker({ ...options, workflowBundle, tuning: options.tuning?.interactive }),
+    createWorker({
+      ...options,
+      taskQueue: bulkTaskQueue(options.taskQueue),
+      workflowBundle,
+      tuning: options.tuning?.bulk,
+    }),
+  ]);
 }
 
 /**

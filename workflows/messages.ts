@@ -11,6 +11,7 @@ import type { ScheduledMeeting } from '../activities/meetings';
 import type { EndedMeetingRef } from '../activities/external-meetings';
 import type { MeetingRoute } from '../domain/meeting-routing';
 import type { MeetingPhase } from '../domain/meeting-lifecycle';
+import { queueFamily, type QueuePlacement } from './task-queues';
 
 /** One workflow per Salesforce Event. Event Ids are not PII. */
 export function meetingWorkflowId(eventId: string): string {
@@ -132,10 +133,10 @@ export const SalesforceEventIdAttribute = defineSearchAttributeKey('SalesforceEv
  * How an Event's change reaches its meeting workflow, started when it has none: the callout route, and the hourly
  * sync's pick-up of Events whose callout never arrived, hand over the same options (`client.workflow.signalWithStart`).
  */
-export function eventChangedSignalWithStart(eventId: string, item: EventCalloutItem, taskQueue: string) {
+export function eventChangedSignalWithStart(eventId: string, item: EventCalloutItem, placement: QueuePlacement) {
   return {
     workflowId: meetingWorkflowId(eventId),
-    taskQueue,
+    ...placement,
     args: [{ eventId }] as [MeetingWorkflowInput],
     signal: eventChangedSignal,
     signalArgs: [item] as [EventCalloutItem],
@@ -267,7 +268,7 @@ export const IMPORT_BATCH_SIZE = 200;
 
 /** The rate-limited queue of the external-meeting import (its Zoom reads are paced account-wide by the server). */
 export function zoomImportTaskQueue(taskQueue: string): string {
-  return `${taskQueue}-zoom-import`;
+  return `${queueFamily(taskQueue)}-zoom-import`;
 }
 
 /**
@@ -275,7 +276,7 @@ export function zoomImportTaskQueue(taskQueue: string): string {
  * the account's create rate of them per second across all workers, so a burst of Events cannot storm Zoom.
  */
 export function zoomWritesTaskQueue(taskQueue: string): string {
-  return `${taskQueue}-zoom-writes`;
+  return `${queueFamily(taskQueue)}-zoom-writes`;
 }
 
 /** One child per host and run, so a host's history stays small and its progress shows on its own. */

@@ -6,7 +6,7 @@
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Worker } from '@temporalio/worker';
 import { type Activities } from '../../activities';
-import { createWorker, createZoomQueueWorkers, runWorkers } from '../../workers/worker';
+import { createLatencyWorkers, createZoomQueueWorkers, runWorkers } from '../../workers/worker';
 import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { registerRouteSignal } from '../../workflows/messages';
@@ -40,7 +40,7 @@ const notHere = async () => {
   throw new Error('no activity runs in this test');
 };
 
-/** A release's workers, as `workers/main.ts` starts them: the meeting worker and the two Zoom queues' workers. */
+/** A release's workers, as `workers/main.ts` starts them: both latency queues' workers and the two Zoom queues'. */
 async function startRelease(taskQueue: string, buildId: string): Promise<void> {
   const base = {
     connection: env.nativeConnection,
@@ -52,7 +52,7 @@ async function startRelease(taskQueue: string, buildId: string): Promise<void> {
     deployment: { deploymentName: DEPLOYMENT, buildId },
   };
   const workers = [
-    await createWorker({ ...base, workflowBundle }),
+    ...(await createLatencyWorkers({ ...base, workflowBundle })),
     ...(await createZoomQueueWorkers({ ...base, rates: { importBatchesPerSecond: 50, writesPerSecond: 1000 } })),
   ];
   running.push({ workers, run: runWorkers(workers) });

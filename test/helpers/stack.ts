@@ -21,7 +21,13 @@ import { createGoogleEmulator } from '../../emulators/google/server';
 import { GoogleCalendarClient } from '../../integrations/google/calendar-client';
 import { SalesforceClient } from '../../integrations/salesforce/client';
 import { ZoomClient } from '../../integrations/zoom/client';
-import { createWorker, createZoomQueueWorkers, runWorkers, zoomQueueRates } from '../../workers/worker';
+import {
+  createLatencyWorkers,
+  createZoomQueueWorkers,
+  runWorkers,
+  zoomQueueRates,
+  type ZoomQueueRates,
+} from '../../workers/worker';
 import { type ZoomPlan } from '../../common/zoom-plan';
 import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
 import { createDevServerEnv, TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, uniqueTaskQueue } from './temporal';
@@ -41,7 +47,7 @@ export interface TestStack {
   zoomUrl: string;
   salesforceUrl: string;
   taskQueue: string;
-  /** The in-process worker; absent with `worker: 'external'`. */
+  /** The in-process worker of the interactive queue (the bulk queue's beside it); absent with `worker: 'external'`. */
   worker?: Worker;
   /** The environment `workers/main.ts` needs to serve this stack as a separate process. */
   workerEnv: Record<string, string>;
@@ -57,6 +63,8 @@ export async function startTestStack(
     zoomEmulator?: Partial<Parameters<typeof createZoomEmulator>[0]>;
     /** Pace the worker's Zoom reads, writes and import queue by this plan (benchmarks); tests need no plan's pace. */
     zoomPlan?: ZoomPlan;
+    /** The Zoom queues' server-side rates, instead of the plan's (a slowed writes queue holds a bulk's backlog). */
+    zoomQueueRates?: ZoomQueueRates;
     /** 'external': no worker in this process; the caller runs `workers/main.ts` with `workerEnv` (chaos suite). */
     worker?: 'in-process' | 'external';
     /** Where the API writes its log lines, at the level `npm run api` logs at; silent without. */
@@ -166,7 +174,7 @@ export async function startTestStack(
       taskQueue,
       ...(options.zoomPlan ? { zoomPlan: options.zoomPlan } : {}),
     });
-    const worker = await createWorker({
+    const [worker, bulkWorker] = await createLatencyWorkers({
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
@@ -181,11 +189,11 @@ export async function startTestStack(
       activities,
       dataConverter: TEST_DATA_CONVERTER,
       // Without a plan, tests never wait on the queues' rates.
-      rates: options.zoomPlan
-        ? zoomQueueRates(options.zoomPlan)
-        : { importBatchesPerSecond: 50, writesPerSecond: 1000 },
+      rates:
+        options.zoomQueueRates ??
+        (options.zoomPlan ? zoomQueueRates(options.zoomPlan) : { importBatchesPerSecond: 50, writesPerSecond: 1000 }),
     });
-    return { worker, run: runWorkers([worker, ...zoomQueueWorkers]) };
+    return { worker, run: runWorkers([worker, bulkWorker, ...zoomQueueWorkers]) };
   }
 
   const sfUser = async () => {

@@ -12,6 +12,8 @@ import {
 import { calloutHeaders } from '../../domain/callout-signature';
 import type { SignedRequestStartOptions } from '../../client/replay-guard';
 import { eventChangedSignal, SalesforceEventIdAttribute } from '../../workflows/messages';
+import { INTERACTIVE_CALLOUT_MAX_EVENTS } from '../../workflows/task-queues';
+import { toSalesforceId18 } from '../../domain/salesforce-id';
 
 /**
  * The API against a fake Temporal client: only `signalWithStart` and the readiness call are observed. The real
@@ -247,6 +249,32 @@ describe('API server', () => {
   });
 
   describe('accepted batches', () => {
+    it("starts a rep's few Events on the interactive queue and a data load's on the bulk queue, last in line", async () => {
+      const ids = (n: number, from: number) =>
+        Array.from({ length: n }, (_, i) => toSalesforceId18(`00U5g00000X${String(from + i).padStart(4, '0')}`));
+      const placements = () =>
+        fake.signalWithStart.mock.calls.map(([, options]) => ({
+          taskQueue: options.taskQueue,
+          priority: options.priority,
+        }));
+      const few = ids(INTERACTIVE_CALLOUT_MAX_EVENTS, 0);
+      expect(
+        (await post({ events: few.map((id) => ({ operation: 'upsert', event: meetingEvent(id) })) })).statusCode,
+      ).toBe(202);
+      expect(new Set(placements().map((p) => JSON.stringify(p)))).toEqual(
+        new Set([JSON.stringify({ taskQueue: TASK_QUEUE })]),
+      );
+      fake.signalWithStart.mockClear();
+      const many = ids(INTERACTIVE_CALLOUT_MAX_EVENTS + 1, 100);
+      expect(
+        (await post({ events: many.map((id) => ({ operation: 'upsert', event: meetingEvent(id) })) })).statusCode,
+      ).toBe(202);
+      expect(placements()).toHaveLength(many.length);
+      expect(new Set(placements().map((p) => JSON.stringify(p)))).toEqual(
+        new Set([JSON.stringify({ taskQueue: `${TASK_QUEUE}-bulk`, priority: { priorityKey: 5 } })]),
+      );
+    });
+
     it('signals each valid item with signal-with-start and lists the rejected ones', async () => {
       const response = await post({
         events: [
