@@ -2,6 +2,7 @@
  * Shared by the workflow test files: a time-skipping Temporal environment with one workflow bundle, fake
  * activities that behave like a healthy Zoom account and org (recording every call), and Event snapshots.
  */
+import { isGrpcCancelledError, isGrpcDeadlineError, type WorkflowClient } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities, ScheduledMeeting } from '../../activities';
@@ -147,6 +148,11 @@ export function fakeActivities(overrides: Partial<Record<keyof Activities, jest.
 
 export type Fakes = ReturnType<typeof fakeActivities>;
 
+/** How long one state query may take before it is asked again (a healthy one takes milliseconds). */
+const QUERY_DEADLINE_MS = 2_000;
+/** How long one wait for a continuing workflow's result lasts before the latest run is asked again. */
+const CHAIN_WAIT_DEADLINE_MS = 5_000;
+
 function quietLogger() {
   const noop = () => undefined;
   return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
@@ -235,23 +241,71 @@ export class MeetingWorkflowHarness {
     });
   }
 
+  /**
+   * The result of a workflow that continues as new, asked of its latest run, again whenever the wait passes a
+   * deadline: on the Java time-skipping server a run that continues while a task is retried can stay open in its own
+   * history (its continue-as-new is not atomic, temporalio/sdk-java#1537), so a wait that follows the chain from
+   * that run never ends, while the chain's latest run completes. Each wait unlocks time skipping as `result()` does.
+   */
+  async resultOfLatestRun(workflowId: string): Promise<MeetingState> {
+    for (;;) {
+      try {
+        return await this.env.client.workflow.withDeadline(Date.now() + CHAIN_WAIT_DEADLINE_MS, () =>
+          this.env.client.workflow.getHandle<typeof meetingWorkflow>(workflowId).result(),
+        );
+      } catch (err) {
+        if (!isGrpcDeadlineError(err)) throw err;
+      }
+    }
+  }
+
+  /** How many runs the workflow's chain has had, counted back from its latest run (see `resultOfLatestRun`). */
+  async runCount(workflowId: string): Promise<number> {
+    let runs = 0;
+    for (
+      let runId: string | undefined = (await this.env.client.workflow.getHandle(workflowId).describe()).runId;
+      runId;
+      runs += 1
+    ) {
+      const history = await this.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    return runs;
+  }
+
   async teardown(): Promise<void> {
     await captureHistoriesIfAsked(this.env.client);
     await this.env.teardown();
   }
 }
 
-/** Polls the workflow's state until `predicate` holds (queries do not skip time, so this is real time). */
+/**
+ * Polls the workflow's state until `predicate` holds (queries do not skip time, so this is real time). Each query
+ * has its own deadline and is asked again when it passes: the Java time-skipping server's continue-as-new is not
+ * atomic (temporalio/sdk-java#1537), and a query that reaches a run in the middle of continuing is never answered.
+ */
 export async function waitForState(
-  handle: { query: (q: typeof meetingStateQuery) => Promise<MeetingState> },
+  handle: { query: (q: typeof meetingStateQuery) => Promise<MeetingState>; client?: WorkflowClient },
   predicate: (s: MeetingState) => boolean,
 ): Promise<MeetingState> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const state = await handle.query(meetingStateQuery);
-    if (predicate(state)) return state;
+    const state = await queryState(handle);
+    if (state && predicate(state)) return state;
     if (Date.now() > deadline) throw new Error(`State never matched: ${JSON.stringify(state)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function queryState(handle: Parameters<typeof waitForState>[0]): Promise<MeetingState | undefined> {
+  const { client } = handle;
+  if (!client) return handle.query(meetingStateQuery);
+  try {
+    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(meetingStateQuery));
+  } catch (err) {
+    // A query that reaches the run as it closes is cancelled by the server: ask the next run.
+    if (isGrpcDeadlineError(err) || isGrpcCancelledError(err)) return undefined;
+    throw err;
   }
 }
 
