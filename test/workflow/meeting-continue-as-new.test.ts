@@ -83,7 +83,7 @@ test('an Event found deleted in Salesforce is not written again by a later run',
     const now = await harness.env.currentTimeMs();
     const eventId = nextEventId();
     // No webhooks: the runs that follow reach the start, then ask Zoom after the end and find the meeting over.
-    const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(eventId, now)), {
+    await harness.signalWithStart(taskQueue, upsert(snapshot(eventId, now)), {
       continueAsNewAtHistoryLength: CONTINUE_AT,
     });
     const result = await harness.resultOfLatestRun(meetingWorkflowId(eventId));
