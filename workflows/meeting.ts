@@ -713,7 +713,6 @@ export async function meetingWorkflow(
       GOOGLE_CALENDAR_PATCH,
       SUPERSEDE_PATCH,
       LIMIT_WAITS_PATCH,
-      CREDENTIALS_PAUSE_PATCH,
       SAME_SECOND_REREAD_PATCH,
       FIELD_MERGE_PATCH,
     ])

@@ -116,7 +116,15 @@ test("a rep's save: the meeting is made and written back by local activities in 
   const { id } = (await sf.sobject('Event').create(newEvent('Hot path single'))) as { id: string };
   const event = await scheduledEvent(id);
 
-  const { events, raw } = await historyOf(id);
+  // The Event is written during the first task; its markers reach history when the task completes.
+  const { events, raw } = await eventually(
+    async () => {
+      const history = await historyOf(id);
+      return localActivities(history.events).includes('writeEventFields') ? history : undefined;
+    },
+    30_000,
+    'the first task to complete',
+  );
   const firstTaskEnd = events.findIndex((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
   // The first task completed with the local activities' markers (the owner's e-mail and the create in one, then the
   // write-back); nothing was scheduled on a server queue for them.
@@ -205,4 +213,28 @@ test('a bulk callout never takes the hot path: its creates go through the writes
       queue: zoomWritesTaskQueue(stack.taskQueue),
     });
   }
+});
+
+test('a local create whose answer is lost: the writes queue finds the meeting Zoom made instead of making another', async () => {
+  // Zoom makes the meeting, then the answer is lost (a 500 in its place).
+  stack.zoom.admin.addFault({
+    method: 'POST',
+    path: CREATE_PATH.source,
+    status: 500,
+    when: 'after',
+    body: { code: 500, message: 'Internal error' },
+  });
+  const zoomMark = stack.zoom.admin.requests.length;
+  const { id } = (await sf.sobject('Event').create(newEvent('Hot path lost answer'))) as { id: string };
+  const event = await scheduledEvent(id);
+
+  const mine = await meetingsOf(id);
+  expect(mine.map((m) => String(m.id))).toEqual([event.Zoom_Meeting_Id__c]);
+  const creates = zoomRequestsSince(zoomMark).filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path));
+  expect(creates.map((r) => r.status)).toEqual([500]);
+  const { events } = await historyOf(id);
+  expect(remoteActivities(events)).toContainEqual({
+    type: 'createZoomMeeting',
+    queue: zoomWritesTaskQueue(stack.taskQueue),
+  });
 });
