@@ -143,9 +143,18 @@ const { fetchMeetingOutcome: fetchOutcomeForButton } = proxyActivities<Activitie
 });
 
 /** The Event's fields; when Salesforce's API requests are used up the workflow waits (Stalled), not the activity. */
-const { writeEventFields } = proxyActivities<Activities>({
+const eventWriteOptions = {
   ...stepOptions,
   retry: { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.salesforceRequestLimit] },
+};
+const { writeEventFields } = proxyActivities<Activities>(eventWriteOptions);
+/**
+ * A callout's write-back, which a newer callout may cancel: an attempt running then is waited for, so an older write
+ * never lands after the newer callout's own.
+ */
+const { writeEventFields: writeEventFieldsOfCallout } = proxyActivities<Activities>({
+  ...eventWriteOptions,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 /**
@@ -172,6 +181,8 @@ const SYNC_IN_LOOP_PATCH = 'sync-now-in-loop';
 const FIELD_MERGE_PATCH = 'field-merge';
 /** Marks histories where a newer callout cancels a callout's Zoom write still retrying (older: it waited behind it). */
 const SUPERSEDE_PATCH = 'supersede-zoom-writes';
+/** Marks histories in which a newer callout also cancels the older one's write-back to the Event. */
+const SUPERSEDE_EVENT_WRITES_PATCH = 'supersede-event-writes';
 /** Marks histories that read the Event again on a different save in the same second (older: dropped as stale). */
 const SAME_SECOND_REREAD_PATCH = 'same-second-reread';
 /** Marks histories that pause a Zoom step while Zoom refuses the app's credentials (older: an Error on the Event). */
@@ -233,6 +244,8 @@ export interface MeetingWorkflowCarry {
   lastCallout?: EventCalloutItem;
   /** A create a newer callout cancelled: it may have made a meeting, which the next create or delete looks for. */
   interruptedCreate?: { hostEmail: string };
+  /** A write-back a newer callout cancelled: the next callout writes the Event even when it changes nothing. */
+  eventWriteOwed?: boolean;
 }
 
 /**
@@ -249,6 +262,7 @@ interface Lifecycle {
   lastCallout: MeetingWorkflowCarry['lastCallout'];
   interruptedCreate: MeetingWorkflowCarry['interruptedCreate'];
   eventDeleted: boolean;
+  eventWriteOwed: boolean;
 }
 
 /** A callout's Zoom write cancelled because a newer callout is waiting: the newer one is applied next. */
@@ -332,6 +346,7 @@ export async function meetingWorkflow(
     lastCallout: carry?.lastCallout,
     interruptedCreate: carry?.interruptedCreate,
     eventDeleted: carry?.eventDeleted ?? false,
+    eventWriteOwed: carry?.eventWriteOwed ?? false,
   };
   let registeredRoute = carry?.route;
   /** A rep's save of one Event: its meeting made and written back within the first task (workflows/hot-path.ts). */
@@ -477,12 +492,19 @@ export async function meetingWorkflow(
   /** Writes `fields` to the Event; false when the Event is gone (nothing written). */
   async function writeEvent(fields: EventZoomFields): Promise<boolean> {
     if (life.eventDeleted) return false;
+    // A callout's write-back retrying while Salesforce is down must not hold up a newer callout (a delete, say).
+    const superseding = applyingCallout && patched(SUPERSEDE_EVENT_WRITES_PATCH);
+    const remoteWrite: Activities['writeEventFields'] = superseding
+      ? (input) => supersedable(() => writeEventFieldsOfCallout(input))
+      : writeEventFields;
     for (;;) {
       try {
-        await hot.writeEventFields({ eventId: state.eventId, fields }, writeEventFields);
+        await hot.writeEventFields({ eventId: state.eventId, fields }, remoteWrite);
+        life.eventWriteOwed = false;
         if (state.waiting?.health === 'Stalled') endWait();
         return true;
       } catch (error) {
+        if (error instanceof Superseded) life.eventWriteOwed = true;
         if (failureOf(error)?.type === FailureTypes.salesforceEventGone) {
           life.eventDeleted = true;
           log.warn('The Event is gone from Salesforce; nothing more is written to it');
@@ -606,6 +628,7 @@ export async function meetingWorkflow(
       if (merged.fields.length === 0 && planChange(life.applied!.plan, plan) === 'none') change = 'none';
     }
     if (change === 'none') {
+      if (life.eventWriteOwed && life.meeting) await writeScheduledToEvent();
       if (merged) await writeLackingFieldsToEvent();
       return;
     }
@@ -640,6 +663,11 @@ export async function meetingWorkflow(
     life.applied = { plan, hostEmail: hostEmail ?? '' };
     enterScheduled();
     publish('Scheduled');
+    await writeScheduledToEvent();
+    if (merged) await writeLackingFieldsToEvent();
+  }
+
+  async function writeScheduledToEvent(): Promise<void> {
     await writeEvent({
       Zoom_Meeting_Id__c: life.meeting!.meetingId,
       // An adopted meeting keeps the join URL the Event already shows.
@@ -647,7 +675,6 @@ export async function meetingWorkflow(
       Zoom_Status__c: 'Scheduled',
       Zoom_Sync_Error__c: null,
     });
-    if (merged) await writeLackingFieldsToEvent();
   }
 
   /** Writes to the Event the merged values it lacks (Zoom's edits), only those, so the rep's other edits stay. */
@@ -712,6 +739,7 @@ export async function meetingWorkflow(
       ZOOM_ROUTER_PATCH,
       GOOGLE_CALENDAR_PATCH,
       SUPERSEDE_PATCH,
+      SUPERSEDE_EVENT_WRITES_PATCH,
       LIMIT_WAITS_PATCH,
       SAME_SECOND_REREAD_PATCH,
       FIELD_MERGE_PATCH,
@@ -1146,6 +1174,7 @@ export async function meetingWorkflow(
         ...(life.eventDeleted ? { eventDeleted: life.eventDeleted } : {}),
         ...(life.lastCallout ? { lastCallout: life.lastCallout } : {}),
         ...(life.interruptedCreate ? { interruptedCreate: life.interruptedCreate } : {}),
+        ...(life.eventWriteOwed ? { eventWriteOwed: true } : {}),
       });
     }
     if (finished()) break;

@@ -105,3 +105,67 @@ test('a create attempt running when a delete arrives finishes, and its meeting i
     expect(acts.deleteZoomMeetingCreatedEarlier).not.toHaveBeenCalled();
   });
 });
+
+/** Salesforce down: retryable, and the next attempt an hour away (the write would retry for a day). */
+function salesforceDown(): ApplicationFailure {
+  return ApplicationFailure.create({ message: 'Salesforce answered 503', nonRetryable: false, nextRetryDelay: HOUR });
+}
+
+test('a delete supersedes a write-back to the Event that is retrying: the meeting is deleted without waiting for Salesforce', async () => {
+  let writes = 0;
+  const healthy = fakeActivities().writeEventFields;
+  const acts = fakeActivities({
+    writeEventFields: jest.fn(async (input: Parameters<typeof healthy>[0]) => {
+      writes += 1;
+      if (writes === 1) throw salesforceDown();
+      return healthy(input);
+    }),
+  });
+  await harness.withWorker(acts, async (taskQueue) => {
+    const now = await harness.env.currentTimeMs();
+    const id = nextEventId();
+    const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(0) })));
+    await waitForCalls(acts.writeEventFields);
+    await harness.signalWithStart(taskQueue, {
+      operation: 'delete',
+      event: snapshot(id, now, { SystemModstamp: stamp(1000) }),
+    });
+    const state = await waitForState(handle, (s) => s.appliedChanges === 2);
+    expect(state.phase).toBe('cancelled');
+    expect(acts.deleteZoomMeeting).toHaveBeenCalledWith({ meetingId: '81000000001', usesPmi: false });
+    const statuses = acts.writeEventFields.mock.calls.map(([input]) => input.fields.Zoom_Status__c);
+    expect(statuses).not.toContain('Error');
+  });
+});
+
+test('a write-back superseded by a save that changes nothing in Zoom is still made: the Event gets its meeting', async () => {
+  let writes = 0;
+  const healthy = fakeActivities().writeEventFields;
+  const acts = fakeActivities({
+    writeEventFields: jest.fn(async (input: Parameters<typeof healthy>[0]) => {
+      writes += 1;
+      if (writes === 1) throw salesforceDown();
+      return healthy(input);
+    }),
+  });
+  await harness.withWorker(acts, async (taskQueue) => {
+    const now = await harness.env.currentTimeMs();
+    const id = nextEventId();
+    const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(0) })));
+    await waitForCalls(acts.writeEventFields);
+    // The rep saves again without touching what Zoom holds (the Event's own description, say).
+    await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(1000) })));
+    await waitForState(handle, (s) => s.appliedChanges === 2);
+    await waitForCalls(acts.writeEventFields, 2);
+    expect(acts.writeEventFields).toHaveBeenLastCalledWith({
+      eventId: id,
+      fields: expect.objectContaining({
+        Zoom_Meeting_Id__c: '81000000001',
+        Zoom_Join_URL__c: 'https://zoom.test/j/81000000001',
+        Zoom_Status__c: 'Scheduled',
+      }),
+    });
+    expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
+    expect(acts.updateZoomMeeting).not.toHaveBeenCalled();
+  });
+});
