@@ -1,4 +1,4 @@
-import type { EventSnapshot } from './event-fields';
+import type { EventSnapshot, EventZoomFields } from './event-fields';
 
 /**
  * The Zoom meeting an Event asks for, derived purely from its snapshot. The workflow compares plans to decide
@@ -135,6 +135,16 @@ export interface HeldMeeting {
   usesPmi: boolean;
   /** The meeting passcode, for invitations and the attendees' e-mail. */
   passcode?: string;
+}
+
+/** The Event's Zoom fields once its meeting is scheduled; an adopted meeting (no join URL known) keeps the Event's. */
+export function scheduledEventFields(meeting: HeldMeeting): EventZoomFields {
+  return {
+    Zoom_Meeting_Id__c: meeting.meetingId,
+    ...(meeting.joinUrl ? { Zoom_Join_URL__c: meeting.joinUrl } : {}),
+    Zoom_Status__c: 'Scheduled',
+    Zoom_Sync_Error__c: null,
+  };
 }
 
 /**

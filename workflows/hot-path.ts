@@ -1,13 +1,14 @@
 /**
  * The hot path (issue 15 §4): a rep's own save of one Event gets its join URL inside the meeting workflow's first
- * task. The Zoom create and the Event's write-back run as local activities in the worker that holds the task, instead
- * of two activity round trips through the server (README, "Exactly once, nothing lost"). What needs the server stays
- * on the remote path:
+ * task. The owner's e-mail, the Zoom create and the Event's write-back run as one local activity in the worker that
+ * holds the task (`activities/hot-path.ts`), instead of two activity round trips through the server (README, "Exactly
+ * once, nothing lost"). What needs the server stays on the remote path:
  *
  * - a bulk (a callout of more than one Event): Zoom's account-wide rate is enforced by the server on the writes queue;
  * - a create Zoom refused with a 429, or one whose local attempt failed or timed out: the remote create on the writes
  *   queue takes over with its retries, first looking for a meeting the local attempt may have made;
- * - a write-back whose local attempt failed: the remote write with its retries and limit waits.
+ * - a write-back that failed in the local activity: a local write, then the remote one with its retries and limit
+ *   waits.
  *
  * Exactly once: a local activity is not in history until its task completes, so a worker that dies after Zoom made
  * the meeting leaves no trace of it, and the task's next attempt runs the create again. That attempt knows it is one
@@ -25,7 +26,7 @@ import type { Activities } from '../activities';
 import type { OwnersMeeting } from '../activities/hot-path';
 import { FailureTypes } from '../activities/failures';
 import type { EventCalloutItem } from '../domain/event-fields';
-import { wantsZoomMeeting } from '../domain/meeting-plan';
+import { scheduledEventFields, wantsZoomMeeting } from '../domain/meeting-plan';
 
 /** Marks histories whose first callout makes its meeting and writes it back with local activities. */
 export const HOT_PATH_PATCH = 'hot-path-local-activities';
@@ -46,7 +47,7 @@ const FIRST_ATTEMPT_HISTORY_LENGTH = 4;
  * over with the retries. A create that times out aborts its request (the activity passes its cancellation signal).
  */
 const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '3 seconds',
+  startToCloseTimeout: '5 seconds',
   retry: { maximumAttempts: 1 },
 });
 
@@ -69,12 +70,15 @@ export interface HotPath {
   arm(item: EventCalloutItem, firstCalloutOfRun: boolean, decideLaterPatches: () => void): void;
   disarm(): void;
   /**
-   * The owner's e-mail and the Zoom create in one local activity when armed: `made`. Otherwise, or after the local
+   * The owner's e-mail, the Zoom create and its write-back in one local activity when armed: `made`. Otherwise, or after the local
    * attempt, the remote path makes it (the host lookup, then the writes queue), first looking for a meeting an earlier
    * attempt may have made when `mayExistAlready`. Issues no command when not armed.
    */
   createMeeting(input: CreateInput): Promise<{ made?: OwnersMeeting; mayExistAlready: boolean }>;
-  /** The Event's write: locally when armed, else (or after the local attempt failed) `remote`. */
+  /**
+   * The Event's write: nothing when it is the write-back the local create made, locally when armed, else (or after
+   * the local attempt failed) `remote`.
+   */
   writeEventFields(input: WriteInput, remote: (input: WriteInput) => Promise<void>): Promise<void>;
 }
 
@@ -82,6 +86,8 @@ export function hotPath(): HotPath {
   let armed = false;
   /** An earlier attempt of this task may have run the local create: look for its meeting before making one. */
   let retriedTask = false;
+  /** The fields the local create wrote to the Event (JSON): the workflow's own write of them is not repeated. */
+  let writtenBack: string | undefined;
 
   return {
     arm(item, firstCalloutOfRun, decideLaterPatches) {
@@ -99,6 +105,7 @@ export function hotPath(): HotPath {
 
     disarm() {
       armed = false;
+      writtenBack = undefined;
     },
 
     async createMeeting(input) {
@@ -108,6 +115,7 @@ export function hotPath(): HotPath {
           ...input,
           ...(retriedTask ? { findEarlierFirst: true } : {}),
         });
+        if (made.writtenBack) writtenBack = JSON.stringify(scheduledEventFields(made.meeting));
         return { made, mayExistAlready: false };
       } catch (error) {
         const { type, nonRetryable } = failureTypeOf(error);
@@ -122,6 +130,10 @@ export function hotPath(): HotPath {
 
     async writeEventFields(input, remote) {
       if (!armed) return remote(input);
+      if (writtenBack === JSON.stringify(input.fields)) {
+        writtenBack = undefined;
+        return;
+      }
       try {
         return await local.writeEventFields(input);
       } catch (error) {

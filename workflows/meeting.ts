@@ -42,6 +42,7 @@ import {
   planMeeting,
   plannedEnd,
   recordedMeeting,
+  scheduledEventFields,
   scheduleStep,
   wantsZoomMeeting,
   type MeetingPlan,
@@ -668,13 +669,7 @@ export async function meetingWorkflow(
   }
 
   async function writeScheduledToEvent(): Promise<void> {
-    await writeEvent({
-      Zoom_Meeting_Id__c: life.meeting!.meetingId,
-      // An adopted meeting keeps the join URL the Event already shows.
-      ...(life.meeting!.joinUrl ? { Zoom_Join_URL__c: life.meeting!.joinUrl } : {}),
-      Zoom_Status__c: 'Scheduled',
-      Zoom_Sync_Error__c: null,
-    });
+    await writeEvent(scheduledEventFields(life.meeting!));
   }
 
   /** Writes to the Event the merged values it lacks (Zoom's edits), only those, so the rep's other edits stay. */
