@@ -10,6 +10,7 @@ import { createLatencyWorkers, createZoomQueueWorkers, runWorkers } from '../../
 import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { registerRouteSignal } from '../../workflows/messages';
+import { bulkTaskQueue } from '../../workflows/task-queues';
 import { createDevServerEnv, TEST_DATA_CONVERTER, uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/stack';
 
@@ -135,6 +136,21 @@ test('short workflows stay on the release that started them; the long-lived move
   );
   expect(await versioningOf(router.workflowId)).toEqual({ behavior: AUTO_UPGRADE, buildId: 'release-2' });
   expect(await versioningOf(email.workflowId)).toEqual({ behavior: PINNED, buildId: 'release-1' });
+  // The bulk queue is part of each release too: a workflow started there runs on the current one.
+  const bulk = await env.client.workflow.signalWithStart('zoomMeetingRouterWorkflow', {
+    taskQueue: bulkTaskQueue(taskQueue),
+    workflowId: `router-bulk-${taskQueue}`,
+    args: [{ meetingId: '81234567891' }],
+    signal: registerRouteSignal,
+    signalArgs: [route('2030-02-07T15:00:00.000Z')],
+  });
+  await eventually(
+    async () => ((await versioningOf(bulk.workflowId)).buildId === 'release-2' ? true : undefined),
+    20_000,
+    'a bulk-queue workflow on release-2',
+  );
+  expect(await versioningOf(bulk.workflowId)).toEqual({ behavior: AUTO_UPGRADE, buildId: 'release-2' });
   await email.terminate('test over');
   await router.terminate('test over');
+  await bulk.terminate('test over');
 });
