@@ -316,6 +316,8 @@ describe('API server', () => {
         signalArgs: [
           {
             operation: 'upsert',
+            // How many Events the callout carried: one alone takes the hot path, a bulk the rate-limited queue.
+            calloutEvents: 4,
             event: {
               Id: EVENT_A,
               Subject: 'Call with jane.doe@example.com',
@@ -335,7 +337,13 @@ describe('API server', () => {
         'meetingWorkflow',
         expect.objectContaining({
           workflowId: `meeting-${EVENT_B}`,
-          signalArgs: [{ operation: 'delete', event: { Id: EVENT_B, SystemModstamp: '2026-11-20T09:16:40.000Z' } }],
+          signalArgs: [
+            {
+              operation: 'delete',
+              calloutEvents: 4,
+              event: { Id: EVENT_B, SystemModstamp: '2026-11-20T09:16:40.000Z' },
+            },
+          ],
         }),
       );
     });

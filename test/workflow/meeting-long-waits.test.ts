@@ -83,7 +83,8 @@ test("a host over Zoom's daily cap: the Event says Pending and why, the Web UI s
         }),
       ),
     );
-    const waiting = await waitForState(handle, (s) => s.status === 'Pending');
+    // Pending is published before the Event is written, and the wait begins after: wait for both.
+    const waiting = await waitForState(handle, (s) => s.status === 'Pending' && s.waiting !== undefined);
     expect(waiting.waiting).toEqual({ health: 'Delayed', reason, until: retryAt });
     await waitForCalls(acts.writeEventFields);
     expect(acts.writeEventFields).toHaveBeenLastCalledWith({
