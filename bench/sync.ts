@@ -333,11 +333,15 @@ async function importRun(meetings: number) {
     const sfFrom = stack.salesforce.admin.requests.length;
     const started = Date.now();
     loopDelay.reset();
-    const progress: HourlySyncProgress = await stack.env.client.workflow.execute('hourlySyncWorkflow', {
-      taskQueue: stack.taskQueue,
-      workflowId: `bench-sync-import-${meetings}`,
-      args: [hourlySyncInput(syncSettings)],
-    });
+    const progress: HourlySyncProgress = await stack.env.client.workflow
+      .execute('hourlySyncWorkflow', {
+        taskQueue: stack.taskQueue,
+        workflowId: `bench-sync-import-${meetings}`,
+        args: [hourlySyncInput(syncSettings)],
+      })
+      .catch(async (error: unknown) => {
+        throw new Error(`${causes(error)} (hosts: ${(await hostFailures(stack)).join('; ')})`);
+      });
     const measured = await report(stack, zoom, zoomFrom, sfFrom, Date.now() - started);
     const eventsPerWrite = progress.eventsWritten / Math.max(1, measured.salesforceCalls.writes);
     return {
@@ -351,6 +355,21 @@ async function importRun(meetings: number) {
   });
 }
 
+/** Why the run's failed host workflows failed, each reason once (a failed run says only how many failed). */
+async function hostFailures(stack: TestStack): Promise<string[]> {
+  const reasons = new Set<string>();
+  const failed = stack.env.client.workflow.list({
+    query: `WorkflowType = 'hostSyncWorkflow' AND ExecutionStatus = 'Failed'`,
+  });
+  for await (const run of failed) {
+    await stack.env.client.workflow
+      .getHandle(run.workflowId, run.runId)
+      .result()
+      .catch((error: unknown) => reasons.add(causes(error)));
+  }
+  return [...reasons];
+}
+
 const syncSettings = {
   intervalMs: 60 * MINUTE,
   overlapMs: 10 * MINUTE,
@@ -361,10 +380,17 @@ const syncSettings = {
   createSchedule: false,
 };
 
+/** An error's message and its causes' (a failed workflow's says why it failed only in its cause). */
+function causes(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+  return messages.length > 0 ? messages.join(': ') : String(error);
+}
+
 (async () => {
   const results: Record<string, unknown> = { plan: PLAN };
   // A run that fails is reported as such, and the others still run and are printed.
-  const failed = (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) });
+  const failed = (error: unknown) => ({ error: causes(error) });
   if (staleEvents > 0) results.reconcile = await reconcileRun(staleEvents).catch(failed);
   results.import = [] as unknown[];
   for (const size of sizes) (results.import as unknown[]).push(await importRun(size).catch(failed));
