@@ -61,6 +61,18 @@ function failureTypeOf(error: unknown): { type?: string; nonRetryable: boolean }
     : { nonRetryable: false };
 }
 
+/**
+ * What a failed local create leaves to the remote one: whether it must look for a meeting first (true unless Zoom
+ * answered 429, which made nothing: activities/create-attempts.ts; or the task is a retry). Rethrows what the remote
+ * create would only repeat (a refusal for good, the host's daily cap), which the workflow handles as the remote one's.
+ */
+export function afterLocalCreateFailed(error: unknown, retriedTask: boolean): boolean {
+  const { type, nonRetryable } = failureTypeOf(error);
+  if (nonRetryable || type === FailureTypes.zoomDailyLimit) throw error;
+  log.info('The local Zoom create gave way to the remote one', { type: type ?? 'timeout or crash' });
+  return retriedTask || type !== FailureTypes.rateLimited;
+}
+
 export interface HotPath {
   /**
    * Takes the hot path for this callout's create and write-back when it qualifies: a rep's save of one Event, the
@@ -118,13 +130,7 @@ export function hotPath(): HotPath {
         if (made.writtenBack) writtenBack = JSON.stringify(scheduledEventFields(made.meeting));
         return { made, mayExistAlready: false };
       } catch (error) {
-        const { type, nonRetryable } = failureTypeOf(error);
-        // The remote create would get the same answer: the workflow handles it as it handles the remote one's.
-        if (nonRetryable || type === FailureTypes.zoomDailyLimit) throw error;
-        // Zoom answered 429: it made nothing (activities/create-attempts.ts), and the writes queue paces the retry.
-        const madeNothing = type === FailureTypes.rateLimited;
-        log.info('The local Zoom create gave way to the writes queue', { type: type ?? 'timeout or crash' });
-        return { mayExistAlready: retriedTask || !madeNothing };
+        return { mayExistAlready: afterLocalCreateFailed(error, retriedTask) };
       }
     },
 

@@ -22,6 +22,7 @@ import { NON_RETRYABLE_FAILURE_TYPES } from '../activities/failures';
 import type { InstantMeetingRequest } from '../activities/instant-meeting';
 import { agendaFor } from '../domain/meeting-plan';
 import { meetingWorkflow } from './meeting';
+import { instantHotPath } from './instant-hot-path';
 import {
   meetingWorkflowId,
   SalesforceEventIdAttribute,
@@ -58,13 +59,14 @@ export async function instantMeetingWorkflow(
   let handover: Promise<unknown> | undefined;
 
   async function makeMeeting(): Promise<InstantMeetingAnswer> {
+    const hot = instantHotPath();
     const prepared = await prepareInstantMeeting(request);
     const { hostEmail } = prepared;
     // The run, not the meeting id, names the click: instant meetings on the host's PMI share one meeting id. The
     // agenda carries it, so a create retried after a lost answer finds the meeting instead of making a second.
     const clickId = workflowInfo().firstExecutionRunId;
     const plan = { ...prepared.plan, agenda: agendaFor(clickId, prepared.plan.agenda) };
-    const meeting = await createZoomMeeting({ eventId: clickId, hostEmail, plan });
+    const meeting = await hot.createZoomMeeting({ eventId: clickId, hostEmail, plan }, createZoomMeeting);
     let eventId: string;
     try {
       eventId = await createInstantEvent({ clickId, recordId: request.recordId, plan, meeting });

@@ -7,8 +7,9 @@
 import { type Connection } from 'jsforce';
 import type { temporal } from '@temporalio/proto';
 import { agendaMentionsEvent } from '../../domain/meeting-plan';
-import { DEMO_USERS } from '../../emulators/demo-org';
-import { meetingWorkflowId, zoomWritesTaskQueue } from '../../workflows/messages';
+import { DEMO_CREDENTIALS, DEMO_USERS } from '../../emulators/demo-org';
+import { pressButton } from '../../emulators/salesforce/button-requests';
+import { instantMeetingWorkflowId, meetingWorkflowId, zoomWritesTaskQueue } from '../../workflows/messages';
 import { buildWorkflowBundle, startExternalWorker } from '../../bench/external-worker';
 import type { WorkerProcess } from '../../bench/chaos/worker-process';
 import { historyToJson } from '../helpers/history-json';
@@ -81,12 +82,12 @@ interface HistoryEvent {
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; taskQueue?: { name?: string } };
 }
 
-async function historyOf(eventId: string): Promise<{ events: HistoryEvent[]; raw: string }> {
+async function historyOf(eventId: string, workflowId = meetingWorkflowId(eventId)) {
   const history: temporal.api.history.v1.IHistory = await stack.env.client.workflow
-    .getHandle(meetingWorkflowId(eventId))
+    .getHandle(workflowId)
     .fetchHistory();
   const json = historyToJson(history) as { events: HistoryEvent[] };
-  return { events: json.events, raw: JSON.stringify(json) };
+  return { events: json.events, raw: JSON.stringify(json) } as { events: HistoryEvent[]; raw: string };
 }
 
 /** The activity types run locally (from the local-activity markers' data, which the SDK writes as plain JSON). */
@@ -234,4 +235,39 @@ test('a local create whose answer is lost: the writes queue finds the meeting Zo
     type: 'createZoomMeeting',
     queue: zoomWritesTaskQueue(stack.taskQueue),
   });
+});
+
+/** "Start Zoom Meeting" on a Contact of the demo org, as the org's Apex sends it. */
+const click = (recordId: string) =>
+  pressButton(stack.apiUrl, DEMO_CREDENTIALS.calloutSecret, 'POST', '/v1/salesforce/instant-meetings', {
+    recordId,
+    userId: ADA.salesforceId,
+  });
+
+test("Start Zoom Meeting: the click's Zoom create is a local activity of its first workflow task", async () => {
+  const recordId = '003000000000001AAA';
+  const answer = await click(recordId);
+  expect(answer.status).toBe(200);
+  const { events } = await historyOf('', instantMeetingWorkflowId(ADA.salesforceId, recordId));
+  expect(localActivities(events)).toEqual(['prepareInstantMeeting', 'createZoomMeeting', 'createInstantEvent']);
+  expect(remoteActivities(events)).toEqual([]);
+});
+
+test('Start Zoom Meeting whose local create lost its answer: the remote create finds the meeting, one in all', async () => {
+  const recordId = '003000000000002AAA';
+  stack.zoom.admin.addFault({
+    method: 'POST',
+    path: CREATE_PATH.source,
+    status: 500,
+    when: 'after',
+    body: { code: 500, message: 'Internal error' },
+  });
+  const zoomMark = stack.zoom.admin.requests.length;
+  const answer = await click(recordId);
+  expect(answer.status).toBe(200);
+  const creates = zoomRequestsSince(zoomMark).filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path));
+  expect(creates.map((r) => r.status)).toEqual([500]);
+  expect((await stack.zoomClient.getMeeting(answer.data.zoomMeetingId)).join_url).toBe(answer.data.joinUrl);
+  const { events } = await historyOf('', instantMeetingWorkflowId(ADA.salesforceId, recordId));
+  expect(remoteActivities(events).map((a) => a.type)).toEqual(['createZoomMeeting']);
 });
