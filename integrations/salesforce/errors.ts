@@ -85,6 +85,15 @@ export function toSalesforceError(error: unknown): SalesforceApiError {
   const message = stringOr(e.message, 'Salesforce call failed');
   const network = networkCode(e);
   if (network) return new SalesforceApiError({ errorCode: network, message, httpStatus: 0 });
+  // The client's own request timeout (SALESFORCE_REQUEST_TIMEOUT_MS) aborts the fetch: Salesforce answered nothing,
+  // so the next attempt may succeed. (jsforce's message claims a fixed 10 minutes whatever the timeout.)
+  if (e.name === 'AbortError') {
+    return new SalesforceApiError({
+      errorCode: 'REQUEST_TIMEOUT',
+      message: "Salesforce did not answer within the client's request timeout",
+      httpStatus: 0,
+    });
+  }
 
   const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as { fields?: unknown };
   const code = stringOr(e.errorCode, stringOr(e.name, 'UNKNOWN'));
