@@ -11,6 +11,7 @@ import { createCalendarSyncActivities, type CalendarSyncDeps } from './google-ca
 import { createCalendarCatchUpActivities } from './calendar-catch-up';
 import { createMissedCalloutActivities } from './missed-callouts';
 import { createHotPathActivities } from './hot-path';
+import { createCalloutBatchActivities } from './callout-batches';
 
 export interface ActivityDeps extends MeetingActivityDeps {
   zoom: MeetingActivityDeps['zoom'] & ZoomPastApi & HourlySyncDeps['zoom'] & ExternalMeetingDeps['zoom'];
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarSyncActivities(deps),
     ...createCalendarCatchUpActivities(deps),
     ...createMissedCalloutActivities(deps),
+    ...createCalloutBatchActivities(deps),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, {
@@ -9,12 +10,19 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import type { Client, ConnectionLike, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type ConnectionLike,
+  type WorkflowSignalWithStartOptions,
+} from '@temporalio/client';
 import type { WithWorkflowArgs } from '@temporalio/common';
 import { parseCalloutBody, type FieldError } from '../domain/callout-validation';
 import type { EventCalloutItem } from '../domain/event-fields';
 import type { ZoomClient } from '../integrations/zoom/client';
 import {
+  CALLOUT_BATCH_WORKFLOW_TYPE,
+  calloutBatchStart,
   eventChangedSignalWithStart,
   MEETING_WORKFLOW_TYPE,
   meetingWorkflowId,
@@ -63,6 +71,7 @@ export type MeetingSignalWithStartOptions = WithWorkflowArgs<
 export interface ApiTemporalClient {
   workflow: {
     signalWithStart(workflowType: string, options: MeetingSignalWithStartOptions): Promise<unknown>;
+    start(workflowType: string, options: ReturnType<typeof calloutBatchStart>): Promise<unknown>;
   } & ReplayGuardTemporal['workflow'] &
     Partial<EventTemporalClient['workflow']> &
     Partial<Pick<Client['workflow'], 'executeUpdateWithStart'>>;
@@ -110,6 +119,15 @@ const calloutCounts = new WeakMap<FastifyRequest, { accepted: number; rejected: 
 
 function isLoggerInstance(logger: ApiServerDeps['logger']): logger is FastifyBaseLogger {
   return typeof logger === 'object' && logger !== null && typeof (logger as FastifyBaseLogger).child === 'function';
+}
+
+/** A batch whose workflow is still signalling (the org's resend of it) is accepted as it was the first time. */
+async function startUnlessRunning(start: () => Promise<unknown>): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
 }
 
 function hasEventMethods(temporal: ApiTemporalClient): temporal is ApiTemporalClient & EventTemporalClient {
@@ -227,18 +245,30 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     // The budget runs from the request's arrival: the replay cache has used part of it.
     const deadline = Date.now() - reply.elapsedTime + temporalTimeoutMs;
     // A rep's save goes to the interactive queue; a data load's 200 to the bulk queue, not in front of it.
-    const placement = placementFor(calloutLatency(parsed.results.length), taskQueue);
+    const latency = calloutLatency(parsed.results.length);
+    const placement = placementFor(latency, taskQueue);
+    // The callout's size tells a rep's own save (the hot path, workflows/hot-path.ts) from a bulk.
+    const items = valid.map(({ eventId, item }) => ({
+      eventId,
+      item: { ...item, calloutEvents: parsed.results.length } satisfies EventCalloutItem,
+    }));
     try {
-      await withinDeadline(temporal.connection, deadline, () =>
-        forEachInEventOrder(valid, SIGNAL_CONCURRENCY, async ({ eventId, item: parsedItem }) => {
-          // The callout's size tells a rep's own save (the hot path, workflows/hot-path.ts) from a bulk.
-          const item: EventCalloutItem = { ...parsedItem, calloutEvents: parsed.results.length };
+      await withinDeadline(temporal.connection, deadline, async () => {
+        if (latency === 'bulk') {
+          // One start accepts a data load, so its answer never waits on 200 signals (workflows/callout-batch.ts).
+          const digest = createHash('sha256').update(rawBody).digest('hex');
+          await startUnlessRunning(() =>
+            temporal.workflow.start(CALLOUT_BATCH_WORKFLOW_TYPE, calloutBatchStart(digest, { items }, placement)),
+          );
+          return;
+        }
+        await forEachInEventOrder(items, SIGNAL_CONCURRENCY, async ({ eventId, item }) => {
           await temporal.workflow.signalWithStart(
             MEETING_WORKFLOW_TYPE,
             eventChangedSignalWithStart(eventId, item, placement),
           );
-        }),
-      );
+        });
+      });
     } catch (error) {
       calloutCounts.set(request, { accepted: 0, rejected: rejected.length });
       request.log.error(describeFailure(error), 'signalling Temporal failed');

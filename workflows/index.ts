@@ -6,3 +6,4 @@ export { signedRequestWorkflow } from './signed-request';
 export { hourlySyncWorkflow } from './hourly-sync';
 export { hostSyncWorkflow } from './host-sync';
 export { zoomMeetingRouterWorkflow } from './zoom-meeting-router';
+export { calloutBatchWorkflow } from './callout-batch';

@@ -143,6 +143,24 @@ export function eventChangedSignalWithStart(eventId: string, item: EventCalloutI
     typedSearchAttributes: [{ key: SalesforceEventIdAttribute, value: eventId }],
   };
 }
+
+/**
+ * A data load's callout: the API accepts it with one workflow start, however many Events it carries, and the
+ * workflow signals each Event's meeting workflow (`calloutBatchWorkflow`).
+ */
+export const CALLOUT_BATCH_WORKFLOW_TYPE = 'calloutBatchWorkflow';
+
+export interface CalloutBatchInput {
+  items: { eventId: string; item: EventCalloutItem }[];
+}
+
+/**
+ * One workflow per batch body (its SHA-256, hex): the org's resend of a batch it saw refused is signed anew but has
+ * the same body, so while the first is still signalling the resend is the same workflow.
+ */
+export function calloutBatchStart(bodyDigest: string, input: CalloutBatchInput, placement: QueuePlacement) {
+  return { workflowId: `callout-batch-${bodyDigest}`, ...placement, args: [input] as [CalloutBatchInput] };
+}
 export const ZoomMeetingIdAttribute = defineSearchAttributeKey('ZoomMeetingId', SearchAttributeType.KEYWORD);
 export const MeetingStatusAttribute = defineSearchAttributeKey('MeetingStatus', SearchAttributeType.KEYWORD);
 export const ScheduledStartAttribute = defineSearchAttributeKey('ScheduledStart', SearchAttributeType.DATETIME);

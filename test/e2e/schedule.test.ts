@@ -7,7 +7,7 @@ import { type Connection, type SaveResult } from 'jsforce';
 import { calloutHeaders } from '../../domain/callout-signature';
 import { DEMO_USERS } from '../../emulators/demo-org';
 import { ZoomApiError } from '../../integrations/zoom/errors';
-import { meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
+import { CALLOUT_BATCH_WORKFLOW_TYPE, meetingStateQuery, meetingWorkflowId } from '../../workflows/messages';
 import {
   eventually,
   readEvent as readEventAs,
@@ -238,6 +238,12 @@ test('a bulk insert of 200 Events makes one callout and 200 meetings', async () 
   const callouts = stack.salesforce.trigger.callouts.slice(calloutsBefore);
   expect(callouts).toHaveLength(1);
   expect(callouts[0].itemCount).toBe(200);
+  // The API accepted the data load with one batch workflow, which signalled its 200 Events.
+  const batches = [];
+  for await (const run of stack.env.client.workflow.list({ query: `WorkflowType = '${CALLOUT_BATCH_WORKFLOW_TYPE}'` }))
+    batches.push(run);
+  expect(batches).toHaveLength(1);
+  expect(await stack.env.client.workflow.getHandle(batches[0].workflowId).result()).toEqual({ signalled: 200 });
   const sample = await readEvent(ids[137]);
   expect(sample.Zoom_Join_URL__c).toMatch(/\/j\/\d+/);
 });

@@ -5,13 +5,17 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   createApiServer,
   MAX_BODY_BYTES,
-  SIGNAL_CONCURRENCY,
   type ApiTemporalClient,
   type MeetingSignalWithStartOptions,
 } from '../../client/server';
 import { calloutHeaders } from '../../domain/callout-signature';
 import type { SignedRequestStartOptions } from '../../client/replay-guard';
-import { eventChangedSignal, SalesforceEventIdAttribute } from '../../workflows/messages';
+import {
+  CALLOUT_BATCH_WORKFLOW_TYPE,
+  eventChangedSignal,
+  SalesforceEventIdAttribute,
+  type calloutBatchStart,
+} from '../../workflows/messages';
 import { INTERACTIVE_CALLOUT_MAX_EVENTS } from '../../workflows/task-queues';
 import { toSalesforceId18 } from '../../domain/salesforce-id';
 
@@ -34,7 +38,10 @@ function fakeTemporal() {
   const signalWithStart = jest.fn<Promise<unknown>, Parameters<SignalWithStart>>().mockResolvedValue(undefined);
   const getSystemInfo = jest.fn<Promise<unknown>, [object]>().mockResolvedValue({});
   // The replay cache (`client/replay-guard.ts`); each test request is signed anew, so every nonce is new.
-  const start = jest.fn<Promise<unknown>, [string, SignedRequestStartOptions]>().mockResolvedValue(undefined);
+  // It also starts a data load's batch workflow (`workflows/callout-batch.ts`).
+  const start = jest
+    .fn<Promise<unknown>, [string, SignedRequestStartOptions | ReturnType<typeof calloutBatchStart>]>()
+    .mockResolvedValue(undefined);
   const temporal: ApiTemporalClient = {
     workflow: { signalWithStart, start },
     connection: { withDeadline: (_deadline, fn) => fn(), workflowService: { getSystemInfo } },
@@ -266,13 +273,25 @@ describe('API server', () => {
       );
       fake.signalWithStart.mockClear();
       const many = ids(INTERACTIVE_CALLOUT_MAX_EVENTS + 1, 100);
-      expect(
-        (await post({ events: many.map((id) => ({ operation: 'upsert', event: meetingEvent(id) })) })).statusCode,
-      ).toBe(202);
-      expect(placements()).toHaveLength(many.length);
-      expect(new Set(placements().map((p) => JSON.stringify(p)))).toEqual(
-        new Set([JSON.stringify({ taskQueue: `${TASK_QUEUE}-bulk`, priority: { priorityKey: 5 } })]),
-      );
+      const bulk = { events: many.map((id) => ({ operation: 'upsert', event: meetingEvent(id) })) };
+      expect((await post(bulk)).statusCode).toBe(202);
+      // A data load is accepted with one start of its batch workflow, which signals the Events on the bulk queue.
+      expect(fake.signalWithStart).not.toHaveBeenCalled();
+      const batches = fake.start.mock.calls.filter(([type]) => type === CALLOUT_BATCH_WORKFLOW_TYPE);
+      expect(batches).toHaveLength(1);
+      const [, options] = batches[0] as [string, ReturnType<typeof calloutBatchStart>];
+      expect(options).toMatchObject({ taskQueue: `${TASK_QUEUE}-bulk`, priority: { priorityKey: 5 } });
+      expect(options.workflowId).toMatch(/^callout-batch-[0-9a-f]{64}$/);
+      expect(options.args[0].items.map(({ eventId }) => eventId)).toEqual(many);
+      expect(options.args[0].items[0].item).toMatchObject({ operation: 'upsert', calloutEvents: many.length });
+
+      // The org's resend of the same batch (signed anew) is the same workflow: still running, it is accepted.
+      fake.start.mockImplementation(async (type) => {
+        if (type === CALLOUT_BATCH_WORKFLOW_TYPE) throw new WorkflowExecutionAlreadyStartedError('running', 'w', 't');
+      });
+      expect((await post(bulk)).statusCode).toBe(202);
+      const resent = fake.start.mock.calls.filter(([type]) => type === CALLOUT_BATCH_WORKFLOW_TYPE);
+      expect((resent[1][1] as { workflowId: string }).workflowId).toBe(options.workflowId);
     });
 
     it('signals each valid item with signal-with-start and lists the rejected ones', async () => {
@@ -400,29 +419,6 @@ describe('API server', () => {
       const response = await responsePromise;
       expect(response.statusCode).toBe(202);
       expect(response.json().accepted.map((a: { index: number }) => a.index)).toEqual([0, 1, 2, 3]);
-    });
-
-    it(`signals at most ${SIGNAL_CONCURRENCY} Events at a time`, async () => {
-      const gates: ReturnType<typeof deferred>[] = [];
-      fake.signalWithStart.mockImplementation(async () => {
-        const gate = deferred();
-        gates.push(gate);
-        await gate.promise;
-      });
-      const events = Array.from({ length: 40 }, (_, i) => ({
-        operation: 'delete',
-        event: { Id: `00U5g00000X${String(i).padStart(4, '0')}`, SystemModstamp: '2026-11-20T09:00:00Z' },
-      }));
-      const responsePromise = post({ events });
-      await settle();
-      expect(gates).toHaveLength(SIGNAL_CONCURRENCY);
-      for (let released = 0; released < 40; released++) {
-        gates[released].resolve();
-        await settle();
-      }
-      const response = await responsePromise;
-      expect(response.statusCode).toBe(202);
-      expect(fake.signalWithStart).toHaveBeenCalledTimes(40);
     });
   });
 
