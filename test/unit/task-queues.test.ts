@@ -2,18 +2,11 @@
  * The task queues by latency (workflows/task-queues.ts) and their workers' slots from config (common/config.ts).
  */
 import { loadWorkerConfig } from '../../common/config';
+import { MINIMAL_WORKER_ENV } from '../helpers/worker-env';
 import { zoomImportTaskQueue, zoomWritesTaskQueue } from '../../workflows/messages';
 import { BULK_PRIORITY, bulkTaskQueue, calloutLatency, placementFor } from '../../workflows/task-queues';
 
-const WORKER_ENV = {
-  PAYLOAD_KEYS: 'k1:' + Buffer.alloc(32, 7).toString('base64'),
-  ZOOM_ACCOUNT_ID: 'a',
-  ZOOM_CLIENT_ID: 'b',
-  ZOOM_CLIENT_SECRET: 'c',
-  SALESFORCE_LOGIN_URL: 'https://org.my.salesforce.com',
-  SALESFORCE_CLIENT_ID: 'd',
-  SALESFORCE_CLIENT_SECRET: 'e',
-};
+const WORKER_ENV = MINIMAL_WORKER_ENV;
 
 test("a rep's callout is interactive, a data load's is bulk", () => {
   expect(calloutLatency(1)).toBe('interactive');

@@ -4,16 +4,9 @@
  * to 3.5 GiB with it (README, "The hourly sync and external meetings").
  */
 import { loadWorkerConfig } from '../../common/config';
+import { MINIMAL_WORKER_ENV } from '../helpers/worker-env';
 
-const WORKER_ENV = {
-  PAYLOAD_KEYS: 'k1:' + Buffer.alloc(32, 7).toString('base64'),
-  ZOOM_ACCOUNT_ID: 'a',
-  ZOOM_CLIENT_ID: 'b',
-  ZOOM_CLIENT_SECRET: 'c',
-  SALESFORCE_LOGIN_URL: 'https://org.my.salesforce.com',
-  SALESFORCE_CLIENT_ID: 'd',
-  SALESFORCE_CLIENT_SECRET: 'e',
-};
+const WORKER_ENV = MINIMAL_WORKER_ENV;
 
 /** The meeting worker's cache size (the tuning holds one worker's slots, or one set per latency queue: the first). */
 function cachedWorkflows(env: Record<string, string>): unknown {

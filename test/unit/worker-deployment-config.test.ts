@@ -1,15 +1,8 @@
 /** Worker Versioning's configuration: off by default, on with a deployment name and a build id, never half set. */
 import { loadWorkerConfig } from '../../common/config';
+import { MINIMAL_WORKER_ENV } from '../helpers/worker-env';
 
-const WORKER_ENV = {
-  PAYLOAD_KEYS: 'k1:' + Buffer.alloc(32, 7).toString('base64'),
-  ZOOM_ACCOUNT_ID: 'a',
-  ZOOM_CLIENT_ID: 'b',
-  ZOOM_CLIENT_SECRET: 'c',
-  SALESFORCE_LOGIN_URL: 'https://org.my.salesforce.com',
-  SALESFORCE_CLIENT_ID: 'd',
-  SALESFORCE_CLIENT_SECRET: 'e',
-};
+const WORKER_ENV = MINIMAL_WORKER_ENV;
 
 test('unversioned unless both are set; both give the deployment version', () => {
   expect(loadWorkerConfig(WORKER_ENV).runtime.deployment).toBeUndefined();

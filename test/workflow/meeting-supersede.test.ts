@@ -111,21 +111,32 @@ function salesforceDown(): ApplicationFailure {
   return ApplicationFailure.create({ message: 'Salesforce answered 503', nonRetryable: false, nextRetryDelay: HOUR });
 }
 
-test('a delete supersedes a write-back to the Event that is retrying: the meeting is deleted without waiting for Salesforce', async () => {
+/** Activities whose first write to the Event meets Salesforce down; the later ones succeed. */
+function firstWriteBackFails() {
   let writes = 0;
   const healthy = fakeActivities().writeEventFields;
-  const acts = fakeActivities({
+  return fakeActivities({
     writeEventFields: jest.fn(async (input: Parameters<typeof healthy>[0]) => {
       writes += 1;
       if (writes === 1) throw salesforceDown();
       return healthy(input);
     }),
   });
+}
+
+/** An Event's first callout, once its meeting is made and the write-back is retrying. */
+async function scheduledWithWriteBackRetrying(taskQueue: string, acts: ReturnType<typeof firstWriteBackFails>) {
+  const now = await harness.env.currentTimeMs();
+  const id = nextEventId();
+  const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(0) })));
+  await waitForCalls(acts.writeEventFields);
+  return { id, now, handle };
+}
+
+test('a delete supersedes a write-back to the Event that is retrying: the meeting is deleted without waiting for Salesforce', async () => {
+  const acts = firstWriteBackFails();
   await harness.withWorker(acts, async (taskQueue) => {
-    const now = await harness.env.currentTimeMs();
-    const id = nextEventId();
-    const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(0) })));
-    await waitForCalls(acts.writeEventFields);
+    const { id, now, handle } = await scheduledWithWriteBackRetrying(taskQueue, acts);
     await harness.signalWithStart(taskQueue, {
       operation: 'delete',
       event: snapshot(id, now, { SystemModstamp: stamp(1000) }),
@@ -139,20 +150,9 @@ test('a delete supersedes a write-back to the Event that is retrying: the meetin
 });
 
 test('a write-back superseded by a save that changes nothing in Zoom is still made: the Event gets its meeting', async () => {
-  let writes = 0;
-  const healthy = fakeActivities().writeEventFields;
-  const acts = fakeActivities({
-    writeEventFields: jest.fn(async (input: Parameters<typeof healthy>[0]) => {
-      writes += 1;
-      if (writes === 1) throw salesforceDown();
-      return healthy(input);
-    }),
-  });
+  const acts = firstWriteBackFails();
   await harness.withWorker(acts, async (taskQueue) => {
-    const now = await harness.env.currentTimeMs();
-    const id = nextEventId();
-    const handle = await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(0) })));
-    await waitForCalls(acts.writeEventFields);
+    const { id, now, handle } = await scheduledWithWriteBackRetrying(taskQueue, acts);
     // The rep saves again without touching what Zoom holds (the Event's own description, say).
     await harness.signalWithStart(taskQueue, upsert(snapshot(id, now, { SystemModstamp: stamp(1000) })));
     await waitForState(handle, (s) => s.appliedChanges === 2);
