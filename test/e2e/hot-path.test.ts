@@ -113,6 +113,24 @@ function zoomRequestsSince(mark: number) {
   return stack.zoom.admin.requests.slice(mark).filter((r) => !r.path.includes('/oauth'));
 }
 
+/** Zoom makes the next meeting, then its answer is lost (a 500 in its place); returns the request log's mark. */
+function loseNextCreateAnswer(): number {
+  stack.zoom.admin.addFault({
+    method: 'POST',
+    path: CREATE_PATH.source,
+    status: 500,
+    when: 'after',
+    body: { code: 500, message: 'Internal error' },
+  });
+  return stack.zoom.admin.requests.length;
+}
+
+function createStatusesSince(mark: number): number[] {
+  return zoomRequestsSince(mark)
+    .filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path))
+    .map((r) => r.status);
+}
+
 test("a rep's save: the meeting is made and written back by local activities in the first workflow task", async () => {
   const { id } = (await sf.sobject('Event').create(newEvent('Hot path single'))) as { id: string };
   const event = await scheduledEvent(id);
@@ -192,8 +210,7 @@ test('a Zoom 429 on the local create hands it to the rate-limited writes queue, 
     type: 'createZoomMeeting',
     queue: zoomWritesTaskQueue(stack.taskQueue),
   });
-  const creates = zoomRequestsSince(zoomMark).filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path));
-  expect(creates.map((r) => r.status)).toEqual([429, 201]);
+  expect(createStatusesSince(zoomMark)).toEqual([429, 201]);
   // A 429 proves nothing was made: the writes queue creates at once, without listing the host's meetings.
   expect(zoomRequestsSince(zoomMark).filter((r) => r.method === 'GET' && CREATE_PATH.test(r.path))).toHaveLength(0);
   expect((await meetingsOf(id)).map((m) => String(m.id))).toEqual([event.Zoom_Meeting_Id__c]);
@@ -214,22 +231,13 @@ test('a bulk callout never takes the hot path: its creates go through the writes
 });
 
 test('a local create whose answer is lost: the writes queue finds the meeting Zoom made instead of making another', async () => {
-  // Zoom makes the meeting, then the answer is lost (a 500 in its place).
-  stack.zoom.admin.addFault({
-    method: 'POST',
-    path: CREATE_PATH.source,
-    status: 500,
-    when: 'after',
-    body: { code: 500, message: 'Internal error' },
-  });
-  const zoomMark = stack.zoom.admin.requests.length;
+  const zoomMark = loseNextCreateAnswer();
   const { id } = (await sf.sobject('Event').create(newEvent('Hot path lost answer'))) as { id: string };
   const event = await scheduledEvent(id);
 
   const mine = await meetingsOf(id);
   expect(mine.map((m) => String(m.id))).toEqual([event.Zoom_Meeting_Id__c]);
-  const creates = zoomRequestsSince(zoomMark).filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path));
-  expect(creates.map((r) => r.status)).toEqual([500]);
+  expect(createStatusesSince(zoomMark)).toEqual([500]);
   const { events } = await historyOf(id);
   expect(remoteActivities(events)).toContainEqual({
     type: 'createZoomMeeting',
@@ -255,18 +263,10 @@ test("Start Zoom Meeting: the click's Zoom create is a local activity of its fir
 
 test('Start Zoom Meeting whose local create lost its answer: the remote create finds the meeting, one in all', async () => {
   const recordId = '003000000000002AAA';
-  stack.zoom.admin.addFault({
-    method: 'POST',
-    path: CREATE_PATH.source,
-    status: 500,
-    when: 'after',
-    body: { code: 500, message: 'Internal error' },
-  });
-  const zoomMark = stack.zoom.admin.requests.length;
+  const zoomMark = loseNextCreateAnswer();
   const answer = await click(recordId);
   expect(answer.status).toBe(200);
-  const creates = zoomRequestsSince(zoomMark).filter((r) => r.method === 'POST' && CREATE_PATH.test(r.path));
-  expect(creates.map((r) => r.status)).toEqual([500]);
+  expect(createStatusesSince(zoomMark)).toEqual([500]);
   expect((await stack.zoomClient.getMeeting(answer.data.zoomMeetingId)).join_url).toBe(answer.data.joinUrl);
   const { events } = await historyOf('', instantMeetingWorkflowId(ADA.salesforceId, recordId));
   expect(remoteActivities(events).map((a) => a.type)).toEqual(['createZoomMeeting']);
