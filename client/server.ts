@@ -10,12 +10,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  type Client,
-  type ConnectionLike,
-  type WorkflowSignalWithStartOptions,
-} from '@temporalio/client';
+import type { Client, ConnectionLike, WorkflowSignalWithStartOptions } from '@temporalio/client';
 import type { WithWorkflowArgs } from '@temporalio/common';
 import { parseCalloutBody, type FieldError } from '../domain/callout-validation';
 import type { EventCalloutItem } from '../domain/event-fields';
@@ -119,15 +114,6 @@ const calloutCounts = new WeakMap<FastifyRequest, { accepted: number; rejected: 
 
 function isLoggerInstance(logger: ApiServerDeps['logger']): logger is FastifyBaseLogger {
   return typeof logger === 'object' && logger !== null && typeof (logger as FastifyBaseLogger).child === 'function';
-}
-
-/** A batch whose workflow is still signalling (the org's resend of it) is accepted as it was the first time. */
-async function startUnlessRunning(start: () => Promise<unknown>): Promise<void> {
-  try {
-    await start();
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
 }
 
 function hasEventMethods(temporal: ApiTemporalClient): temporal is ApiTemporalClient & EventTemporalClient {
@@ -257,9 +243,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
         if (latency === 'bulk') {
           // One start accepts a data load, so its answer never waits on 200 signals (workflows/callout-batch.ts).
           const digest = createHash('sha256').update(rawBody).digest('hex');
-          await startUnlessRunning(() =>
-            temporal.workflow.start(CALLOUT_BATCH_WORKFLOW_TYPE, calloutBatchStart(digest, { items }, placement)),
-          );
+          await temporal.workflow.start(CALLOUT_BATCH_WORKFLOW_TYPE, calloutBatchStart(digest, { items }, placement));
           return;
         }
         await forEachInEventOrder(items, SIGNAL_CONCURRENCY, async ({ eventId, item }) => {

@@ -156,10 +156,15 @@ export interface CalloutBatchInput {
 
 /**
  * One workflow per batch body (its SHA-256, hex): the org's resend of a batch it saw refused is signed anew but has
- * the same body, so while the first is still signalling the resend is the same workflow.
+ * the same body, so while the first is still signalling the server hands the resend that same workflow.
  */
 export function calloutBatchStart(bodyDigest: string, input: CalloutBatchInput, placement: QueuePlacement) {
-  return { workflowId: `callout-batch-${bodyDigest}`, ...placement, args: [input] as [CalloutBatchInput] };
+  return {
+    workflowId: `callout-batch-${bodyDigest}`,
+    ...placement,
+    args: [input] as [CalloutBatchInput],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+  };
 }
 export const ZoomMeetingIdAttribute = defineSearchAttributeKey('ZoomMeetingId', SearchAttributeType.KEYWORD);
 export const MeetingStatusAttribute = defineSearchAttributeKey('MeetingStatus', SearchAttributeType.KEYWORD);

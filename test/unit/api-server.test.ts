@@ -285,10 +285,9 @@ describe('API server', () => {
       expect(options.args[0].items.map(({ eventId }) => eventId)).toEqual(many);
       expect(options.args[0].items[0].item).toMatchObject({ operation: 'upsert', calloutEvents: many.length });
 
-      // The org's resend of the same batch (signed anew) is the same workflow: still running, it is accepted.
-      fake.start.mockImplementation(async (type) => {
-        if (type === CALLOUT_BATCH_WORKFLOW_TYPE) throw new WorkflowExecutionAlreadyStartedError('running', 'w', 't');
-      });
+      // The org's resend of the same batch (signed anew) is the same workflow: while it still runs, the server hands
+      // the resend that workflow instead of refusing the start.
+      expect(options.workflowIdConflictPolicy).toBe('USE_EXISTING');
       expect((await post(bulk)).statusCode).toBe(202);
       const resent = fake.start.mock.calls.filter(([type]) => type === CALLOUT_BATCH_WORKFLOW_TYPE);
       expect((resent[1][1] as { workflowId: string }).workflowId).toBe(options.workflowId);
