@@ -285,7 +285,7 @@ export class MeetingWorkflowHarness {
  * atomic (temporalio/sdk-java#1537), and a query that reaches a run in the middle of continuing is never answered.
  */
 export async function waitForState(
-  handle: { query: (q: typeof meetingStateQuery) => Promise<MeetingState>; client?: WorkflowClient },
+  handle: { query: (q: typeof meetingStateQuery) => Promise<MeetingState>; client: WorkflowClient },
   predicate: (s: MeetingState) => boolean,
 ): Promise<MeetingState> {
   const deadline = Date.now() + 20_000;
@@ -298,10 +298,8 @@ export async function waitForState(
 }
 
 async function queryState(handle: Parameters<typeof waitForState>[0]): Promise<MeetingState | undefined> {
-  const { client } = handle;
-  if (!client) return handle.query(meetingStateQuery);
   try {
-    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(meetingStateQuery));
+    return await handle.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(meetingStateQuery));
   } catch (err) {
     // A query that reaches the run as it closes is cancelled by the server: ask the next run.
     if (isGrpcDeadlineError(err) || isGrpcCancelledError(err)) return undefined;
