@@ -3,6 +3,7 @@
  * activities that behave like a healthy Zoom account and org (recording every call), and Event snapshots.
  */
 import { isGrpcCancelledError, isGrpcDeadlineError, type WorkflowClient } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities, ScheduledMeeting } from '../../activities';
@@ -152,6 +153,42 @@ export type Fakes = ReturnType<typeof fakeActivities>;
 const QUERY_DEADLINE_MS = 2_000;
 /** How long one wait for a continuing workflow's result lasts before the latest run is asked again. */
 const CHAIN_WAIT_DEADLINE_MS = 5_000;
+/** How long a finished test waits for each of its workflows to settle before terminating it anyway. */
+const SETTLE_DEADLINE_MS = 3_000;
+
+/**
+ * Whether a workflow's history has nothing outstanding: it closed, or it waits on timers and signals only, with no
+ * activity open and no workflow task scheduled since the last one completed.
+ */
+export function hasSettled(events: temporal.api.history.v1.IHistoryEvent[]): boolean {
+  const open = new Set<string>();
+  let taskPending = false;
+  for (const event of events) {
+    const id = String(event.eventId);
+    if (event.activityTaskScheduledEventAttributes) open.add(id);
+    const closed =
+      event.activityTaskCompletedEventAttributes ??
+      event.activityTaskFailedEventAttributes ??
+      event.activityTaskTimedOutEventAttributes ??
+      event.activityTaskCanceledEventAttributes;
+    if (closed) open.delete(String(closed.scheduledEventId));
+    if (event.workflowTaskScheduledEventAttributes) taskPending = true;
+    if (event.workflowTaskCompletedEventAttributes) taskPending = false;
+    if (isClosing(event)) return true;
+  }
+  return open.size === 0 && !taskPending;
+}
+
+function isClosing(event: temporal.api.history.v1.IHistoryEvent): boolean {
+  return Boolean(
+    event.workflowExecutionCompletedEventAttributes ??
+    event.workflowExecutionFailedEventAttributes ??
+    event.workflowExecutionTerminatedEventAttributes ??
+    event.workflowExecutionCanceledEventAttributes ??
+    event.workflowExecutionContinuedAsNewEventAttributes ??
+    event.workflowExecutionTimedOutEventAttributes,
+  );
+}
 
 function quietLogger() {
   const noop = () => undefined;
@@ -203,27 +240,40 @@ export class MeetingWorkflowHarness {
   }
 
   /**
-   * Runs a test with its own workers (workflows, Zoom writes) and task queue. Workflows left running are terminated
-   * afterwards: the time-skipping server cannot skip time while a workflow task waits for a worker that is gone.
+   * Runs a test with its own workers (workflows, Zoom writes) and task queue. Workflows left running are settled and
+   * terminated while the workers still run: the time-skipping server cannot skip time while a workflow task waits
+   * for a worker that is gone, nor after a workflow is terminated with an activity outstanding (`terminateStarted`).
    */
   async withWorker<T>(activities: Fakes, fn: (taskQueue: string) => Promise<T>): Promise<T> {
     const taskQueue = uniqueTaskQueue('meeting-wf');
     const worker = await this.newWorker(activities, taskQueue);
     const zoomWrites = await this.newZoomWritesWorker(activities, taskQueue);
-    try {
-      return await worker.runUntil(zoomWrites.runUntil(fn(taskQueue)));
-    } finally {
-      await this.terminateStarted(taskQueue);
-    }
+    const test = async () => {
+      try {
+        return await fn(taskQueue);
+      } finally {
+        await this.terminateStarted(taskQueue);
+      }
+    };
+    return worker.runUntil(zoomWrites.runUntil(test()));
   }
 
-  /** Terminates the workflows a test started on its task queue (a test that timed out never ends another's). */
+  /**
+   * Terminates the workflows a test started on its task queue (a test that timed out never ends another's), each
+   * once it has settled, or after a short deadline. The Java time-skipping server locks time for every scheduled
+   * activity until it closes, and terminating the workflow never releases that lock (sdk-java
+   * `TestWorkflowMutableStateImpl`: `processScheduleActivityTask` locks, `terminateWorkflowExecution` does not
+   * unlock), so one test ending during an activity would freeze time for every later test in the file.
+   */
   async terminateStarted(taskQueue: string): Promise<void> {
     for (const workflowId of this.started.get(taskQueue) ?? []) {
-      await this.env.client.workflow
-        .getHandle(workflowId)
-        .terminate('test finished')
-        .catch(() => undefined);
+      const handle = this.env.client.workflow.getHandle(workflowId);
+      for (const deadline = Date.now() + SETTLE_DEADLINE_MS; Date.now() < deadline;) {
+        const history = await handle.fetchHistory().catch(() => undefined);
+        if (!history || hasSettled(history.events ?? [])) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await handle.terminate('test finished').catch(() => undefined);
     }
     this.started.delete(taskQueue);
   }
