@@ -1,8 +1,9 @@
 /**
  * The hot path (workflows/hot-path.ts) on the dev server with the emulators and the production worker as its own
  * process: a rep's save of one Event gets its meeting made and written back by local activities within the first
- * workflow task; a kill -9 between the Zoom create and the write-back still makes exactly one meeting; a Zoom 429
- * hands the create to the rate-limited writes queue; a bulk never takes the hot path.
+ * workflow task; a kill -9 between the Zoom create and the write-back still makes exactly one meeting, for a save
+ * and for a "Start Zoom Meeting" click; a Zoom 429 hands the create to the rate-limited writes queue; a bulk never
+ * takes the hot path.
  */
 import { type Connection } from 'jsforce';
 import type { temporal } from '@temporalio/proto';
@@ -270,4 +271,44 @@ test('Start Zoom Meeting whose local create lost its answer: the remote create f
   expect((await stack.zoomClient.getMeeting(answer.data.zoomMeetingId)).join_url).toBe(answer.data.joinUrl);
   const { events } = await historyOf('', instantMeetingWorkflowId(ADA.salesforceId, recordId));
   expect(remoteActivities(events).map((a) => a.type)).toEqual(['createZoomMeeting']);
+});
+
+test('Start Zoom Meeting with the worker killed between the Zoom create and the Event: one meeting, one Event', async () => {
+  const recordId = '003000000000003AAA';
+  // The Event's upsert is held (then refused), so the click's first workflow task cannot complete before the kill.
+  stack.salesforce.admin.addFault({
+    method: 'PATCH',
+    path: '/sobjects/Event/Zoom_Instant_Click_Id__c/',
+    delayMs: 2000,
+    status: 503,
+  });
+  const zoomMark = stack.zoom.admin.requests.length;
+  const answering = click(recordId);
+
+  await eventually(
+    async () => (zoomRequestsSince(zoomMark).some((r) => r.method === 'POST' && r.status === 201) ? true : undefined),
+    30_000,
+    'the local Zoom create',
+  );
+  await worker!.kill9();
+  worker = await startExternalWorker(stack, bundlePath);
+
+  // The rep's click, still waiting, is answered by the task's next attempt with the meeting Zoom made before the kill.
+  const answer = await answering;
+  expect(answer.status).toBe(200);
+  expect(createStatusesSince(zoomMark)).toEqual([201]);
+  const zoomCalls = zoomRequestsSince(zoomMark);
+  expect(zoomCalls.filter((r) => r.method === 'GET' && CREATE_PATH.test(r.path))).not.toHaveLength(0);
+  const events = await sf.query<{ Id: string; Zoom_Meeting_Id__c: string; Zoom_Join_URL__c: string }>(
+    `SELECT Id, Zoom_Meeting_Id__c, Zoom_Join_URL__c FROM Event WHERE WhoId = '${recordId}'`,
+  );
+  expect(events.records).toEqual([
+    expect.objectContaining({
+      Id: answer.data.eventId,
+      Zoom_Meeting_Id__c: answer.data.zoomMeetingId,
+      Zoom_Join_URL__c: answer.data.joinUrl,
+    }),
+  ]);
+  const { events: history } = await historyOf('', instantMeetingWorkflowId(ADA.salesforceId, recordId));
+  expect(history.map((e) => e.eventType)).toContain('EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT');
 });
