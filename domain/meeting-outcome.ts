@@ -230,3 +230,29 @@ export function endedStateOf(outcome: MeetingOutcome, fields: EventZoomFields, k
     lastError: undefined,
   };
 }
+
+/**
+ * What a `meeting.ended` webhook alone tells the Event: the end, and the start (the lifecycle's, else the webhook's)
+ * with the duration in whole minutes rounded up, as Zoom counts a past meeting's (its example: 07:00:30 to 07:02:01
+ * is 2). Participants and the recording wait for Zoom's report, published seconds to minutes later. Undefined
+ * without an end time.
+ */
+export function endFromWebhook(
+  end: { startTime?: string; endTime?: string },
+  knownStart: string | undefined,
+): EventZoomFields | undefined {
+  if (!end.endTime) return undefined;
+  const start = knownStart ?? end.startTime;
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+  return {
+    Zoom_Status__c: 'Ended',
+    ...(start
+      ? {
+          Zoom_Actual_Start__c: start,
+          Zoom_Duration_Minutes__c: Math.ceil(Math.max(0, seconds(end.endTime) - seconds(start)) / 60),
+        }
+      : {}),
+    Zoom_Actual_End__c: end.endTime,
+    Zoom_Sync_Error__c: null,
+  };
+}

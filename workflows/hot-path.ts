@@ -73,6 +73,26 @@ export function afterLocalCreateFailed(error: unknown, retriedTask: boolean): bo
   return retriedTask || type !== FailureTypes.rateLimited;
 }
 
+/** Marks histories whose `meeting.ended` writes the end to the Event by a local activity before Zoom is read. */
+export const ENDED_HOT_PATH_PATCH = 'ended-hot-path';
+
+/**
+ * The end a `meeting.ended` webhook reports, on the Event within the webhook's own task: one local write, before
+ * Zoom is read. Zoom publishes the past meeting seconds to minutes after the webhook (404/3001 until then,
+ * `activities/zoom-failures.ts`), so reading it first would wait that long. Best effort: a failed write is left to
+ * the full one that follows Zoom's report. Decides `decideLaterPatches` first, as `arm` does; nothing for histories
+ * from before the patch.
+ */
+export async function writeEndNow(input: WriteInput | undefined, decideLaterPatches: () => void): Promise<void> {
+  if (!input || !patched(ENDED_HOT_PATH_PATCH)) return;
+  decideLaterPatches();
+  try {
+    await local.writeEventFields(input);
+  } catch (error) {
+    log.info("The end waits for Zoom's report to reach the Event", { type: failureTypeOf(error).type ?? 'timeout' });
+  }
+}
+
 export interface HotPath {
   /**
    * Takes the hot path for this callout's create and write-back when it qualifies: a rep's save of one Event, the

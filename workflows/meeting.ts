@@ -47,7 +47,13 @@ import {
   wantsZoomMeeting,
   type MeetingPlan,
 } from '../domain/meeting-plan';
-import { endedStateOf, outcomeFields, recordingSummary, type MeetingOutcome } from '../domain/meeting-outcome';
+import {
+  endedStateOf,
+  endFromWebhook,
+  outcomeFields,
+  recordingSummary,
+  type MeetingOutcome,
+} from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { MeetingRoute } from '../domain/meeting-routing';
 import { isOtherPmiInstance, zoomEventStep } from '../domain/zoom-event-steps';
@@ -93,8 +99,8 @@ import {
   type MeetingWorkflowInput,
   type ReconcileRequest,
 } from './messages';
-import { calendarSync, GOOGLE_CALENDAR_PATCH } from './calendar-sync';
-import { hotPath } from './hot-path';
+import { CALENDAR_CATCH_UP_PATCH, calendarSync, GOOGLE_CALENDAR_PATCH } from './calendar-sync';
+import { ENDED_HOT_PATH_PATCH, HOT_PATH_PATCH, hotPath, writeEndNow } from './hot-path';
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',
@@ -220,6 +226,32 @@ const LIMIT_WAIT_FALLBACK_MS = 15 * MINUTE;
  * window. Workflows started before it replay their history without either, then register at their next step.
  */
 export const ZOOM_ROUTER_PATCH = 'zoom-webhook-router';
+
+/**
+ * Every patch the meeting workflow can reach. A long-lived run decides them all before the local write of a
+ * `meeting.ended` (`writeEndNow`): whatever the rest of the run reaches, it never takes a patch decision for the first
+ * time right after a local activity (README, "Upgrading workflows"). `test/unit/workflow-patches.test.ts` keeps the
+ * list whole.
+ */
+export const MEETING_WORKFLOW_PATCHES = [
+  ZOOM_WRITES_QUEUE_PATCH,
+  SYNC_IN_LOOP_PATCH,
+  CREDENTIALS_PAUSE_PATCH,
+  SUPERSEDE_PATCH,
+  SUPERSEDE_EVENT_WRITES_PATCH,
+  LIMIT_WAITS_PATCH,
+  FIELD_MERGE_PATCH,
+  NO_LATE_LAUNCH_EMAIL_PATCH,
+  LAUNCH_EMAIL_PER_RECIPIENT_PATCH,
+  ZOOM_ROUTER_PATCH,
+  NON_CRITICAL_WRITES_PATCH,
+  SAME_SECOND_REREAD_PATCH,
+  GOOGLE_CALENDAR_PATCH,
+  CALENDAR_CATCH_UP_PATCH,
+  HOT_PATH_PATCH,
+  ENDED_HOT_PATH_PATCH,
+] as const;
+
 /** Zoom-event keys remembered for de-duplication (Zoom redelivers). */
 const SEEN_ZOOM_EVENTS_MAX = 500;
 
@@ -742,6 +774,11 @@ export async function meetingWorkflow(
       patched(id);
   }
 
+  /** Decides every patch before the ended sync's local write (`MEETING_WORKFLOW_PATCHES`). */
+  function decideEveryPatch(): void {
+    for (const id of MEETING_WORKFLOW_PATCHES) patched(id);
+  }
+
   // ---- Live and after (Zoom webhooks, polling) ----------------------------------------------------------
 
   /** Returns the fields written to the Event. */
@@ -887,6 +924,10 @@ export async function meetingWorkflow(
         return;
       case 'sync-ended':
         state.liveParticipants = 0;
+        if (!life.eventDeleted) {
+          const fields = endFromWebhook(event, state.actualStart);
+          await writeEndNow(fields && { eventId: state.eventId, fields }, decideEveryPatch);
+        }
         await syncFromZoom(event.meetingUuid);
         return;
       case 'write-recording':

@@ -3,8 +3,9 @@
  * process: a rep's save of one Event gets its meeting made and written back by local activities within the first
  * workflow task; a kill -9 between the Zoom create and the write-back still makes exactly one meeting, for a save
  * and for a "Start Zoom Meeting" click; a Zoom 429 hands the create to the rate-limited writes queue; a bulk never
- * takes the hot path.
+ * takes the hot path; a `meeting.ended` reaches the Event by a local write before Zoom is read.
  */
+import axios from 'axios';
 import { type Connection } from 'jsforce';
 import type { temporal } from '@temporalio/proto';
 import { agendaMentionsEvent } from '../../domain/meeting-plan';
@@ -158,6 +159,60 @@ test("a rep's save: the meeting is made and written back by local activities in 
   const passcode = stack.zoom.store.findMeeting(String(meeting.id))!.password;
   expect(passcode).toBeTruthy();
   expect(raw).not.toContain(passcode);
+});
+
+test("meeting.ended: the end reaches the Event by a local write in the webhook's task, before Zoom publishes it", async () => {
+  const { id } = (await sf.sobject('Event').create(newEvent('Hot path end'))) as { id: string };
+  const { Zoom_Meeting_Id__c: meetingId } = await scheduledEvent(id);
+  const t0 = Date.now();
+  const simulate = (action: string, body: unknown) =>
+    axios.post(`${stack.zoomUrl}/_emulator/meetings/${meetingId}/${action}`, body);
+  await simulate('start', { at: new Date(t0).toISOString() });
+  await simulate('end', { at: new Date(t0 + 90_000).toISOString(), recording: false });
+
+  type Ended = ZoomFields & {
+    Zoom_Actual_End__c: string | null;
+    Zoom_Duration_Minutes__c: number | null;
+    Zoom_Participant_Count__c: number | null;
+  };
+  const read = () =>
+    readEvent<Ended>(sf, id, [
+      'Zoom_Status__c',
+      'Zoom_Actual_End__c',
+      'Zoom_Duration_Minutes__c',
+      'Zoom_Participant_Count__c',
+    ]);
+  const { events } = await eventually(
+    async () => {
+      const history = await historyOf(id);
+      return localActivities(history.events).includes('writeEventFields') ? history : undefined;
+    },
+    30_000,
+    "the webhook's task to complete",
+  );
+  // The write is a local activity, and no read of Zoom's report came before it: Zoom publishes the ended meeting
+  // seconds to minutes after the webhook (the test stack: 1.5 s).
+  const endWrite = events.findIndex((e) => localActivities([e]).includes('writeEventFields'));
+  const signal = events
+    .slice(0, endWrite)
+    .map((e) => e.eventType)
+    .lastIndexOf('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
+  // (A step of the start may still be finishing when the webhook arrives: the lifecycle takes them in order.)
+  expect(remoteActivities(events.slice(signal, endWrite)).map((a) => a.type)).not.toContain('fetchMeetingOutcome');
+  const early = await read();
+  expect(early).toMatchObject({ Zoom_Status__c: 'Ended', Zoom_Duration_Minutes__c: 2 });
+  expect(Date.parse(early.Zoom_Actual_End__c!)).toBe(t0 + 90_000 - ((t0 + 90_000) % 1000));
+
+  // Zoom's report then adds the participants to the same Event.
+  const full = await eventually(
+    async () => {
+      const event = await read();
+      return event.Zoom_Participant_Count__c !== null ? event : undefined;
+    },
+    60_000,
+    `participants on Event ${id}`,
+  );
+  expect(full).toMatchObject({ Zoom_Status__c: 'Ended', Zoom_Duration_Minutes__c: 2 });
 });
 
 test('a worker killed between the Zoom create and the write-back: one meeting, and the Event gets its join URL', async () => {

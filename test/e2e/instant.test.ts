@@ -91,8 +91,8 @@ test('a click on a Contact starts an instant meeting, creates its Event, and the
     sf,
     eventId,
     ['Zoom_Status__c', 'Zoom_Participant_Count__c', 'Zoom_Successful__c'],
-    (e) => e.Zoom_Status__c === 'Ended',
-    'ended',
+    (e) => e.Zoom_Status__c === 'Ended' && e.Zoom_Participant_Count__c !== null,
+    "Zoom's report",
   );
   expect(ended).toMatchObject({ Zoom_Participant_Count__c: 2, Zoom_Successful__c: true });
 });

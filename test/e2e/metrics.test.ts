@@ -83,7 +83,7 @@ test('after a lifecycle, the worker and the API expose the SDK, product and requ
     Make_Zoom_Meeting__c: true,
   });
   if (!created.success) throw new Error(JSON.stringify(created));
-  const fields = ['Zoom_Status__c', 'Zoom_Meeting_Id__c'];
+  const fields = ['Zoom_Status__c', 'Zoom_Meeting_Id__c', 'Zoom_Participant_Count__c'];
   const scheduled = await waitForEvent(sf, created.id, fields, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
   const simulate = (action: string, body: unknown = {}) =>
     axios.post(`${stack.zoomUrl}/_emulator/meetings/${String(scheduled.Zoom_Meeting_Id__c)}/${action}`, body);
@@ -94,7 +94,7 @@ test('after a lifecycle, the worker and the API expose the SDK, product and requ
     { name: 'Marie Curie', email: CONTACT.email, joinTime: at(1), leaveTime: at(20) },
   ]);
   await simulate('end', { at: at(20) });
-  await waitForEvent(sf, created.id, fields, (e) => e.Zoom_Status__c === 'Ended', 'ended');
+  await waitForEvent(sf, created.id, fields, (e) => e.Zoom_Participant_Count__c != null, "Zoom's report");
   // A request with a bad signature: refused and counted.
   const forged = await axios.post(`${stack.apiUrl}/v1/salesforce/events`, '{"events":[]}', {
     headers: { 'content-type': 'application/json', 'x-signature': 'v1=00', 'x-timestamp': '1', 'x-nonce': '00' },

@@ -1,4 +1,5 @@
 import {
+  endFromWebhook,
   endedStateOf,
   isSuccessful,
   normalizeName,
@@ -114,4 +115,27 @@ test('endedStateOf records what the lifecycle keeps of an ended meeting; a recor
   expect(endedStateOf(recorded, outcomeFields(recorded), 'https://zoom.test/rec/1').recordingUrl).toBe(
     'https://zoom.test/rec/2',
   );
+});
+
+describe('endFromWebhook', () => {
+  test("the webhook's end, with the start the lifecycle knows and whole minutes rounded up as Zoom counts them", () => {
+    // Zoom's own example: 07:00:30 to 07:02:01 is a duration of 2 (reference/zoom-api.md, past meeting details).
+    expect(endFromWebhook({ endTime: '2020-04-01T07:02:01Z' }, '2020-04-01T07:00:30Z')).toEqual({
+      Zoom_Status__c: 'Ended',
+      Zoom_Actual_Start__c: '2020-04-01T07:00:30Z',
+      Zoom_Actual_End__c: '2020-04-01T07:02:01Z',
+      Zoom_Duration_Minutes__c: 2,
+      Zoom_Sync_Error__c: null,
+    });
+  });
+
+  test("the webhook's own start when the start was never heard of; no participant field before Zoom's report", () => {
+    const fields = endFromWebhook({ startTime: '2026-05-04T10:00:00Z', endTime: '2026-05-04T10:30:00Z' }, undefined);
+    expect(fields).toMatchObject({ Zoom_Actual_Start__c: '2026-05-04T10:00:00Z', Zoom_Duration_Minutes__c: 30 });
+    expect(Object.keys(fields!).filter((f) => /Participant|Successful|Recording/.test(f))).toEqual([]);
+  });
+
+  test('nothing to write from a webhook without its end time', () => {
+    expect(endFromWebhook({ startTime: '2026-05-04T10:00:00Z' }, undefined)).toBeUndefined();
+  });
 });

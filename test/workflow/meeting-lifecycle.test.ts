@@ -114,6 +114,49 @@ test('started, ended and a recording later: the Event follows each step and the 
   });
 });
 
+test("the webhook's end reaches the Event before Zoom's report, which then completes it", async () => {
+  const acts = fakeActivities({ fetchMeetingOutcome: jest.fn(async () => endedOutcome()) });
+  await harness.withWorker(acts, async (taskQueue) => {
+    const { handle, meetingId } = await scheduled(acts, taskQueue);
+    const start = '2026-11-26T15:02:00.000Z';
+    await handle.signal(zoomEventSignal, zoomEvent('started', meetingId, { meetingUuid: UUID, startTime: start }));
+    await waitForState(handle, (s) => s.phase === 'started');
+    const end = '2026-11-26T15:43:30.000Z';
+    await handle.signal(zoomEventSignal, zoomEvent('ended', meetingId, { meetingUuid: UUID, endTime: end }));
+    await waitForState(handle, (s) => s.phase === 'ended');
+    const ends = writesOf(acts).filter((f) => f.Zoom_Status__c === 'Ended');
+    expect(ends).toEqual([
+      {
+        Zoom_Status__c: 'Ended',
+        Zoom_Actual_Start__c: start,
+        Zoom_Actual_End__c: end,
+        Zoom_Duration_Minutes__c: 42,
+        Zoom_Sync_Error__c: null,
+      },
+      expect.objectContaining({ Zoom_Participant_Count__c: 3, Zoom_Actual_End__c: '2026-11-26T15:44:00.000Z' }),
+    ]);
+    const firstEndWrite = acts.writeEventFields.mock.invocationCallOrder[writesOf(acts).indexOf(ends[0])];
+    expect(firstEndWrite).toBeLessThan(acts.fetchMeetingOutcome.mock.invocationCallOrder[0]);
+  });
+});
+
+test("an early end write Salesforce refuses is left to the full one after Zoom's report, not retried", async () => {
+  const acts = fakeActivities({ fetchMeetingOutcome: jest.fn(async () => endedOutcome()) });
+  await harness.withWorker(acts, async (taskQueue) => {
+    const { handle, meetingId } = await scheduled(acts, taskQueue);
+    await handle.signal(zoomEventSignal, zoomEvent('started', meetingId, { meetingUuid: UUID }));
+    await waitForState(handle, (s) => s.phase === 'started');
+    acts.writeEventFields.mockRejectedValueOnce(new Error('Salesforce unavailable'));
+    const end = '2026-11-26T15:43:30.000Z';
+    await handle.signal(zoomEventSignal, zoomEvent('ended', meetingId, { meetingUuid: UUID, endTime: end }));
+    const ended = await waitForState(handle, (s) => s.phase === 'ended');
+    expect(ended).toMatchObject({ status: 'Ended', participantCount: 3 });
+    const ends = writesOf(acts).filter((f) => f.Zoom_Status__c === 'Ended');
+    expect(ends.map((f) => f.Zoom_Participant_Count__c)).toEqual([undefined, 3]);
+    expect(acts.fetchMeetingOutcome).toHaveBeenCalledTimes(1);
+  });
+});
+
 test('ended arriving before started still ends the meeting, and the late started changes nothing', async () => {
   const acts = fakeActivities({ fetchMeetingOutcome: jest.fn(async () => endedOutcome()) });
   await harness.withWorker(acts, async (taskQueue) => {

@@ -117,8 +117,14 @@ export default class ZoomMeeting extends LightningElement {
         return FINISHED_STATUSES.includes(this.field(STATUS_FIELD)) || Boolean(this.field(ACTUAL_END_FIELD));
     }
 
+    /** Null while Zoom prepares its report: the end reaches the Event first, who attended seconds to minutes later. */
+    get reportPending() {
+        const count = this.field(PARTICIPANT_COUNT_FIELD);
+        return count === null || count === undefined;
+    }
+
     get participantCount() {
-        return this.field(PARTICIPANT_COUNT_FIELD) ?? 0;
+        return this.reportPending ? "Waiting for Zoom's report" : this.field(PARTICIPANT_COUNT_FIELD);
     }
 
     get durationText() {
@@ -128,6 +134,7 @@ export default class ZoomMeeting extends LightningElement {
     }
 
     get successText() {
+        if (this.reportPending) return 'Not known yet';
         return this.field(SUCCESSFUL_FIELD) ? 'Yes' : 'No';
     }
 

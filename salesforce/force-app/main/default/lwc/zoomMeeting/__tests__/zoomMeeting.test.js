@@ -258,4 +258,23 @@ describe('c-zoom-meeting', () => {
         expect(text(element, '.successful')).toBe('No');
         expect(text(element, '.recording').trim()).toBe('None');
     });
+
+    it('says the participants are on their way while Zoom prepares its report, rather than none', async () => {
+        // The webhook's end reaches the Event first; Zoom publishes who attended seconds to minutes later.
+        const element = await mount({
+            ...SCHEDULED,
+            fields: {
+                ...SCHEDULED.fields,
+                Zoom_Status__c: { value: 'Ended' },
+                Zoom_Actual_End__c: { value: '2026-11-20T16:41:00.000Z' },
+                Zoom_Duration_Minutes__c: { value: 41 },
+                Zoom_Participant_Count__c: { value: null },
+                Zoom_Successful__c: { value: false }
+            }
+        });
+
+        expect(text(element, '.participants')).toBe("Waiting for Zoom's report");
+        expect(text(element, '.successful')).toBe('Not known yet');
+        expect(text(element, '.duration')).toBe('41 minutes');
+    });
 });
