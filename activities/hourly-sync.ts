@@ -5,6 +5,7 @@ import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
 import type { SalesforceClient } from '../integrations/salesforce/client';
 import { escapeSoqlString, soqlDateTime, soqlStringList } from '../integrations/salesforce/client';
 import { forEachInEventOrder } from '../common/per-event-lanes';
+import { CatchUpWindow } from '../common/catch-up-window';
 import { RatePacer } from '../common/rate-pacer';
 import { ownRate, reconcilesPerSecond, type ZoomPlan } from '../common/zoom-plan';
 import type { ZoomClient } from '../integrations/zoom/client';
@@ -41,6 +42,8 @@ export interface HourlySyncDeps {
   taskQueue: string;
   /** Zoom's plan, whose limits pace the hand-off of stale Events (Pro when not given). */
   zoomPlan?: ZoomPlan;
+  /** Stale Events in flight at most (`RECONCILE_IN_FLIGHT` when not given). */
+  reconcileInFlight?: number;
 }
 
 /**
@@ -62,6 +65,32 @@ const OVERDUE_GRACE_MS = 15 * 60_000;
 /** Signals sent at once. */
 const SIGNAL_CONCURRENCY = 16;
 const MAX_PAGES = 1000;
+/**
+ * Stale Events handed off and not yet caught up, at most: under the bulk worker's workflow cache
+ * (`WORKER_BULK_MAX_CACHED_WORKFLOWS`, 250 by default), so each workflow stays cached from its hand-off until it has
+ * written the Event (`common/catch-up-window.ts`). 2,000 stale Events took 185 s with 200, 223 s with 100.
+ */
+export const RECONCILE_IN_FLIGHT = 200;
+/** An Event still stale this long after its hand-off (Zoom has not published the meeting) gives its place up. */
+const RECONCILE_HOLD_MS = 30_000;
+const RECONCILE_POLL_MS = 250;
+
+/**
+ * The Events the sync hands back to their workflows: a Zoom meeting Salesforce still shows Scheduled or Started
+ * after its end, Ended without its participants, or (for a few hours) without the recording Zoom may still publish.
+ */
+function staleEventCondition(asOf: number): string {
+  const overdue = soqlDateTime(asOf - OVERDUE_GRACE_MS);
+  const recordingFrom = soqlDateTime(asOf - RECORDING_CHECK_MS);
+  const recordingTo = soqlDateTime(asOf - RECORDING_GRACE_MS);
+  return (
+    `Zoom_Meeting_Id__c != null AND (Zoom_Source__c = null OR Zoom_Source__c != 'External') AND (` +
+    `(Zoom_Status__c IN ('Scheduled', 'Started') AND EndDateTime < ${overdue}) OR ` +
+    `(Zoom_Status__c = 'Ended' AND Zoom_Participant_Count__c = null) OR ` +
+    `(Zoom_Status__c = 'Ended' AND Zoom_Recording_URL__c = null AND ` +
+    `Zoom_Actual_End__c > ${recordingFrom} AND Zoom_Actual_End__c < ${recordingTo}))`
+  );
+}
 
 /** Every page of a Zoom list (tokens are followed at once, well inside their 15 minutes). */
 async function allPages<T>(read: (token?: string) => Promise<{ next_page_token: string; items: T[] }>): Promise<T[]> {
@@ -76,10 +105,35 @@ async function allPages<T>(read: (token?: string) => Promise<{ next_page_token: 
   throw new Error('Zoom kept returning next_page_token');
 }
 
-export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQueue, zoomPlan }: HourlySyncDeps) {
+export function createHourlySyncActivities({
+  zoom,
+  salesforce,
+  temporal,
+  taskQueue,
+  zoomPlan,
+  reconcileInFlight = RECONCILE_IN_FLIGHT,
+}: HourlySyncDeps) {
   const pageSize = reconcilePageSize(zoomPlan ?? 'pro');
   // Each hand-off makes the Event's workflow read Zoom at once; pacing the hand-offs paces those reads.
   const handOffs = new RatePacer(reconcilesPerSecond(zoomPlan ?? 'pro'));
+  /** The latest page's stale condition: a handed-off Event that no longer meets it has caught up. */
+  let staleNow = '';
+  // One window across this worker's pages: a page's last hand-offs are still in flight when the next one begins.
+  const window = new CatchUpWindow({
+    limit: reconcileInFlight,
+    holdMs: RECONCILE_HOLD_MS,
+    pollMs: RECONCILE_POLL_MS,
+    pending: async (ids) => {
+      try {
+        const { records } = await salesforce.query<{ Id: string }>(
+          `SELECT Id FROM Event WHERE Id IN (${soqlStringList(ids)}) AND ${staleNow}`,
+        );
+        return new Set(records.map((r) => r.Id));
+      } catch (error) {
+        throw salesforceFailure(error, 'see which handed-off Events have caught up');
+      }
+    },
+  });
   return {
     /** The latest watermark among completed runs (memo `watermark`), or undefined before the first. */
     async readSyncWatermark(): Promise<SyncWatermark | undefined> {
@@ -138,17 +192,11 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
       afterId?: string;
       asOf: string;
     }): Promise<{ lastId?: string; nudged: number }> {
-      const asOf = Date.parse(input.asOf);
-      const overdue = soqlDateTime(asOf - OVERDUE_GRACE_MS);
-      const recordingFrom = soqlDateTime(asOf - RECORDING_CHECK_MS);
-      const recordingTo = soqlDateTime(asOf - RECORDING_GRACE_MS);
+      const stale = staleEventCondition(Date.parse(input.asOf));
       const soql =
-        'SELECT Id, Zoom_Meeting_Id__c, Zoom_Status__c, StartDateTime, EndDateTime, Zoom_Use_PMI__c FROM Event ' +
-        `WHERE Zoom_Meeting_Id__c != null AND (Zoom_Source__c = null OR Zoom_Source__c != 'External') AND (` +
-        `(Zoom_Status__c IN ('Scheduled', 'Started') AND EndDateTime < ${overdue}) OR ` +
-        `(Zoom_Status__c = 'Ended' AND Zoom_Participant_Count__c = null) OR ` +
-        `(Zoom_Status__c = 'Ended' AND Zoom_Recording_URL__c = null AND ` +
-        `Zoom_Actual_End__c > ${recordingFrom} AND Zoom_Actual_End__c < ${recordingTo}))` +
+        'SELECT Id, Zoom_Meeting_Id__c, Zoom_Status__c, StartDateTime, EndDateTime, Zoom_Use_PMI__c, ' +
+        'Zoom_Participant_Count__c FROM Event ' +
+        `WHERE ${stale}` +
         (input.afterId ? ` AND Id > '${escapeSoqlString(input.afterId)}'` : '') +
         ` ORDER BY Id LIMIT ${pageSize}`;
       let records;
@@ -160,12 +208,18 @@ export function createHourlySyncActivities({ zoom, salesforce, temporal, taskQue
           StartDateTime: string;
           EndDateTime: string;
           Zoom_Use_PMI__c: boolean | null;
+          Zoom_Participant_Count__c: number | null;
         }>(soql));
       } catch (error) {
         throw salesforceFailure(error, 'find Events behind Zoom');
       }
       const items = records.map((event) => ({ eventId: event.Id, event }));
+      staleNow = stale;
       await forEachInEventOrder(items, SIGNAL_CONCURRENCY, async ({ event }) => {
+        // Only a hand-off that must change the Event can be seen caught up: a recording Zoom may still publish
+        // leaves the Event as it is until then.
+        const changesEvent = event.Zoom_Status__c !== 'Ended' || event.Zoom_Participant_Count__c === null;
+        if (changesEvent) await window.admit(event.Id);
         await handOffs.acquire();
         const request: ReconcileRequest = {
           zoomMeetingId: event.Zoom_Meeting_Id__c,

@@ -5,7 +5,7 @@
 import { createHourlySyncActivities, reconcilePageSize } from '../../activities/hourly-sync';
 import { reconcilesPerSecond, ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../../common/zoom-plan';
 
-function staleEvents(count: number) {
+function staleEvents(count: number, fields: Record<string, unknown> = {}) {
   return Array.from({ length: count }, (_, i) => ({
     Id: `00U${String(i).padStart(12, '0')}AAA`,
     Zoom_Meeting_Id__c: String(81_000_000_000 + i),
@@ -13,10 +13,12 @@ function staleEvents(count: number) {
     StartDateTime: '2026-11-30T09:00:00.000+0000',
     EndDateTime: '2026-11-30T09:30:00.000+0000',
     Zoom_Use_PMI__c: false,
+    Zoom_Participant_Count__c: null,
+    ...fields,
   }));
 }
 
-function handOff(plan: ZoomPlan, stale: number) {
+function handOff(plan: ZoomPlan, stale: number, fields: Record<string, unknown> = {}) {
   const soql: string[] = [];
   const signalledAt: number[] = [];
   const activities = createHourlySyncActivities({
@@ -25,7 +27,7 @@ function handOff(plan: ZoomPlan, stale: number) {
       query: jest.fn(async (query: string) => {
         soql.push(query);
         const limit = Number(/LIMIT (\d+)$/.exec(query)![1]);
-        return { records: staleEvents(stale).slice(0, limit), totalSize: Math.min(stale, limit), done: true };
+        return { records: staleEvents(stale, fields).slice(0, limit), totalSize: Math.min(stale, limit), done: true };
       }),
     } as never,
     temporal: {
@@ -66,6 +68,52 @@ describe('reconciliation hand-off', () => {
     const short = handOff('business', 5);
     expect(await short.activities.reconcileStaleEvents({ asOf: '2026-12-01T15:00:00.000Z' })).toEqual({ nudged: 5 });
     expect(short.signalledAt).toHaveLength(5);
+  });
+
+  it('keeps at most the in-flight limit handed off and not yet caught up in Salesforce', async () => {
+    const caughtUp = new Set<string>();
+    const signalled: string[] = [];
+    let mostInFlight = 0;
+    const looks: string[] = [];
+    const activities = createHourlySyncActivities({
+      zoom: {} as never,
+      salesforce: {
+        query: jest.fn(async (query: string) => {
+          if (!query.includes('Id IN')) return { records: staleEvents(10), totalSize: 10, done: true };
+          looks.push(query);
+          // At each look the oldest Event still stale has caught up (its workflow wrote it).
+          const pending = [...query.matchAll(/'(00U\d+AAA)'/g)].map((m) => m[1]).filter((id) => !caughtUp.has(id));
+          caughtUp.add(pending[0]);
+          return { records: pending.slice(1).map((Id) => ({ Id })), totalSize: pending.length - 1, done: true };
+        }),
+      } as never,
+      temporal: {
+        workflow: {
+          signalWithStart: jest.fn(async (_type: string, options: { workflowId: string }) => {
+            signalled.push(options.workflowId);
+            mostInFlight = Math.max(mostInFlight, signalled.length - caughtUp.size);
+          }),
+        },
+      } as never,
+      taskQueue: 'meetings',
+      zoomPlan: 'business',
+      reconcileInFlight: 3,
+    });
+    expect(await activities.reconcileStaleEvents({ asOf: '2026-12-01T15:00:00.000Z' })).toEqual({ nudged: 10 });
+    expect(signalled).toHaveLength(10);
+    expect(mostInFlight).toBe(3);
+    // The look asks only about the Events in flight, and only whether they are still stale.
+    expect(looks[0]).toMatch(/Id IN \('00U0+AAA', '00U0+1AAA', '00U0+2AAA'\) AND Zoom_Meeting_Id__c != null/);
+  });
+
+  it('never holds the recording checks back: their Event changes only if Zoom has a recording', async () => {
+    const { activities, soql, signalledAt } = handOff('business', 10, {
+      Zoom_Status__c: 'Ended',
+      Zoom_Participant_Count__c: 2,
+    });
+    await activities.reconcileStaleEvents({ asOf: '2026-12-01T15:00:00.000Z' });
+    expect(signalledAt).toHaveLength(10);
+    expect(soql.filter((q) => q.includes('Id IN'))).toEqual([]);
   });
 
   it("spaces the hand-offs at the plan's rate, so the workflows' Zoom reads come no faster", async () => {
