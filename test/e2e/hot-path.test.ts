@@ -215,17 +215,13 @@ test("meeting.ended: the end reaches the Event by a local write in the webhook's
   expect(full).toMatchObject({ Zoom_Status__c: 'Ended', Zoom_Duration_Minutes__c: 2 });
 });
 
-test('a worker killed between the Zoom create and the write-back: one meeting, and the Event gets its join URL', async () => {
-  // The write-back is held (then refused), so the first workflow task cannot complete before the kill.
-  stack.salesforce.admin.addFault({
-    method: 'PATCH',
-    path: '/sobjects/Event/[A-Za-z0-9]{15,18}$',
-    delayMs: 2000,
-    status: 503,
-  });
-  const zoomMark = stack.zoom.admin.requests.length;
-  const { id } = (await sf.sobject('Event').create(newEvent('Hot path crash'))) as { id: string };
+/** Holds the next Salesforce write to `path` for 2 s, then refuses it: the first workflow task cannot complete before a kill. */
+function holdThenRefuseNextWrite(path: string): void {
+  stack.salesforce.admin.addFault({ method: 'PATCH', path, delayMs: 2000, status: 503 });
+}
 
+/** Kills the worker (SIGKILL) once Zoom has made a meeting since `zoomMark`, then starts a new one. */
+async function killWorkerAfterZoomCreate(zoomMark: number): Promise<void> {
   await eventually(
     async () => (zoomRequestsSince(zoomMark).some((r) => r.method === 'POST' && r.status === 201) ? true : undefined),
     30_000,
@@ -233,6 +229,13 @@ test('a worker killed between the Zoom create and the write-back: one meeting, a
   );
   await worker!.kill9();
   worker = await startExternalWorker(stack, bundlePath);
+}
+
+test('a worker killed between the Zoom create and the write-back: one meeting, and the Event gets its join URL', async () => {
+  holdThenRefuseNextWrite('/sobjects/Event/[A-Za-z0-9]{15,18}$');
+  const zoomMark = stack.zoom.admin.requests.length;
+  const { id } = (await sf.sobject('Event').create(newEvent('Hot path crash'))) as { id: string };
+  await killWorkerAfterZoomCreate(zoomMark);
 
   const event = await scheduledEvent(id);
   const mine = await meetingsOf(id);
@@ -330,23 +333,10 @@ test('Start Zoom Meeting whose local create lost its answer: the remote create f
 
 test('Start Zoom Meeting with the worker killed between the Zoom create and the Event: one meeting, one Event', async () => {
   const recordId = '003000000000003AAA';
-  // The Event's upsert is held (then refused), so the click's first workflow task cannot complete before the kill.
-  stack.salesforce.admin.addFault({
-    method: 'PATCH',
-    path: '/sobjects/Event/Zoom_Instant_Click_Id__c/',
-    delayMs: 2000,
-    status: 503,
-  });
+  holdThenRefuseNextWrite('/sobjects/Event/Zoom_Instant_Click_Id__c/');
   const zoomMark = stack.zoom.admin.requests.length;
   const answering = click(recordId);
-
-  await eventually(
-    async () => (zoomRequestsSince(zoomMark).some((r) => r.method === 'POST' && r.status === 201) ? true : undefined),
-    30_000,
-    'the local Zoom create',
-  );
-  await worker!.kill9();
-  worker = await startExternalWorker(stack, bundlePath);
+  await killWorkerAfterZoomCreate(zoomMark);
 
   // The rep's click, still waiting, is answered by the task's next attempt with the meeting Zoom made before the kill.
   const answer = await answering;

@@ -228,18 +228,24 @@ describe('c-zoom-meeting', () => {
         expect(element.shadowRoot.querySelector('.outcome')).toBeNull();
     });
 
-    it('shows the outcome after the meeting: participants, duration, success, recording', async () => {
-        const element = await mount({
+    /** The Event after a 41-minute meeting, with `fields` on top. */
+    const endedWith = (fields) =>
+        mount({
             ...SCHEDULED,
             fields: {
                 ...SCHEDULED.fields,
                 Zoom_Status__c: { value: 'Ended' },
                 Zoom_Actual_End__c: { value: '2026-11-20T16:41:00.000Z' },
-                Zoom_Participant_Count__c: { value: 3 },
                 Zoom_Duration_Minutes__c: { value: 41 },
-                Zoom_Successful__c: { value: true },
-                Zoom_Recording_URL__c: { value: 'https://zoom.example/rec/share/abc' }
+                ...fields
             }
+        });
+
+    it('shows the outcome after the meeting: participants, duration, success, recording', async () => {
+        const element = await endedWith({
+            Zoom_Participant_Count__c: { value: 3 },
+            Zoom_Successful__c: { value: true },
+            Zoom_Recording_URL__c: { value: 'https://zoom.example/rec/share/abc' }
         });
 
         expect(text(element, '.participants')).toBe('3');
@@ -261,16 +267,9 @@ describe('c-zoom-meeting', () => {
 
     it('says the participants are on their way while Zoom prepares its report, rather than none', async () => {
         // The webhook's end reaches the Event first; Zoom publishes who attended seconds to minutes later.
-        const element = await mount({
-            ...SCHEDULED,
-            fields: {
-                ...SCHEDULED.fields,
-                Zoom_Status__c: { value: 'Ended' },
-                Zoom_Actual_End__c: { value: '2026-11-20T16:41:00.000Z' },
-                Zoom_Duration_Minutes__c: { value: 41 },
-                Zoom_Participant_Count__c: { value: null },
-                Zoom_Successful__c: { value: false }
-            }
+        const element = await endedWith({
+            Zoom_Participant_Count__c: { value: null },
+            Zoom_Successful__c: { value: false }
         });
 
         expect(text(element, '.participants')).toBe("Waiting for Zoom's report");
