@@ -78,6 +78,16 @@ async function versioningOf(workflowId: string) {
   return { behavior: info?.behavior, buildId: info?.deploymentVersion?.buildId ?? undefined };
 }
 
+/** The workflow's versioning once a task of it has run on `buildId`. */
+async function versioningOn(workflowId: string, buildId: string, what: string) {
+  await eventually(
+    async () => ((await versioningOf(workflowId)).buildId === buildId ? true : undefined),
+    20_000,
+    `${what} on ${buildId}`,
+  );
+  return versioningOf(workflowId);
+}
+
 const PINNED = 1; // temporal.api.enums.v1.VersioningBehavior
 const AUTO_UPGRADE = 2;
 
@@ -99,25 +109,23 @@ test('short workflows stay on the release that started them; the long-lived move
     endTime: new Date(Date.parse(startTime) + 30 * 60_000).toISOString(),
     usesPmi: false,
   });
-  const router = await env.client.workflow.signalWithStart('zoomMeetingRouterWorkflow', {
-    taskQueue,
-    workflowId: `router-${taskQueue}`,
-    args: [{ meetingId: '81234567890' }],
-    signal: registerRouteSignal,
-    signalArgs: [route('2030-01-07T15:00:00.000Z')],
+  const startRouter = (queue: string, workflowId: string, meetingId: string, startTime: string) =>
+    env.client.workflow.signalWithStart('zoomMeetingRouterWorkflow', {
+      taskQueue: queue,
+      workflowId,
+      args: [{ meetingId }],
+      signal: registerRouteSignal,
+      signalArgs: [route(startTime)],
+    });
+  const router = await startRouter(taskQueue, `router-${taskQueue}`, '81234567890', '2030-01-07T15:00:00.000Z');
+  expect(await versioningOn(email.workflowId, 'release-1', 'the e-mail workflow')).toEqual({
+    behavior: PINNED,
+    buildId: 'release-1',
   });
-  await eventually(
-    async () => ((await versioningOf(email.workflowId)).buildId === 'release-1' ? true : undefined),
-    20_000,
-    'the e-mail workflow on release-1',
-  );
-  expect(await versioningOf(email.workflowId)).toEqual({ behavior: PINNED, buildId: 'release-1' });
-  await eventually(
-    async () => ((await versioningOf(router.workflowId)).buildId === 'release-1' ? true : undefined),
-    20_000,
-    'the router on release-1',
-  );
-  expect(await versioningOf(router.workflowId)).toEqual({ behavior: AUTO_UPGRADE, buildId: 'release-1' });
+  expect(await versioningOn(router.workflowId, 'release-1', 'the router')).toEqual({
+    behavior: AUTO_UPGRADE,
+    buildId: 'release-1',
+  });
 
   // Release 2 rolls out beside release 1 and becomes current.
   await startRelease(taskQueue, 'release-2');
@@ -137,19 +145,16 @@ test('short workflows stay on the release that started them; the long-lived move
   expect(await versioningOf(router.workflowId)).toEqual({ behavior: AUTO_UPGRADE, buildId: 'release-2' });
   expect(await versioningOf(email.workflowId)).toEqual({ behavior: PINNED, buildId: 'release-1' });
   // The bulk queue is part of each release too: a workflow started there runs on the current one.
-  const bulk = await env.client.workflow.signalWithStart('zoomMeetingRouterWorkflow', {
-    taskQueue: bulkTaskQueue(taskQueue),
-    workflowId: `router-bulk-${taskQueue}`,
-    args: [{ meetingId: '81234567891' }],
-    signal: registerRouteSignal,
-    signalArgs: [route('2030-02-07T15:00:00.000Z')],
-  });
-  await eventually(
-    async () => ((await versioningOf(bulk.workflowId)).buildId === 'release-2' ? true : undefined),
-    20_000,
-    'a bulk-queue workflow on release-2',
+  const bulk = await startRouter(
+    bulkTaskQueue(taskQueue),
+    `router-bulk-${taskQueue}`,
+    '81234567891',
+    '2030-02-07T15:00:00.000Z',
   );
-  expect(await versioningOf(bulk.workflowId)).toEqual({ behavior: AUTO_UPGRADE, buildId: 'release-2' });
+  expect(await versioningOn(bulk.workflowId, 'release-2', 'a bulk-queue workflow')).toEqual({
+    behavior: AUTO_UPGRADE,
+    buildId: 'release-2',
+  });
   await email.terminate('test over');
   await router.terminate('test over');
   await bulk.terminate('test over');
