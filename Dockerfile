@@ -1,6 +1,7 @@
 # Image of the worker and the API (see docker-compose.yml, which picks the command). Not built in this repository's
 # development environment (no Docker engine there); the build's two steps (tsc with tsconfig.build.json, then
-# scripts/build-workflow-bundle.ts) are what `npx tsc -p tsconfig.build.json` and the bundle script do locally.
+# scripts/build-workflow-bundle.ts, which writes the plain and the traced workflow bundle) are what
+# `npx tsc -p tsconfig.build.json` and the bundle script do locally.
 
 # --- Build: compile TypeScript to JavaScript and bundle the workflows once (no webpack at every worker start) ---
 FROM node:20-bookworm-slim AS build

@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
+import { buildImageBundles } from '../test/helpers/prebuilt-bundle';
 import { type TestStack } from '../test/helpers/stack';
 import { WorkerProcess } from './chaos/worker-process';
 
@@ -14,15 +13,9 @@ import { WorkerProcess } from './chaos/worker-process';
  * workflow bundle is built once, as the image does, and loaded by every worker the bench starts.
  */
 
-const REPO = join(__dirname, '..');
-
-/** Builds the workflow bundle (`scripts/build-workflow-bundle.ts`) into a temporary file; returns its path. */
-export async function buildWorkflowBundle(): Promise<string> {
-  const path = join(tmpdir(), `bench-workflow-bundle-${process.pid}.js`);
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build-workflow-bundle.ts', path], {
-    cwd: REPO,
-  });
-  return path;
+/** Builds the image's workflow bundles (`scripts/build-workflow-bundle.ts`) into temporary files; returns the path. */
+export function buildWorkflowBundle(): Promise<string> {
+  return buildImageBundles(join(tmpdir(), `bench-workflow-bundle-${process.pid}.js`));
 }
 
 /** A port nobody listens on: the worker's metrics endpoint must not collide with another worker's. */

@@ -16,7 +16,7 @@ import { DEMO_CREDENTIALS } from '../emulators/demo-org';
 import { snapshotOf } from '../emulators/salesforce/trigger';
 import { SalesforceClient } from '../integrations/salesforce/client';
 import { createWorker, runWorkers } from '../workers/worker';
-import { WORKFLOW_BUNDLE_SOURCES } from '../workers/workflow-bundle';
+import { workflowBundleSources } from '../workers/workflow-bundle';
 import { API_VERSION, type TestStack } from '../test/helpers/stack';
 import { TEST_DATA_CONVERTER, uniqueTaskQueue } from '../test/helpers/temporal';
 
@@ -30,7 +30,7 @@ export async function startOneTaskFloor(stack: TestStack): Promise<OneTaskFloor>
   const taskQueue = uniqueTaskQueue('floor');
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('./one-task-floor-workflow'),
-    workflowInterceptorModules: WORKFLOW_BUNDLE_SOURCES.workflowInterceptorModules,
+    workflowInterceptorModules: workflowBundleSources(false).workflowInterceptorModules,
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   });
   const salesforce = new SalesforceClient({

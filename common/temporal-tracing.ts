@@ -20,9 +20,9 @@ import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { Tracing } from './tracing';
 
 /**
- * The workflow interceptors, built into every workflow bundle (`workers/workflow-bundle.ts`): the image's bundle is
- * built once, without knowing whether tracing will be on. They add no command (only a header on scheduled
- * activities), and SDK flags keep histories recorded without them replaying alike (`test/replay`).
+ * The workflow interceptors, built into the workflow bundle when tracing is on (`workers/workflow-bundle.ts`). They
+ * add no command (only a header on scheduled activities), so histories recorded with or without them replay alike
+ * on either bundle (`test/replay`).
  */
 export const WORKFLOW_TRACING_INTERCEPTORS =
   require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
@@ -34,7 +34,7 @@ export function tracingClientInterceptors(tracing: Tracing | undefined): ClientI
 
 /**
  * The worker's side: the activity interceptors when tracing is on, and always the sink the workflow interceptors
- * export to (spans dropped when tracing is off: the bundle's interceptors run either way).
+ * export to (spans dropped when tracing is off, should a bundle with them be given).
  */
 export function workerTracing(tracing: Tracing | undefined): {
   interceptors: Pick<WorkerInterceptors, 'activity'>;

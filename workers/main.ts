@@ -20,6 +20,7 @@ import { GoogleCalendarClient } from '../integrations/google/calendar-client';
 import { SentMailbox } from '../integrations/mail/sent-mailbox';
 import { createLatencyWorkers, createZoomQueueWorkers, runWorkers, zoomQueueRates } from './worker';
 import { bulkTaskQueue } from '../workflows/task-queues';
+import { prebuiltBundle } from './workflow-bundle';
 import { ensureSearchAttributes } from './search-attributes';
 import { checkZoomScopes } from './zoom-scope-check';
 import { ensureHourlySyncSchedule, hourlySyncScheduleOptions } from './hourly-sync-schedule';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
       tracing,
       deployment,
       // The image's bundle, built once at image build; without it (npm start, tests) the source is bundled here.
-      ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
+      ...(workflowBundlePath ? { workflowBundle: prebuiltBundle(workflowBundlePath, tracing !== undefined) } : {}),
     })),
     ...(await createZoomQueueWorkers({
       connection,

@@ -5,7 +5,7 @@ import { importRate, writesRate, type ZoomPlan } from '../common/zoom-plan';
 import { IMPORT_BATCH_SIZE, zoomImportTaskQueue, zoomWritesTaskQueue } from '../workflows/messages';
 import { workerTracing } from '../common/temporal-tracing';
 import type { Tracing } from '../common/tracing';
-import { WORKFLOW_BUNDLE_SOURCES } from './workflow-bundle';
+import { workflowBundleSources } from './workflow-bundle';
 import { bulkTaskQueue } from '../workflows/task-queues';
 
 interface WorkerBase {
@@ -52,12 +52,16 @@ export type WorkerTuning = Pick<
 /** The meeting worker: the workflows of this project plus the given activities, on one task queue. */
 export async function createWorker(
   options: WorkerBase & {
-    /** A pre-built bundle: the image's (`WORKFLOW_BUNDLE_PATH`), or the tests' (each test file bundles once). */
+    /**
+     * A pre-built bundle: the image's (`WORKFLOW_BUNDLE_PATH`), or the tests' (each test file bundles once). It must
+     * hold the tracing interceptors when `tracing` is given, and only then (`workflowBundleSources`).
+     */
     workflowBundle?: WorkerOptions['workflowBundle'];
   },
 ): Promise<Worker> {
   const { connection, namespace, taskQueue, activities, workflowBundle, dataConverter, tuning, tracing } = options;
   const { interceptors, sinks } = workerTracing(tracing);
+  const sources = workflowBundleSources(tracing !== undefined);
   return Worker.create({
     connection,
     namespace,
@@ -73,8 +77,8 @@ export async function createWorker(
     ...(workflowBundle
       ? { workflowBundle, interceptors }
       : {
-          workflowsPath: WORKFLOW_BUNDLE_SOURCES.workflowsPath,
-          interceptors: { ...interceptors, workflowModules: WORKFLOW_BUNDLE_SOURCES.workflowInterceptorModules },
+          workflowsPath: sources.workflowsPath,
+          interceptors: { ...interceptors, workflowModules: sources.workflowInterceptorModules },
         }),
   });
 }
@@ -96,7 +100,8 @@ export async function createLatencyWorkers(
     tuning?: LatencyTuning;
   },
 ): Promise<Worker[]> {
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflowCode(WORKFLOW_BUNDLE_SOURCES));
+  const workflowBundle =
+    options.workflowBundle ?? (await bundleWorkflowCode(workflowBundleSources(options.tracing !== undefined)));
   return Promise.all([
     createWorker({ ...options, workflowBundle, tuning: options.tuning?.interactive }),
     createWorker({

@@ -3,20 +3,23 @@
  * process, loading the workflow bundle built by `scripts/build-workflow-bundle.ts`, as the image does): the SDK's
  * runtime metrics and the product's on the worker's `METRICS_PORT`, the API's request metrics on its `/metrics`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import axios from 'axios';
 import { DEMO_ORG_ID, DEMO_USERS } from '../../emulators/demo-org';
+import { meetingWorkflowId } from '../../workflows/messages';
+import { buildImageBundles } from '../helpers/prebuilt-bundle';
 import { startTestStack, waitForEvent, type TestStack } from '../helpers/stack';
 
 const REPO = join(__dirname, '..', '..');
 const MINUTE = 60_000;
 const ADA = DEMO_USERS[0];
+/** The header the SDK's tracing interceptors put the span context in (`TRACE_HEADER` in its instrumentation module). */
+const TRACE_HEADER = '_tracer-data';
 const CONTACT = { id: '003000000000001AAA', email: 'marie.curie@acme.example' };
 
 let stack: TestStack;
@@ -24,6 +27,8 @@ let worker: ChildProcess | undefined;
 let metricsUrl: string;
 /** Everything the worker process wrote (stdout and stderr). */
 let workerOutput = '';
+/** The Event whose lifecycle the first test runs. */
+let eventId: string | undefined;
 const bundleDir = mkdtempSync(join(tmpdir(), 'workflow-bundle-'));
 
 async function freePort(): Promise<number> {
@@ -36,10 +41,7 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   stack = await startTestStack({ worker: 'external' });
-  const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build-workflow-bundle.ts', bundlePath], {
-    cwd: REPO,
-  });
+  const bundlePath = await buildImageBundles(join(bundleDir, 'workflow-bundle.js'));
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
@@ -83,6 +85,7 @@ test('after a lifecycle, the worker and the API expose the SDK, product and requ
     Make_Zoom_Meeting__c: true,
   });
   if (!created.success) throw new Error(JSON.stringify(created));
+  eventId = created.id;
   const fields = ['Zoom_Status__c', 'Zoom_Meeting_Id__c', 'Zoom_Participant_Count__c'];
   const scheduled = await waitForEvent(sf, created.id, fields, (e) => e.Zoom_Status__c === 'Scheduled', 'scheduled');
   const simulate = (action: string, body: unknown = {}) =>
@@ -131,6 +134,17 @@ test('after a lifecycle, the worker and the API expose the SDK, product and requ
   expect(apiSeries).toMatch(/^api_request_duration_seconds_bucket\{le="0.1",route="\/v1\/zoom\/webhooks"/m);
   expect(apiSeries).toMatch(/^api_signature_refusals_total\{route="\/v1\/salesforce\/events"\} 1$/m);
   expect(apiSeries).toMatch(/^zoom_webhooks_total\{outcome="delivered"\} \d+/m);
+});
+
+test('with tracing off the bundle traces nothing: no activity the meeting workflow scheduled carries a trace header', async () => {
+  // The tracing interceptors cost every workflow task their spans and every cached workflow its own copy of the
+  // OpenTelemetry modules (a worker at 2 GiB instead of 0.8 in bench:sync); with tracing off they are not loaded.
+  expect(eventId).toBeDefined();
+  const history = await stack.env.client.workflow.getHandle(meetingWorkflowId(eventId!)).fetchHistory();
+  const scheduled = history.events!.filter((e) => e.activityTaskScheduledEventAttributes);
+  expect(scheduled.length).toBeGreaterThan(0);
+  const headers = scheduled.map((e) => Object.keys(e.activityTaskScheduledEventAttributes!.header?.fields ?? {}));
+  expect(headers.flat()).not.toContain(TRACE_HEADER);
 });
 
 test('the worker process answers its probes on the metrics port: alive, and ready with all its Workers running', async () => {

@@ -1,6 +1,6 @@
 /**
- * OpenTelemetry traces on the production entry points: the API (`client/main.ts`) and the worker (`workers/main.ts`)
- * run as their own processes with `OTEL_EXPORTER_OTLP_ENDPOINT` pointing at an OTLP/HTTP receiver in this test. A
+ * OpenTelemetry traces on the production entry points: the API (`client/main.ts`) and the worker (`workers/main.ts`,
+ * on the image's prebuilt bundles, of which it loads the traced one) run as their own processes with `OTEL_EXPORTER_OTLP_ENDPOINT` pointing at an OTLP/HTTP receiver in this test. A
  * signed callout must come out as one trace: the API's HTTP server span, the client's signal-with-start, the meeting
  * workflow, the Zoom create activity and the activity's HTTP call to Zoom, each the child of the one before. No URL
  * in any span carries an e-mail address or a query.
@@ -9,12 +9,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
 import { calloutHeaders } from '../../domain/callout-signature';
 import { SNAPSHOT_FIELDS } from '../../domain/event-fields';
 import { DEMO_CREDENTIALS, DEMO_USERS } from '../../emulators/demo-org';
 import { pressButton } from '../../emulators/salesforce/button-requests';
+import { buildImageBundles } from '../helpers/prebuilt-bundle';
 import { eventually, startTestStack, waitForEvent, type TestStack } from '../helpers/stack';
 
 const REPO = join(__dirname, '..', '..');
@@ -39,6 +42,7 @@ let stack: TestStack;
 let receiver: Server;
 const bodies: string[] = [];
 const children: ChildProcess[] = [];
+const bundleDir = mkdtempSync(join(tmpdir(), 'workflow-bundle-'));
 
 async function freePort(): Promise<number> {
   const server = createNetServer().listen(0, '127.0.0.1');
@@ -106,6 +110,8 @@ beforeAll(async () => {
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
   stack = await startTestStack({ worker: 'external' });
+  // The image's prebuilt bundles: with tracing on the worker must load the traced one.
+  const bundlePath = await buildImageBundles(join(bundleDir, 'workflow-bundle.js'));
   const apiPort = await freePort();
   apiUrl = `http://127.0.0.1:${apiPort}`;
   const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, PAYLOAD_KEYS } = stack.workerEnv;
@@ -114,7 +120,7 @@ beforeAll(async () => {
   await Promise.all([
     startProcess(
       'workers/main.ts',
-      { ...stack.workerEnv, ...otel, METRICS_PORT: String(await freePort()) },
+      { ...stack.workerEnv, ...otel, METRICS_PORT: String(await freePort()), WORKFLOW_BUNDLE_PATH: bundlePath },
       'Worker polling task queue',
     ),
     startProcess(
@@ -149,6 +155,7 @@ afterAll(async () => {
   }
   await stack?.stop();
   receiver?.close();
+  rmSync(bundleDir, { recursive: true, force: true });
 });
 
 const SERVER = 2;

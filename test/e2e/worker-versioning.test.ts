@@ -7,7 +7,7 @@ import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Worker } from '@temporalio/worker';
 import { type Activities } from '../../activities';
 import { createLatencyWorkers, createZoomQueueWorkers, runWorkers } from '../../workers/worker';
-import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
+import { workflowBundleSources } from '../../workers/workflow-bundle';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { registerRouteSignal } from '../../workflows/messages';
 import { bulkTaskQueue } from '../../workflows/task-queues';
@@ -21,7 +21,7 @@ const running: { workers: Worker[]; run: Promise<void> }[] = [];
 
 beforeAll(async () => {
   env = await createDevServerEnv();
-  workflowBundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_SOURCES, logger: quiet() });
+  workflowBundle = await bundleWorkflowCode({ ...workflowBundleSources(false), logger: quiet() });
 }, 120_000);
 
 afterAll(async () => {

@@ -29,7 +29,7 @@ import {
   type ZoomQueueRates,
 } from '../../workers/worker';
 import { type ZoomPlan } from '../../common/zoom-plan';
-import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
+import { workflowBundleSources } from '../../workers/workflow-bundle';
 import { createDevServerEnv, TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, uniqueTaskQueue } from './temporal';
 import { captureHistoriesIfAsked } from './replay-capture';
 
@@ -161,7 +161,7 @@ export async function startTestStack(
   const workers = options.worker === 'external' ? undefined : await startInProcessWorkers();
   async function startInProcessWorkers() {
     const workflowBundle = await bundleWorkflowCode({
-      ...WORKFLOW_BUNDLE_SOURCES,
+      ...workflowBundleSources(false),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     });
     const activities = createActivities({

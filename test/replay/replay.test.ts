@@ -10,7 +10,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { historyFromJson } from '../helpers/history-json';
 import { workflowIdOfHistoryFile } from '../helpers/replay-capture';
 import { installQuietRuntime, TEST_DATA_CONVERTER } from '../helpers/temporal';
-import { WORKFLOW_BUNDLE_SOURCES } from '../../workers/workflow-bundle';
+import { workflowBundleSources } from '../../workers/workflow-bundle';
 import { workerTracing } from '../../common/temporal-tracing';
 
 const HISTORIES_DIR = join(__dirname, 'histories');
@@ -24,16 +24,19 @@ interface HistoryJson {
 
 const read = (file: string) => JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as HistoryJson;
 
-let workflowBundle: WorkflowBundleWithSourceMap;
+/** The production bundles: the workflows alone (tracing off, the default), and with the tracing interceptors. */
+const workflowBundles = new Map<boolean, WorkflowBundleWithSourceMap>();
 
 beforeAll(async () => {
   installQuietRuntime();
   const silent = () => undefined;
-  // The production bundle's sources: the workflows and the tracing interceptors.
-  workflowBundle = await bundleWorkflowCode({
-    ...WORKFLOW_BUNDLE_SOURCES,
-    logger: { trace: silent, debug: silent, info: silent, warn: silent, error: silent, log: silent },
-  });
+  for (const tracing of [false, true]) {
+    const bundle = await bundleWorkflowCode({
+      ...workflowBundleSources(tracing),
+      logger: { trace: silent, debug: silent, info: silent, warn: silent, error: silent, log: silent },
+    });
+    workflowBundles.set(tracing, bundle);
+  }
 });
 
 test('the histories cover the long-lived workflows and the short ones, each with a completed workflow task', () => {
@@ -51,7 +54,12 @@ test('the histories cover the long-lived workflows and the short ones, each with
 });
 
 // With the payload codec in place, as the workers run: the committed histories' plain payloads pass through it.
-test('every committed history replays against the current workflow code', async () => {
+// Histories recorded with tracing on replay on a worker with it off, and the other way round: the interceptors add
+// headers, never commands.
+test.each([
+  ['off', false],
+  ['on', true],
+])('every committed history replays against the current workflow code, tracing %s', async (_, tracing) => {
   const histories = files.map((file) => ({
     // The original id: child workflow ids derive from it.
     workflowId: workflowIdOfHistoryFile(file),
@@ -60,7 +68,11 @@ test('every committed history replays against the current workflow code', async 
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle, dataConverter: TEST_DATA_CONVERTER, sinks: workerTracing(undefined).sinks },
+    {
+      workflowBundle: workflowBundles.get(tracing)!,
+      dataConverter: TEST_DATA_CONVERTER,
+      sinks: workerTracing(undefined).sinks,
+    },
     histories,
   )) {
     // Results come in the order the histories went in.
