@@ -62,6 +62,7 @@ import {
   adoptedOnReconcile,
   afterPoll,
   initialClock,
+  isBeforeEnd,
   isFinished,
   nextDeadline as lifecycleDeadline,
   stepAtDeadline,
@@ -194,6 +195,12 @@ const SUPERSEDE_EVENT_WRITES_PATCH = 'supersede-event-writes';
 const SAME_SECOND_REREAD_PATCH = 'same-second-reread';
 /** Marks histories that pause a Zoom step while Zoom refuses the app's credentials (older: an Error on the Event). */
 const CREDENTIALS_PAUSE_PATCH = 'zoom-credentials-pause';
+/**
+ * Marks histories that take a deadline already due in the task that finds it, before the webhook route is brought
+ * current (older: after a 1 ms timer), and that register no route for a meeting adopted from the hourly sync once it
+ * is over. A stale Event the hourly sync hands over then costs two activities, no timer and no router workflow.
+ */
+const DUE_AT_ONCE_PATCH = 'due-deadline-at-once';
 
 /** The Zoom webhook index (`zoomMeetingRouterWorkflow`): idempotent signals, retried like the writes. */
 const { registerZoomRoute, unregisterZoomRoute } = proxyActivities<Activities>({
@@ -250,6 +257,7 @@ export const MEETING_WORKFLOW_PATCHES = [
   CALENDAR_CATCH_UP_PATCH,
   HOT_PATH_PATCH,
   ENDED_HOT_PATH_PATCH,
+  DUE_AT_ONCE_PATCH,
 ] as const;
 
 /** Zoom-event keys remembered for de-duplication (Zoom redelivers). */
@@ -1034,6 +1042,21 @@ export async function meetingWorkflow(
     return isFinished(state, clock, life.held?.until, Date.now());
   }
 
+  /** A deadline that is already due and asks for a step (a reconcile's "ask Zoom now", say). */
+  function dueNow(): boolean {
+    const deadline = nextDeadline();
+    if (deadline === undefined || deadline > Date.now() || finished()) return false;
+    return stepAtDeadline(state, clock, life.held?.until, Date.now()).kind !== 'none';
+  }
+
+  async function takeDeadlineStep(): Promise<void> {
+    try {
+      await onDeadline();
+    } catch (error) {
+      await fail(error);
+    }
+  }
+
   /**
    * The hourly sync saw the Event behind Zoom (its end is past, or its outcome is incomplete): ask Zoom at once.
    * A workflow the sync started (the lifecycle had finished or never ran) adopts the meeting the Event shows; with
@@ -1141,6 +1164,9 @@ export async function meetingWorkflow(
   /** The route this workflow should hold: its meeting and scheduled window, while it has a meeting. */
   function wantedRoute(): RegisteredRoute | undefined {
     if (!life.meeting || !state.startTime || !state.endTime || state.phase === 'closed') return undefined;
+    // A meeting adopted from the hourly sync (this run applied no plan) and found over: only a recording may still
+    // come, which the sync's recording check finds; a router workflow per such Event is not worth it.
+    if (!life.applied && !isBeforeEnd(state.phase) && !registeredRoute && patched(DUE_AT_ONCE_PATCH)) return undefined;
     return {
       meetingId: life.meeting.meetingId,
       route: {
@@ -1192,6 +1218,10 @@ export async function meetingWorkflow(
 
   for (;;) {
     await drainInboxes();
+    if (dueNow() && patched(DUE_AT_ONCE_PATCH)) {
+      await takeDeadlineStep();
+      continue;
+    }
     if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(wantedRoute());
     await calendar.catchUp();
     if (shouldContinueAsNew()) {
@@ -1222,11 +1252,7 @@ export async function meetingWorkflow(
       continue;
     }
     if (await condition(hasWork, Math.max(1, deadline - Date.now()))) continue;
-    try {
-      await onDeadline();
-    } catch (error) {
-      await fail(error);
-    }
+    await takeDeadlineStep();
   }
   if (patched(ZOOM_ROUTER_PATCH)) await keepRouteCurrent(undefined);
   await settleHandlers();

@@ -24,6 +24,7 @@ import {
   MeetingWorkflowHarness,
   nextEventId,
   waitForCalls,
+  waitForState,
   type Fakes,
 } from '../helpers/meeting-workflow-harness';
 import { uniqueTaskQueue } from '../helpers/temporal';
@@ -377,6 +378,86 @@ describe('hourly sync workflows', () => {
       // The meeting's time is over and no plan was applied: nobody is mailed, nothing is created in Zoom.
       expect(fakes.sendLaunchEmail).not.toHaveBeenCalled();
       expect(fakes.createZoomMeeting).not.toHaveBeenCalled();
+    });
+  });
+
+  /** The activity types a workflow scheduled, in order, each after how many timers the workflow had started. */
+  async function stepsOf(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) {
+    const steps: { activity: string; timersBefore: number }[] = [];
+    let timers = 0;
+    for (const event of (await handle.fetchHistory()).events as {
+      timerStartedEventAttributes?: unknown;
+      activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+    }[]) {
+      if (event.timerStartedEventAttributes) timers += 1;
+      const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (activity) steps.push({ activity, timersBefore: timers });
+    }
+    return steps;
+  }
+
+  it('a reconciled Event whose meeting is over asks Zoom in the task that got the signal and registers no webhook route', async () => {
+    // The hourly sync after an outage hands thousands of these over: each costs two activities, no timer and no
+    // router workflow. A recording still to come is the hourly sync's recording check's to find.
+    const fakes = fakeActivities();
+    fakes.fetchMeetingOutcome.mockImplementation(async () => ({
+      state: 'ended',
+      instanceUuid: 'inst-2',
+      actualStart: '2026-11-30T12:01:00Z',
+      actualEnd: '2026-11-30T12:28:00Z',
+      durationMinutes: 27,
+      attendees: [{ name: 'Host', minutes: 27, segments: 1 }],
+      participantsComplete: true,
+    }));
+    await harness.withWorker(fakes, async (taskQueue) => {
+      const eventId = nextEventId();
+      const handle = await reconcileStart(taskQueue, eventId, {
+        zoomMeetingId: '85123456781',
+        status: 'Scheduled',
+        startTime: '2026-11-30T12:00:00Z',
+        endTime: '2026-11-30T12:30:00Z',
+        usesPmi: false,
+      });
+      await waitForState(handle, (s) => s.status === 'Ended');
+      expect(await stepsOf(handle)).toEqual([
+        { activity: 'fetchMeetingOutcome', timersBefore: 0 },
+        { activity: 'writeEventFields', timersBefore: 0 },
+      ]);
+      expect(fakes.registerZoomRoute).not.toHaveBeenCalled();
+      // The recording check of a later hourly run still reaches it while it waits for a recording.
+      await handle.signal(reconcileSignal, {
+        zoomMeetingId: '85123456781',
+        status: 'Ended',
+        startTime: '2026-11-30T12:00:00Z',
+        endTime: '2026-11-30T12:30:00Z',
+        usesPmi: false,
+      });
+      await waitForCalls(fakes.fetchMeetingOutcome, 2);
+    });
+  });
+
+  it('a reconciled Event whose meeting Zoom still shows live registers its webhook route, so its end reaches it', async () => {
+    const fakes = fakeActivities();
+    // Live by the workflow's clock (the server's, which earlier tests moved on): begun two hours ago, running late.
+    const now = await harness.env.currentTimeMs();
+    fakes.fetchMeetingOutcome.mockImplementation(async () => ({
+      state: 'live',
+      actualStart: new Date(now - 2 * HOUR).toISOString(),
+      attendees: [],
+      participantsComplete: true,
+    }));
+    await harness.withWorker(fakes, async (taskQueue) => {
+      const eventId = nextEventId();
+      await reconcileStart(taskQueue, eventId, {
+        zoomMeetingId: '85123456782',
+        status: 'Scheduled',
+        startTime: new Date(now - 2 * HOUR).toISOString(),
+        endTime: new Date(now - HOUR).toISOString(),
+        usesPmi: false,
+      });
+      await waitForCalls(fakes.fetchMeetingOutcome, 1);
+      await waitForCalls(fakes.registerZoomRoute, 1);
+      expect(fakes.registerZoomRoute).toHaveBeenCalledWith(expect.objectContaining({ meetingId: '85123456782' }));
     });
   });
 
