@@ -44,6 +44,8 @@ export interface HourlySyncDeps {
   zoomPlan?: ZoomPlan;
   /** Stale Events in flight at most (`RECONCILE_IN_FLIGHT` when not given). */
   reconcileInFlight?: number;
+  /** How long a hand-off may hold its place (`RECONCILE_HOLD_MS` when not given). */
+  reconcileHoldMs?: number;
 }
 
 /**
@@ -80,15 +82,37 @@ const RECONCILE_POLL_MS = 250;
  * after its end, Ended without its participants, or (for a few hours) without the recording Zoom may still publish.
  */
 function staleEventCondition(asOf: number): string {
-  const overdue = soqlDateTime(asOf - OVERDUE_GRACE_MS);
   const recordingFrom = soqlDateTime(asOf - RECORDING_CHECK_MS);
   const recordingTo = soqlDateTime(asOf - RECORDING_GRACE_MS);
-  return (
-    `Zoom_Meeting_Id__c != null AND (Zoom_Source__c = null OR Zoom_Source__c != 'External') AND (` +
-    `(Zoom_Status__c IN ('Scheduled', 'Started') AND EndDateTime < ${overdue}) OR ` +
-    `(Zoom_Status__c = 'Ended' AND Zoom_Participant_Count__c = null) OR ` +
+  return managedEventsWhere([
+    ...behindZoom(asOf),
     `(Zoom_Status__c = 'Ended' AND Zoom_Recording_URL__c = null AND ` +
-    `Zoom_Actual_End__c > ${recordingFrom} AND Zoom_Actual_End__c < ${recordingTo}))`
+      `Zoom_Actual_End__c > ${recordingFrom} AND Zoom_Actual_End__c < ${recordingTo})`,
+  ]);
+}
+
+/**
+ * The Events a hand-off must change, whatever Zoom says: still Scheduled or Started after the end, or Ended without
+ * participants. One its workflow wrote Ended has caught up, though its recording may still come (it stays under the
+ * recording check, which holds nobody's place in the window).
+ */
+function handOffPendingCondition(asOf: number): string {
+  return managedEventsWhere(behindZoom(asOf));
+}
+
+function behindZoom(asOf: number): string[] {
+  const overdue = soqlDateTime(asOf - OVERDUE_GRACE_MS);
+  return [
+    `(Zoom_Status__c IN ('Scheduled', 'Started') AND EndDateTime < ${overdue})`,
+    `(Zoom_Status__c = 'Ended' AND Zoom_Participant_Count__c = null)`,
+  ];
+}
+
+/** Events of meetings the integration manages (not imported external ones) that meet any of `clauses`. */
+function managedEventsWhere(clauses: string[]): string {
+  return (
+    `Zoom_Meeting_Id__c != null AND (Zoom_Source__c = null OR Zoom_Source__c != 'External') AND ` +
+    `(${clauses.join(' OR ')})`
   );
 }
 
@@ -112,21 +136,22 @@ export function createHourlySyncActivities({
   taskQueue,
   zoomPlan,
   reconcileInFlight = RECONCILE_IN_FLIGHT,
+  reconcileHoldMs = RECONCILE_HOLD_MS,
 }: HourlySyncDeps) {
   const pageSize = reconcilePageSize(zoomPlan ?? 'pro');
   // Each hand-off makes the Event's workflow read Zoom at once; pacing the hand-offs paces those reads.
   const handOffs = new RatePacer(reconcilesPerSecond(zoomPlan ?? 'pro'));
-  /** The latest page's stale condition: a handed-off Event that no longer meets it has caught up. */
-  let staleNow = '';
+  /** The latest page's condition for a hand-off still pending: an Event that no longer meets it has caught up. */
+  let pendingNow = '';
   // One window across this worker's pages: a page's last hand-offs are still in flight when the next one begins.
   const window = new CatchUpWindow({
     limit: reconcileInFlight,
-    holdMs: RECONCILE_HOLD_MS,
+    holdMs: reconcileHoldMs,
     pollMs: RECONCILE_POLL_MS,
     pending: async (ids) => {
       try {
         const { records } = await salesforce.query<{ Id: string }>(
-          `SELECT Id FROM Event WHERE Id IN (${soqlStringList(ids)}) AND ${staleNow}`,
+          `SELECT Id FROM Event WHERE Id IN (${soqlStringList(ids)}) AND ${pendingNow}`,
         );
         return new Set(records.map((r) => r.Id));
       } catch (error) {
@@ -214,7 +239,7 @@ export function createHourlySyncActivities({
         throw salesforceFailure(error, 'find Events behind Zoom');
       }
       const items = records.map((event) => ({ eventId: event.Id, event }));
-      staleNow = stale;
+      pendingNow = handOffPendingCondition(Date.parse(input.asOf));
       await forEachInEventOrder(items, SIGNAL_CONCURRENCY, async ({ event }) => {
         // Only a hand-off that must change the Event can be seen caught up: a recording Zoom may still publish
         // leaves the Event as it is until then.

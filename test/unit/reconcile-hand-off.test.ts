@@ -2,8 +2,12 @@
  * The hourly sync's hand-off of stale Events to their meeting workflows: each hand-off makes that workflow read
  * Zoom at once (three Light and two Medium calls), so the pages are sized and the signals paced by the plan.
  */
+import axios from 'axios';
 import { createHourlySyncActivities, reconcilePageSize } from '../../activities/hourly-sync';
 import { reconcilesPerSecond, ZOOM_PLAN_RATES, ZOOM_RATE_SHARE, type ZoomPlan } from '../../common/zoom-plan';
+import { DEMO_CREDENTIALS, DEMO_USERS } from '../../emulators/demo-org';
+import { createSalesforceEmulator } from '../../emulators/salesforce/server';
+import { SalesforceClient } from '../../integrations/salesforce/client';
 
 function staleEvents(count: number, fields: Record<string, unknown> = {}) {
   return Array.from({ length: count }, (_, i) => ({
@@ -104,6 +108,64 @@ describe('reconciliation hand-off', () => {
     expect(mostInFlight).toBe(3);
     // The look asks only about the Events in flight, and only whether they are still stale.
     expect(looks[0]).toMatch(/Id IN \('00U0+AAA', '00U0+1AAA', '00U0+2AAA'\) AND Zoom_Meeting_Id__c != null/);
+  });
+
+  it('counts an Event its workflow wrote Ended as caught up, though a recording may still come for it', async () => {
+    // On the emulated org's SOQL: 3 Events still Scheduled after meetings that ended two hours before the run, one
+    // in flight at a time. Each hand-off's workflow writes its Event Ended with its participants and no recording
+    // (Zoom may publish one for hours): the window's next look must let the next hand-off in at once.
+    const { clientId, clientSecret } = DEMO_CREDENTIALS.salesforce;
+    const emulator = createSalesforceEmulator({
+      clientId,
+      clientSecret,
+      callout: { url: 'http://127.0.0.1:9/v1/salesforce/events', secret: 's', retryDelaysMs: [] },
+    });
+    const url = await emulator.listen(0);
+    try {
+      const asOf = Date.parse('2026-12-01T15:00:00.000Z');
+      const end = new Date(asOf - 2 * 60 * 60_000).toISOString();
+      const start = new Date(asOf - 150 * 60_000).toISOString();
+      const { data } = await axios.post<{ ids: string[] }>(`${url}/_emulator/records/Event`, {
+        records: [0, 1, 2].map((i) => ({
+          OwnerId: DEMO_USERS[0].salesforceId,
+          Subject: `Lost webhooks ${i}`,
+          StartDateTime: start,
+          EndDateTime: end,
+          Zoom_Meeting_Id__c: String(82_000_000_000 + i),
+          Zoom_Status__c: 'Scheduled',
+        })),
+      });
+      const salesforce = new SalesforceClient({ loginUrl: url, clientId, clientSecret, apiVersion: '62.0' });
+      const query = jest.spyOn(salesforce, 'query');
+      const activities = createHourlySyncActivities({
+        zoom: {} as never,
+        salesforce,
+        temporal: {
+          workflow: {
+            // What the Event's workflow writes after asking Zoom.
+            signalWithStart: jest.fn(async (_type: string, options: { workflowId: string }) => {
+              await salesforce.updateEvent(options.workflowId.replace(/^meeting-/, ''), {
+                Zoom_Status__c: 'Ended',
+                Zoom_Actual_Start__c: start,
+                Zoom_Actual_End__c: end,
+                Zoom_Participant_Count__c: 2,
+              });
+            }),
+          },
+        } as never,
+        taskQueue: 'meetings',
+        zoomPlan: 'business',
+        reconcileInFlight: 1,
+        reconcileHoldMs: 5_000,
+      });
+      expect(await activities.reconcileStaleEvents({ asOf: new Date(asOf).toISOString() })).toEqual({ nudged: 3 });
+      // One look per hand-off that waited for a place: each found the one before caught up.
+      const looks = query.mock.calls.filter(([soql]) => soql.includes('Id IN'));
+      expect(looks).toHaveLength(2);
+      expect(data.ids).toHaveLength(3);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('never holds the recording checks back: their Event changes only if Zoom has a recording', async () => {
