@@ -70,7 +70,8 @@ const MAX_PAGES = 1000;
 /**
  * Stale Events handed off and not yet caught up, at most: under the bulk worker's workflow cache
  * (`WORKER_BULK_MAX_CACHED_WORKFLOWS`, 250 by default), so each workflow stays cached from its hand-off until it has
- * written the Event (`common/catch-up-window.ts`). 2,000 stale Events took 185 s with 200, 223 s with 100.
+ * written the Event (`common/catch-up-window.ts`). 2,000 stale Events took 185 s with 200, 223 s with 100 (before the
+ * reconciled workflows lost their timer and route).
  */
 export const RECONCILE_IN_FLIGHT = 200;
 /** An Event still stale this long after its hand-off (Zoom has not published the meeting) gives its place up. */
