@@ -38,7 +38,11 @@ test('each latency queue has its own slots from config, with defaults', () => {
       maxConcurrentWorkflowTaskExecutions: 40,
       maxCachedWorkflows: 250,
     },
-    bulk: { maxConcurrentActivityTaskExecutions: 100, maxConcurrentWorkflowTaskExecutions: 20, maxCachedWorkflows: 250 },
+    bulk: {
+      maxConcurrentActivityTaskExecutions: 100,
+      maxConcurrentWorkflowTaskExecutions: 20,
+      maxCachedWorkflows: 250,
+    },
   });
   const set = loadWorkerConfig({
     ...WORKER_ENV,
