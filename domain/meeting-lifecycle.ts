@@ -132,6 +132,17 @@ export function stepAtDeadline(
   return { kind: 'none' };
 }
 
+/**
+ * A deadline already due that asks for a step (a reconcile's "ask Zoom now", say): the workflow takes it in the task
+ * that finds it, without a timer. Not when the lifecycle is finished, nor when the step would be `none`, so the loop
+ * never spins on a deadline nothing moves on.
+ */
+export function isDue(view: LifecycleView, clock: LifecycleClock, heldUntil: number | undefined, now: number) {
+  const deadline = nextDeadline(view, clock, heldUntil);
+  if (deadline === undefined || deadline > now || isFinished(view, clock, heldUntil, now)) return false;
+  return stepAtDeadline(view, clock, heldUntil, now).kind !== 'none';
+}
+
 /** What a poll that found no end means, at `now` (the time the poll was due). */
 export type AfterPoll =
   /** Four hours past the scheduled end and never started. */

@@ -63,6 +63,7 @@ import {
   afterPoll,
   initialClock,
   isBeforeEnd,
+  isDue,
   isFinished,
   nextDeadline as lifecycleDeadline,
   stepAtDeadline,
@@ -1042,13 +1043,6 @@ export async function meetingWorkflow(
     return isFinished(state, clock, life.held?.until, Date.now());
   }
 
-  /** A deadline that is already due and asks for a step (a reconcile's "ask Zoom now", say). */
-  function dueNow(): boolean {
-    const deadline = nextDeadline();
-    if (deadline === undefined || deadline > Date.now() || finished()) return false;
-    return stepAtDeadline(state, clock, life.held?.until, Date.now()).kind !== 'none';
-  }
-
   async function takeDeadlineStep(): Promise<void> {
     try {
       await onDeadline();
@@ -1218,7 +1212,7 @@ export async function meetingWorkflow(
 
   for (;;) {
     await drainInboxes();
-    if (dueNow() && patched(DUE_AT_ONCE_PATCH)) {
+    if (isDue(state, clock, life.held?.until, Date.now()) && patched(DUE_AT_ONCE_PATCH)) {
       await takeDeadlineStep();
       continue;
     }

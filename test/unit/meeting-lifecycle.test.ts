@@ -7,6 +7,7 @@ import {
   adoptedOnReconcile,
   afterPoll,
   initialClock,
+  isDue,
   isFinished,
   MAX_LIVE_MS,
   nextDeadline,
@@ -88,6 +89,23 @@ describe('stepAtDeadline', () => {
     expect(stepAtDeadline(meeting('ended'), clock({ recordingUntil: END + 1 }), undefined, END)).toEqual({
       kind: 'none',
     });
+  });
+});
+
+describe('isDue', () => {
+  test('a deadline already passed that asks for a step: a reconciled meeting to ask about, a held callout', () => {
+    expect(isDue(meeting('awaiting-start'), clock({ pollAt: END }), undefined, END)).toBe(true);
+    expect(isDue(meeting('awaiting-start'), clock({ pollAt: END + 1 }), undefined, END)).toBe(false);
+    expect(isDue(meeting('ended'), clock({ participantRetryAt: END }), undefined, END)).toBe(true);
+    expect(isDue(meeting('closed'), clock(), END, END)).toBe(true);
+  });
+
+  test('never for a finished lifecycle, nor for a deadline whose step is none', () => {
+    const retireAt = START;
+    expect(isDue(meeting('cancelled'), clock({ retireAt }), undefined, retireAt)).toBe(false);
+    expect(isDue(meeting('ended'), clock(), undefined, END)).toBe(false);
+    // A settled phase past its retirement with a callout held: the next deadline is the held callout's, not yet due.
+    expect(isDue(meeting('failed'), clock({ retireAt }), retireAt + HOUR, retireAt + 1)).toBe(false);
   });
 });
 
