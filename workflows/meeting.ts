@@ -8,17 +8,12 @@
  *   are covered by asking Zoom itself, with backoff, after the scheduled end.
  */
 import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   CancellationScope,
   condition,
   continueAsNew,
   log,
   patched,
-  proxyActivities,
-  proxyLocalActivities,
   isCancellation,
   setCurrentDetails,
   setHandler,
@@ -26,15 +21,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, ScheduledMeeting } from '../activities';
 import type { LaunchEmailInput, LaunchEmailResult } from '../activities/launch-email';
-import {
-  CREDENTIALS_RETRY_DELAY_MS,
-  FailureTypes,
-  NON_RETRYABLE_FAILURE_TYPES,
-  type LimitWait,
-} from '../activities/failures';
+import { CREDENTIALS_RETRY_DELAY_MS, FailureTypes } from '../activities/failures';
 import type { EventCalloutItem, EventScheduleFields, EventZoomFields, ZoomStatus } from '../domain/event-fields';
 import {
   pastInstanceFloor,
@@ -55,13 +45,11 @@ import {
   type MeetingOutcome,
 } from '../domain/meeting-outcome';
 import type { ZoomMeetingEvent } from '../domain/zoom-webhooks';
-import type { MeetingRoute } from '../domain/meeting-routing';
 import { isOtherPmiInstance, zoomEventStep } from '../domain/zoom-event-steps';
 import { isNewer, isSameSecondSave, planCalloutBatch } from '../domain/callout-order';
 import {
   adoptedOnReconcile,
   afterPoll,
-  initialClock,
   isBeforeEnd,
   isDue,
   isFinished,
@@ -73,7 +61,6 @@ import {
   whenReconciled,
   whenScheduled,
   whenStarted,
-  type LifecycleClock,
 } from '../domain/meeting-lifecycle';
 import {
   agreedSync,
@@ -83,7 +70,6 @@ import {
   wroteTo,
   zoomEditValues,
   type SharedField,
-  type SharedSync,
 } from '../domain/field-merge';
 import {
   eventChangedSignal,
@@ -95,127 +81,47 @@ import {
   SyncHealthAttribute,
   ZoomMeetingIdAttribute,
   zoomEventSignal,
-  zoomWritesTaskQueue,
   type MeetingState,
   type SyncHealth,
   type MeetingWorkflowInput,
   type ReconcileRequest,
 } from './messages';
-import { CALENDAR_CATCH_UP_PATCH, calendarSync, GOOGLE_CALENDAR_PATCH } from './calendar-sync';
-import { ENDED_HOT_PATH_PATCH, HOT_PATH_PATCH, hotPath, writeEndNow } from './hot-path';
-
-const retry: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '5 minutes',
-  nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
-};
-
-/** Sends to each attendee once; heartbeats carry who has been sent to, for a retry after a crash (before the patch). */
-const { sendLaunchEmail } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry,
-});
-
-/** Who to mail, then one activity per recipient: each completed send is in history, so a crash repeats none. */
-const { planLaunchEmail, sendLaunchEmail: sendLaunchEmailTo } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry,
-});
-/** Marks histories where a refused non-critical write (the recording) is reported, not the end of the lifecycle. */
-const NON_CRITICAL_WRITES_PATCH = 'non-critical-writes';
-/** Marks histories that send no "starting now" e-mail once the meeting's scheduled end has passed. */
-const NO_LATE_LAUNCH_EMAIL_PATCH = 'no-late-launch-email';
-/** Marks histories that mail launch recipients one activity each (older: one activity for all, heartbeats). */
-const LAUNCH_EMAIL_PER_RECIPIENT_PATCH = 'launch-email-per-recipient';
-
-/** Zoom or Salesforce down for a whole day ends in Error on the Event rather than retrying forever. */
-const stepOptions = { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 day' } as const;
-
-const { writeEventSchedule, readEventSnapshot } = proxyActivities<Activities>({ ...stepOptions, retry });
-
-/** Zoom refusing the app's credentials is waited out by the workflow (Paused), not by activity retries. */
-const zoomStepRetry: RetryPolicy = {
-  ...retry,
-  nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.zoomCredentialsRefused],
-};
-const { fetchMeetingOutcome } = proxyActivities<Activities>({ ...stepOptions, retry: zoomStepRetry });
-
-/** "Sync Meeting Details": the button waits 25 s for the answer, so Zoom gets a few quick tries, not a day. */
-const { fetchMeetingOutcome: fetchOutcomeForButton } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '20 seconds',
-  retry: { ...retry, maximumAttempts: 3 },
-});
-
-/** The Event's fields; when Salesforce's API requests are used up the workflow waits (Stalled), not the activity. */
-const eventWriteOptions = {
-  ...stepOptions,
-  retry: { ...retry, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES, FailureTypes.salesforceRequestLimit] },
-};
-const { writeEventFields } = proxyActivities<Activities>(eventWriteOptions);
-/**
- * A callout's write-back, which a newer callout may cancel: an attempt running then is waited for, so an older write
- * never lands after the newer callout's own.
- */
-const { writeEventFields: writeEventFieldsOfCallout } = proxyActivities<Activities>({
-  ...eventWriteOptions,
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
-
-/**
- * Zoom writes; a host over Zoom's daily cap is waited out by the workflow (Pending), not by activity retries. A write a
- * newer callout cancels is waited for while an attempt runs (its meeting is kept, never orphaned); between attempts it
- * ends at once.
- */
-const zoomWriteOptions = {
-  ...stepOptions,
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: {
-    ...zoomStepRetry,
-    nonRetryableErrorTypes: [...zoomStepRetry.nonRetryableErrorTypes!, FailureTypes.zoomDailyLimit],
-  },
-};
-
-/** Marks histories whose Zoom writes go through the rate-limited queue; older ones keep the workflow's queue. */
-const ZOOM_WRITES_QUEUE_PATCH = 'zoom-writes-queue';
-/** Marks histories that wait out Zoom's daily cap and Salesforce's request limit visibly (Pending, SyncHealth). */
-const LIMIT_WAITS_PATCH = 'limit-waits';
-/** Marks histories whose `syncNow` takes its turn in the main loop with a short timeout (older: beside it). */
-const SYNC_IN_LOOP_PATCH = 'sync-now-in-loop';
-/** Marks histories that merge concurrent org and Zoom edits field by field (older ones: the later edit replaced all). */
-const FIELD_MERGE_PATCH = 'field-merge';
-/** Marks histories where a newer callout cancels a callout's Zoom write still retrying (older: it waited behind it). */
-const SUPERSEDE_PATCH = 'supersede-zoom-writes';
-/** Marks histories in which a newer callout also cancels the older one's write-back to the Event. */
-const SUPERSEDE_EVENT_WRITES_PATCH = 'supersede-event-writes';
-/** Marks histories that read the Event again on a different save in the same second (older: dropped as stale). */
-const SAME_SECOND_REREAD_PATCH = 'same-second-reread';
-/** Marks histories that pause a Zoom step while Zoom refuses the app's credentials (older: an Error on the Event). */
-const CREDENTIALS_PAUSE_PATCH = 'zoom-credentials-pause';
-/**
- * Marks histories that take a deadline already due in the task that finds it, before the webhook route is brought
- * current (older: after a 1 ms timer), and that register no route for a meeting adopted from the hourly sync once it
- * is over. A stale Event the hourly sync hands over then costs two activities, no timer and no router workflow.
- */
-const DUE_AT_ONCE_PATCH = 'due-deadline-at-once';
-
-/** The Zoom webhook index (`zoomMeetingRouterWorkflow`): idempotent signals, retried like the writes. */
-const { registerZoomRoute, unregisterZoomRoute } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '1 day',
-  retry,
-});
-
-/** A cheap read; run in the workflow task's worker to save a round trip on the hot path. */
-const { findHostEmail } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '15 seconds',
-  scheduleToCloseTimeout: '1 day',
-  retry,
-});
+import { calendarSync } from './calendar-sync';
+import { hotPath, writeEndNow } from './hot-path';
+import {
+  fetchMeetingOutcome,
+  fetchOutcomeForButton,
+  findHostEmail,
+  planLaunchEmail,
+  readEventSnapshot,
+  registerZoomRoute,
+  sendLaunchEmail,
+  sendLaunchEmailTo,
+  unregisterZoomRoute,
+  writeEventFields,
+  writeEventFieldsOfCallout,
+  writeEventSchedule,
+  zoomWriteActivities,
+} from './meeting-activities';
+import { carryOf, restoreRun, type MeetingWorkflowCarry, type RegisteredRoute } from './meeting-carry';
+import { failureOf, limitWaitOf, messageOf, noZoomMeeting, Superseded } from './meeting-failures';
+import {
+  CREDENTIALS_PAUSE_PATCH,
+  decideEveryPatch,
+  decidePatchesOfFirstTask,
+  DUE_AT_ONCE_PATCH,
+  FIELD_MERGE_PATCH,
+  LAUNCH_EMAIL_PER_RECIPIENT_PATCH,
+  LIMIT_WAITS_PATCH,
+  NO_LATE_LAUNCH_EMAIL_PATCH,
+  NON_CRITICAL_WRITES_PATCH,
+  SAME_SECOND_REREAD_PATCH,
+  SUPERSEDE_EVENT_WRITES_PATCH,
+  SUPERSEDE_PATCH,
+  SYNC_IN_LOOP_PATCH,
+  ZOOM_ROUTER_PATCH,
+  ZOOM_WRITES_QUEUE_PATCH,
+} from './meeting-patches';
 
 const MINUTE = 60_000;
 
@@ -227,88 +133,8 @@ export {
   RECORDING_WAIT_MS,
   RETIRE_GRACE_MS,
 } from '../domain/meeting-lifecycle';
-/** A limit failure without a readable reset time is tried again after this long. */
-const LIMIT_WAIT_FALLBACK_MS = 15 * MINUTE;
-/**
- * Patch: the workflow registers its meeting with the Zoom webhook router and ignores PMI instances outside its
- * window. Workflows started before it replay their history without either, then register at their next step.
- */
-export const ZOOM_ROUTER_PATCH = 'zoom-webhook-router';
-
-/**
- * Every patch the meeting workflow can reach. A long-lived run decides them all before the local write of a
- * `meeting.ended` (`writeEndNow`): whatever the rest of the run reaches, it never takes a patch decision for the first
- * time right after a local activity (README, "Upgrading workflows"). `test/unit/workflow-patches.test.ts` keeps the
- * list whole.
- */
-export const MEETING_WORKFLOW_PATCHES = [
-  ZOOM_WRITES_QUEUE_PATCH,
-  SYNC_IN_LOOP_PATCH,
-  CREDENTIALS_PAUSE_PATCH,
-  SUPERSEDE_PATCH,
-  SUPERSEDE_EVENT_WRITES_PATCH,
-  LIMIT_WAITS_PATCH,
-  FIELD_MERGE_PATCH,
-  NO_LATE_LAUNCH_EMAIL_PATCH,
-  LAUNCH_EMAIL_PER_RECIPIENT_PATCH,
-  ZOOM_ROUTER_PATCH,
-  NON_CRITICAL_WRITES_PATCH,
-  SAME_SECOND_REREAD_PATCH,
-  GOOGLE_CALENDAR_PATCH,
-  CALENDAR_CATCH_UP_PATCH,
-  HOT_PATH_PATCH,
-  ENDED_HOT_PATH_PATCH,
-  DUE_AT_ONCE_PATCH,
-] as const;
-
 /** Zoom-event keys remembered for de-duplication (Zoom redelivers). */
 const SEEN_ZOOM_EVENTS_MAX = 500;
-
-/** What continue-as-new carries over. */
-export interface MeetingWorkflowCarry {
-  state: MeetingState;
-  applied?: { plan: MeetingPlan; hostEmail: string };
-  inbox: EventCalloutItem[];
-  zoomInbox: ZoomMeetingEvent[];
-  seenZoomEvents: string[];
-  clock: LifecycleClock;
-  /** Requests of the hourly sync not yet applied (absent in carries written before the sync existed). */
-  reconcileInbox?: ReconcileRequest[];
-  /** The callout waiting for Zoom's daily cap to reset, and when (epoch ms) it is applied again. */
-  held?: { item: EventCalloutItem; until: number };
-  /** The route registered with the Zoom webhook router (absent before the router existed). */
-  route?: RegisteredRoute;
-  /** The fields both sides edit: merged values and what each side holds (absent in carries written before it). */
-  shared?: SharedSync;
-  /** The Event is gone from Salesforce: nothing more is written to it, and a same-stamp delete is not applied twice. */
-  eventDeleted?: boolean;
-  /** The callout applied last, to tell the org's repeat of it from another save in the same second. */
-  lastCallout?: EventCalloutItem;
-  /** A create a newer callout cancelled: it may have made a meeting, which the next create or delete looks for. */
-  interruptedCreate?: { hostEmail: string };
-  /** A write-back a newer callout cancelled: the next callout writes the Event even when it changes nothing. */
-  eventWriteOwed?: boolean;
-}
-
-/**
- * The lifecycle's own state beside `MeetingState` (what the query shows): the meeting and plan applied, the callout
- * held for Zoom's daily cap, the field merge, and what the callout order and the Event's deletion need. One value, so
- * continue-as-new carries all of it.
- */
-interface Lifecycle {
-  /** The Zoom meeting (absent: none), adopted ones with what the Event or the hourly sync showed of it. */
-  meeting: ScheduledMeeting | undefined;
-  applied: MeetingWorkflowCarry['applied'];
-  held: MeetingWorkflowCarry['held'];
-  shared: MeetingWorkflowCarry['shared'];
-  lastCallout: MeetingWorkflowCarry['lastCallout'];
-  interruptedCreate: MeetingWorkflowCarry['interruptedCreate'];
-  eventDeleted: boolean;
-  eventWriteOwed: boolean;
-}
-
-/** A callout's Zoom write cancelled because a newer callout is waiting: the newer one is applied next. */
-class Superseded extends Error {}
 
 /** A "Sync Meeting Details" press waiting for its turn in the main loop, then its answer. */
 interface SyncRequest {
@@ -317,92 +143,25 @@ interface SyncRequest {
   error?: unknown;
 }
 
-interface RegisteredRoute {
-  meetingId: string;
-  route: MeetingRoute;
-}
-
-/** The meeting a carried state holds (everything `remember` kept of it, the passcode included). */
-function meetingOf(state: MeetingState): ScheduledMeeting | undefined {
-  if (!state.zoomMeetingId) return undefined;
-  return {
-    meetingId: state.zoomMeetingId,
-    // An adopted meeting (from the Event or the hourly sync) has no join URL here.
-    joinUrl: state.joinUrl ?? '',
-    hostZoomUserId: state.hostZoomUserId ?? '',
-    usesPmi: state.usesPmi ?? false,
-    ...(state.passcode !== undefined ? { passcode: state.passcode } : {}),
-  };
-}
-
 /** A meeting made by an earlier run, known only by what the Event (or the hourly sync) shows: no join URL or host. */
 function adoptedMeeting(meetingId: string, usesPmi: boolean): ScheduledMeeting {
   return { meetingId, joinUrl: '', hostZoomUserId: '', usesPmi };
-}
-
-function noZoomMeeting(): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'NoZoomMeeting', message: 'This Event has no Zoom meeting to sync' });
-}
-
-function failureOf(error: unknown): ApplicationFailure | undefined {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  return cause instanceof ApplicationFailure ? cause : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return failureOf(error)?.message ?? (error instanceof Error ? error.message : String(error));
-}
-
-/** The wait a limit failure of `type` asks for: its readable reason and when to ask again. */
-function limitWaitOf(error: unknown, type: string): { reason: string; until: string } | undefined {
-  const failure = failureOf(error);
-  if (failure?.type !== type) return undefined;
-  const retryAt = (failure.details?.[0] as Partial<LimitWait> | undefined)?.retryAt;
-  const until =
-    retryAt && !Number.isNaN(Date.parse(retryAt))
-      ? retryAt
-      : new Date(Date.now() + LIMIT_WAIT_FALLBACK_MS).toISOString();
-  return { reason: failure.message, until };
 }
 
 export async function meetingWorkflow(
   input: MeetingWorkflowInput,
   carry?: MeetingWorkflowCarry,
 ): Promise<MeetingState> {
-  const state: MeetingState = carry?.state ?? {
-    eventId: input.eventId,
-    phase: 'pending',
-    appliedChanges: 0,
-    ignoredStaleChanges: 0,
-  };
-  const inbox: EventCalloutItem[] = [...(carry?.inbox ?? [])];
-  const zoomInbox: ZoomMeetingEvent[] = [...(carry?.zoomInbox ?? [])];
-  const seenZoomEvents = new Set<string>(carry?.seenZoomEvents ?? []);
-  const reconcileInbox: ReconcileRequest[] = [...(carry?.reconcileInbox ?? [])];
-  const clock: LifecycleClock = carry?.clock ?? initialClock(Date.now());
-  const life: Lifecycle = {
-    meeting: meetingOf(state),
-    applied: carry?.applied,
-    held: carry?.held,
-    shared: carry?.shared,
-    lastCallout: carry?.lastCallout,
-    interruptedCreate: carry?.interruptedCreate,
-    eventDeleted: carry?.eventDeleted ?? false,
-    eventWriteOwed: carry?.eventWriteOwed ?? false,
-  };
-  let registeredRoute = carry?.route;
+  const run = restoreRun(input, carry, Date.now());
+  const { state, life, clock, inboxes } = run;
   /** A rep's save of one Event: its meeting made and written back within the first task (workflows/hot-path.ts). */
   const hot = hotPath();
   // The host's Google calendar follows the meeting, after the Event's writes of each turn (workflows/calendar-sync.ts).
   const calendar = calendarSync({ state, ownerId: () => life.applied?.plan.ownerId, writeEvent: (f) => writeEvent(f) });
   /** True while a callout is applied: its Zoom writes give way to a newer callout. */
   let applyingCallout = false;
-  const zoomWrites = proxyActivities<Activities>({
-    ...zoomWriteOptions,
-    taskQueue: zoomWritesTaskQueue(workflowInfo().taskQueue),
-  });
-  const zoomWritesOnWorkflowQueue = proxyActivities<Activities>(zoomWriteOptions);
-  const zoomWriteQueue = () => (patched(ZOOM_WRITES_QUEUE_PATCH) ? zoomWrites : zoomWritesOnWorkflowQueue);
+  const zoomWrites = zoomWriteActivities(workflowInfo().taskQueue);
+  const zoomWriteQueue = () => (patched(ZOOM_WRITES_QUEUE_PATCH) ? zoomWrites.rateLimited : zoomWrites.onWorkflowQueue);
   /** The Zoom writes, each paused while Zoom refuses the app's credentials, and superseded by a newer callout. */
   const zoom = () => ({
     createZoomMeeting: (i: Parameters<Activities['createZoomMeeting']>[0]) =>
@@ -422,16 +181,17 @@ export async function meetingWorkflow(
     untilZoomAccepts(() => fetchMeetingOutcome(i));
 
   setHandler(eventChangedSignal, (item) => {
-    inbox.push(item);
+    inboxes.callouts.push(item);
   });
   setHandler(zoomEventSignal, (event) => {
-    if (seenZoomEvents.has(event.dedupeKey)) return;
-    seenZoomEvents.add(event.dedupeKey);
-    if (seenZoomEvents.size > SEEN_ZOOM_EVENTS_MAX) seenZoomEvents.delete(seenZoomEvents.values().next().value!);
-    zoomInbox.push(event);
+    if (inboxes.seenZoomEvents.has(event.dedupeKey)) return;
+    inboxes.seenZoomEvents.add(event.dedupeKey);
+    if (inboxes.seenZoomEvents.size > SEEN_ZOOM_EVENTS_MAX)
+      inboxes.seenZoomEvents.delete(inboxes.seenZoomEvents.values().next().value!);
+    inboxes.zoom.push(event);
   });
   setHandler(reconcileSignal, (request) => {
-    reconcileInbox.push(request);
+    inboxes.reconcile.push(request);
   });
   setHandler(meetingStateQuery, () => state);
   const syncRequests: SyncRequest[] = [];
@@ -512,7 +272,8 @@ export async function meetingWorkflow(
     const stepScope = new CancellationScope();
     const watchScope = new CancellationScope();
     let superseded = false;
-    const newerCalloutWaiting = () => inbox.some((item) => isNewer(item, state.lastAppliedModstamp, life.eventDeleted));
+    const newerCalloutWaiting = () =>
+      inboxes.callouts.some((item) => isNewer(item, state.lastAppliedModstamp, life.eventDeleted));
     watchScope
       .run(() => condition(newerCalloutWaiting))
       .then(() => {
@@ -767,25 +528,6 @@ export async function meetingWorkflow(
       applyingCallout = false;
       hot.disarm();
     }
-  }
-
-  /** The patches the rest of a hot first task may reach after its local activities, decided before them. */
-  function decidePatchesOfFirstTask(): void {
-    for (const id of [
-      ZOOM_ROUTER_PATCH,
-      GOOGLE_CALENDAR_PATCH,
-      SUPERSEDE_PATCH,
-      SUPERSEDE_EVENT_WRITES_PATCH,
-      LIMIT_WAITS_PATCH,
-      SAME_SECOND_REREAD_PATCH,
-      FIELD_MERGE_PATCH,
-    ])
-      patched(id);
-  }
-
-  /** Decides every patch before the ended sync's local write (`MEETING_WORKFLOW_PATCHES`). */
-  function decideEveryPatch(): void {
-    for (const id of MEETING_WORKFLOW_PATCHES) patched(id);
   }
 
   // ---- Live and after (Zoom webhooks, polling) ----------------------------------------------------------
@@ -1126,10 +868,10 @@ export async function meetingWorkflow(
 
   /** Applies the newest pending callout (older or duplicate ones are counted and dropped), then Zoom events. */
   async function drainInboxes(): Promise<void> {
-    while (reconcileInbox.length > 0) applyReconcile(reconcileInbox.shift()!);
-    while (inbox.length > 0 || zoomInbox.length > 0) {
-      if (inbox.length > 0) {
-        const items = inbox.splice(0, inbox.length);
+    while (inboxes.reconcile.length > 0) applyReconcile(inboxes.reconcile.shift()!);
+    while (inboxes.callouts.length > 0 || inboxes.zoom.length > 0) {
+      if (inboxes.callouts.length > 0) {
+        const items = inboxes.callouts.splice(0, inboxes.callouts.length);
         const batch = planCalloutBatch(items, {
           modstamp: state.lastAppliedModstamp,
           lastCallout: life.lastCallout,
@@ -1143,7 +885,7 @@ export async function meetingWorkflow(
         if (batch.newest) await applyNewestCallout(batch.newest);
         continue;
       }
-      const event = zoomInbox.shift()!;
+      const event = inboxes.zoom.shift()!;
       try {
         await applyZoomEvent(event);
       } catch (error) {
@@ -1160,7 +902,7 @@ export async function meetingWorkflow(
     if (!life.meeting || !state.startTime || !state.endTime || state.phase === 'closed') return undefined;
     // A meeting adopted from the hourly sync (this run applied no plan) and found over: only a recording may still
     // come, which the sync's recording check finds; a router workflow per such Event is not worth it.
-    if (!life.applied && !isBeforeEnd(state.phase) && !registeredRoute && patched(DUE_AT_ONCE_PATCH)) return undefined;
+    if (!life.applied && !isBeforeEnd(state.phase) && !life.route && patched(DUE_AT_ONCE_PATCH)) return undefined;
     return {
       meetingId: life.meeting.meetingId,
       route: {
@@ -1178,16 +920,16 @@ export async function meetingWorkflow(
    * ends. Routing never fails the meeting: the polls after the end cover what a lost route would miss.
    */
   async function keepRouteCurrent(wanted: RegisteredRoute | undefined): Promise<void> {
-    if (JSON.stringify(wanted) === JSON.stringify(registeredRoute)) return;
+    if (JSON.stringify(wanted) === JSON.stringify(life.route)) return;
     try {
-      if (registeredRoute && registeredRoute.meetingId !== wanted?.meetingId) {
+      if (life.route && life.route.meetingId !== wanted?.meetingId) {
         await unregisterZoomRoute({
-          meetingId: registeredRoute.meetingId,
-          workflowId: registeredRoute.route.workflowId,
+          meetingId: life.route.meetingId,
+          workflowId: life.route.route.workflowId,
         });
       }
       if (wanted) await registerZoomRoute(wanted);
-      registeredRoute = wanted;
+      life.route = wanted;
     } catch (error) {
       log.warn('Could not update the Zoom webhook route', { message: messageOf(error) });
     }
@@ -1220,27 +962,12 @@ export async function meetingWorkflow(
     await calendar.catchUp();
     if (shouldContinueAsNew()) {
       await settleHandlers();
-      return continueAsNew<typeof meetingWorkflow>(input, {
-        state,
-        applied: life.applied,
-        inbox: inbox.splice(0),
-        zoomInbox: zoomInbox.splice(0),
-        seenZoomEvents: [...seenZoomEvents],
-        clock,
-        ...(reconcileInbox.length > 0 ? { reconcileInbox: reconcileInbox.splice(0) } : {}),
-        ...(life.held ? { held: life.held } : {}),
-        ...(registeredRoute ? { route: registeredRoute } : {}),
-        ...(life.shared ? { shared: life.shared } : {}),
-        ...(life.eventDeleted ? { eventDeleted: life.eventDeleted } : {}),
-        ...(life.lastCallout ? { lastCallout: life.lastCallout } : {}),
-        ...(life.interruptedCreate ? { interruptedCreate: life.interruptedCreate } : {}),
-        ...(life.eventWriteOwed ? { eventWriteOwed: true } : {}),
-      });
+      return continueAsNew<typeof meetingWorkflow>(input, carryOf(run));
     }
     if (finished()) break;
     const deadline = nextDeadline();
     const hasWork = () =>
-      inbox.length > 0 || zoomInbox.length > 0 || reconcileInbox.length > 0 || syncRequests.length > 0;
+      inboxes.callouts.length > 0 || inboxes.zoom.length > 0 || inboxes.reconcile.length > 0 || syncRequests.length > 0;
     if (deadline === undefined) {
       await condition(hasWork);
       continue;

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MEETING_WORKFLOW_PATCHES } from '../../workflows/meeting';
+import { MEETING_WORKFLOW_PATCHES } from '../../workflows/meeting-patches';
 
 /** The meeting workflow's modules that take patch decisions. */
-const MODULES = ['meeting.ts', 'calendar-sync.ts', 'hot-path.ts'];
+const MODULES = ['meeting.ts', 'meeting-patches.ts', 'calendar-sync.ts', 'hot-path.ts'];
 
 function patchIdsIn(file: string): string[] {
   const source = readFileSync(join(__dirname, '../../workflows', file), 'utf8');
