@@ -91,6 +91,11 @@ function meetingOf(state: MeetingState): ScheduledMeeting | undefined {
   };
 }
 
+/** A meeting made by an earlier run, known only by what the Event (or the hourly sync) shows: no join URL or host. */
+export function adoptedMeeting(meetingId: string, usesPmi: boolean): ScheduledMeeting {
+  return { meetingId, joinUrl: '', hostZoomUserId: '', usesPmi };
+}
+
 /** A run's state: a new lifecycle's at `now`, or the carried one. */
 export function restoreRun(
   input: MeetingWorkflowInput,

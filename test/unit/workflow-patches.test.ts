@@ -3,12 +3,20 @@
  * before its local write, and one missing would be decided for the first time right after a local activity, which
  * a replay can misplace (README, "Upgrading workflows"). A new `patched()` call fails this test until it is listed.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MEETING_WORKFLOW_PATCHES } from '../../workflows/meeting-patches';
 
 /** The meeting workflow's modules that take patch decisions. */
-const MODULES = ['meeting.ts', 'meeting-patches.ts', 'calendar-sync.ts', 'hot-path.ts'];
+const MODULES = [
+  'meeting.ts',
+  'meeting-callouts.ts',
+  'meeting-live.ts',
+  'meeting-effects.ts',
+  'meeting-patches.ts',
+  'calendar-sync.ts',
+  'hot-path.ts',
+];
 
 function patchIdsIn(file: string): string[] {
   const source = readFileSync(join(__dirname, '../../workflows', file), 'utf8');
@@ -25,4 +33,12 @@ test('every patch of the meeting workflow is decided before the ended sync’s l
   const reached = new Set(MODULES.flatMap(patchIdsIn));
   expect(reached.size).toBeGreaterThan(10);
   expect([...reached].filter((id) => !(MEETING_WORKFLOW_PATCHES as readonly string[]).includes(id))).toEqual([]);
+});
+
+test('every module of the meeting workflow that takes patch decisions is checked above', () => {
+  const deciding = readdirSync(join(__dirname, '../../workflows')).filter(
+    (file) =>
+      file.startsWith('meeting') && /patched\(/.test(readFileSync(join(__dirname, '../../workflows', file), 'utf8')),
+  );
+  expect(deciding.filter((file) => !MODULES.includes(file))).toEqual([]);
 });
