@@ -21,7 +21,8 @@ import { whenCancelled } from '../domain/meeting-lifecycle';
 import { agreedSync, mergeEdit, sharedValuesOf, writesFor, wroteTo, type SharedField } from '../domain/field-merge';
 import { findHostEmail, readEventSnapshot, writeEventSchedule } from './meeting-activities';
 import { adoptedMeeting, type MeetingRun } from './meeting-carry';
-import type { HotPath, MeetingEffects } from './meeting-effects';
+import type { HotPath } from './hot-path';
+import type { MeetingEffects } from './meeting-effects';
 import { failureOf, limitWaitOf, messageOf, Superseded } from './meeting-failures';
 import {
   decidePatchesOfFirstTask,

@@ -29,7 +29,7 @@ import {
   ZoomMeetingIdAttribute,
   type SyncHealth,
 } from './messages';
-import type { hotPath } from './hot-path';
+import type { HotPath } from './hot-path';
 import {
   fetchMeetingOutcome,
   writeEventFields,
@@ -47,8 +47,6 @@ import {
 } from './meeting-patches';
 
 const MINUTE = 60_000;
-
-export type HotPath = ReturnType<typeof hotPath>;
 
 /** One run's effects; its Event writes go through `hot`, the first task's local activities (`workflows/hot-path.ts`). */
 export function meetingEffects(run: MeetingRun, hot: HotPath) {
