@@ -93,6 +93,12 @@ export async function writeEndNow(input: WriteInput | undefined, decideLaterPatc
   }
 }
 
+/**
+ * Marks histories in which the outcome of a meeting adopted from the hourly sync reaches the Event by a local activity
+ * in the task that read it from Zoom (older: a remote activity and one workflow task more per stale Event).
+ */
+export const ADOPTED_OUTCOME_PATCH = 'adopted-outcome-local-write';
+
 export interface HotPath {
   /**
    * Takes the hot path for this callout's create and write-back when it qualifies: a rep's save of one Event, the
@@ -100,6 +106,12 @@ export interface HotPath {
    * (`decideLaterPatches` too) must never be taken for the first time right after one (README, "Upgrading workflows").
    */
   arm(item: EventCalloutItem, firstCalloutOfRun: boolean, decideLaterPatches: () => void): void;
+  /**
+   * Takes a local activity for the Event's writes of an outcome just read from Zoom, for a meeting adopted from the
+   * hourly sync: a stale Event handed over then costs one activity and two workflow tasks. Decides
+   * `decideLaterPatches` first, as `arm` does; the remote write takes over when the local one fails.
+   */
+  armForOutcome(decideLaterPatches: () => void): void;
   disarm(): void;
   /**
    * The owner's e-mail, the Zoom create and its write-back in one local activity when armed: `made`. Otherwise, or after the local
@@ -133,6 +145,13 @@ export function hotPath(): HotPath {
       decideLaterPatches();
       armed = true;
       retriedTask = workflowInfo().historyLength > FIRST_ATTEMPT_HISTORY_LENGTH;
+    },
+
+    armForOutcome(decideLaterPatches) {
+      armed = false;
+      if (!patched(ADOPTED_OUTCOME_PATCH)) return;
+      decideLaterPatches();
+      armed = true;
     },
 
     disarm() {

@@ -111,13 +111,17 @@ export function liveSteps(run: MeetingRun, effects: MeetingEffects, callouts: Ca
     return written ? fields : {};
   }
 
-  async function syncFromZoom(instanceUuid?: string, fetch = fetchOutcome): Promise<EventZoomFields> {
-    const outcome = await fetch({
+  /** The meeting's outcome as Zoom reports it now (the instance this Event's, or the one given). */
+  function readOutcome(instanceUuid?: string, fetch = fetchOutcome): Promise<MeetingOutcome> {
+    return fetch({
       meetingId: state.zoomMeetingId!,
       instanceUuid: instanceUuid ?? state.instanceUuid,
       notBefore: pastInstanceFloor(state),
     });
-    return recordOutcome(outcome);
+  }
+
+  async function syncFromZoom(instanceUuid?: string, fetch = fetchOutcome): Promise<EventZoomFields> {
+    return recordOutcome(await readOutcome(instanceUuid, fetch));
   }
 
   async function applyZoomEdit(event: ZoomMeetingEvent): Promise<void> {
@@ -246,5 +250,5 @@ export function liveSteps(run: MeetingRun, effects: MeetingEffects, callouts: Ca
     }
   }
 
-  return { applyZoomEvent, recordOutcome, syncFromZoom };
+  return { applyZoomEvent, readOutcome, recordOutcome, syncFromZoom };
 }

@@ -6,7 +6,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import { CALENDAR_CATCH_UP_PATCH, GOOGLE_CALENDAR_PATCH } from './calendar-sync';
-import { ENDED_HOT_PATH_PATCH, HOT_PATH_PATCH } from './hot-path';
+import { ADOPTED_OUTCOME_PATCH, ENDED_HOT_PATH_PATCH, HOT_PATH_PATCH } from './hot-path';
 
 /** Zoom writes go through the rate-limited queue; older histories keep the workflow's queue. */
 export const ZOOM_WRITES_QUEUE_PATCH = 'zoom-writes-queue';
@@ -61,6 +61,7 @@ export const MEETING_WORKFLOW_PATCHES = [
   HOT_PATH_PATCH,
   ENDED_HOT_PATH_PATCH,
   DUE_AT_ONCE_PATCH,
+  ADOPTED_OUTCOME_PATCH,
 ] as const;
 
 /**

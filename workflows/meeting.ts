@@ -25,6 +25,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EventZoomFields } from '../domain/event-fields';
+import type { MeetingOutcome } from '../domain/meeting-outcome';
 import { pastInstanceFloor } from '../domain/meeting-plan';
 import {
   adoptedOnReconcile,
@@ -55,7 +56,7 @@ import { liveSteps } from './meeting-live';
 import { fetchOutcomeForButton, registerZoomRoute, unregisterZoomRoute } from './meeting-activities';
 import { adoptedMeeting, carryOf, restoreRun, type MeetingWorkflowCarry, type RegisteredRoute } from './meeting-carry';
 import { messageOf, noZoomMeeting } from './meeting-failures';
-import { DUE_AT_ONCE_PATCH, SYNC_IN_LOOP_PATCH, ZOOM_ROUTER_PATCH } from './meeting-patches';
+import { decideEveryPatch, DUE_AT_ONCE_PATCH, SYNC_IN_LOOP_PATCH, ZOOM_ROUTER_PATCH } from './meeting-patches';
 
 export {
   MAX_LIVE_MS,
@@ -139,7 +140,7 @@ export async function meetingWorkflow(
         return;
       case 'poll': {
         const outcome = await fetchOutcome({ meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor(state) });
-        await live.recordOutcome(outcome);
+        await recordReadOutcome(outcome);
         if (outcome.state === 'ended') return;
         const next = afterPoll(outcome.state, state, clock, now);
         clock.polls = next.polls;
@@ -154,13 +155,30 @@ export async function meetingWorkflow(
         return;
       }
       case 'refetch-participants':
-        await live.syncFromZoom();
+        await recordReadOutcome(await live.readOutcome());
         return;
       case 'recording-window-over':
         clock.recordingUntil = undefined;
         return;
       case 'none':
         return;
+    }
+  }
+
+  /**
+   * Records an outcome just read from Zoom. A meeting adopted from the hourly sync (no plan applied: a stale Event
+   * handed over, thousands at once after an outage) has it written by a local activity in the task that read it.
+   */
+  async function recordReadOutcome(outcome: MeetingOutcome): Promise<void> {
+    if (life.applied) {
+      await live.recordOutcome(outcome);
+      return;
+    }
+    hot.armForOutcome(decideEveryPatch);
+    try {
+      await live.recordOutcome(outcome);
+    } finally {
+      hot.disarm();
     }
   }
 

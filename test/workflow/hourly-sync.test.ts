@@ -396,9 +396,26 @@ describe('hourly sync workflows', () => {
     return steps;
   }
 
-  it('a reconciled Event whose meeting is over asks Zoom in the task that got the signal and registers no webhook route', async () => {
-    // The hourly sync after an outage hands thousands of these over: each costs two activities, no timer and no
-    // router workflow. A recording still to come is the hourly sync's recording check's to find.
+  /** Workflow tasks completed from Zoom's answer (the first activity's completion) to the first timer. */
+  async function workflowTasksAfterZoomRead(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) {
+    let tasks = 0;
+    let read = false;
+    for (const event of (await handle.fetchHistory()).events as {
+      activityTaskCompletedEventAttributes?: unknown;
+      timerStartedEventAttributes?: unknown;
+      workflowTaskCompletedEventAttributes?: unknown;
+    }[]) {
+      if (event.timerStartedEventAttributes) break;
+      if (event.activityTaskCompletedEventAttributes) read = true;
+      if (read && event.workflowTaskCompletedEventAttributes) tasks += 1;
+    }
+    return tasks;
+  }
+
+  it('a reconciled Event whose meeting is over asks Zoom in the task that got the signal, writes the outcome locally in the next, and registers no webhook route', async () => {
+    // The hourly sync after an outage hands thousands of these over: each costs one activity, a local write in the
+    // task that got Zoom's answer (one workflow task from there on), no timer before and no router workflow. A recording still to
+    // come is the hourly sync's recording check's to find.
     const fakes = fakeActivities();
     fakes.fetchMeetingOutcome.mockImplementation(async () => ({
       state: 'ended',
@@ -419,10 +436,12 @@ describe('hourly sync workflows', () => {
         usesPmi: false,
       });
       await waitForState(handle, (s) => s.status === 'Ended');
-      expect(await stepsOf(handle)).toEqual([
-        { activity: 'fetchMeetingOutcome', timersBefore: 0 },
-        { activity: 'writeEventFields', timersBefore: 0 },
-      ]);
+      await waitForCalls(fakes.writeEventFields, 1);
+      expect(await stepsOf(handle)).toEqual([{ activity: 'fetchMeetingOutcome', timersBefore: 0 }]);
+      expect(fakes.writeEventFields).toHaveBeenCalledWith(
+        expect.objectContaining({ fields: expect.objectContaining({ Zoom_Status__c: 'Ended' }) }),
+      );
+      expect(await workflowTasksAfterZoomRead(handle)).toBe(1);
       expect(fakes.registerZoomRoute).not.toHaveBeenCalled();
       // The recording check of a later hourly run still reaches it while it waits for a recording.
       await handle.signal(reconcileSignal, {
