@@ -82,6 +82,22 @@ export function decidePatchesOfFirstTask(): void {
   for (const id of FIRST_TASK_PATCHES) patched(id);
 }
 
+/**
+ * What the rest of a task may reach after the local write of an adopted meeting's outcome when no signal or update
+ * waits (the loop's due deadline, the webhook route, the calendar), decided before it: deciding every patch there
+ * would add a marker per patch to each of the thousands of stale Events the hourly sync hands over.
+ */
+const AFTER_OUTCOME_WRITE_PATCHES = [
+  DUE_AT_ONCE_PATCH,
+  ZOOM_ROUTER_PATCH,
+  GOOGLE_CALENDAR_PATCH,
+  CALENDAR_CATCH_UP_PATCH,
+];
+
+export function decidePatchesAfterOutcomeWrite(): void {
+  for (const id of AFTER_OUTCOME_WRITE_PATCHES) patched(id);
+}
+
 /** Decides every patch, before the ended sync's local write. */
 export function decideEveryPatch(): void {
   for (const id of MEETING_WORKFLOW_PATCHES) patched(id);

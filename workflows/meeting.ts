@@ -56,7 +56,12 @@ import { liveSteps } from './meeting-live';
 import { fetchOutcomeForButton, registerZoomRoute, unregisterZoomRoute } from './meeting-activities';
 import { adoptedMeeting, carryOf, restoreRun, type MeetingWorkflowCarry, type RegisteredRoute } from './meeting-carry';
 import { messageOf, noZoomMeeting } from './meeting-failures';
-import { decideEveryPatch, DUE_AT_ONCE_PATCH, SYNC_IN_LOOP_PATCH, ZOOM_ROUTER_PATCH } from './meeting-patches';
+import {
+  decidePatchesAfterOutcomeWrite,
+  DUE_AT_ONCE_PATCH,
+  SYNC_IN_LOOP_PATCH,
+  ZOOM_ROUTER_PATCH,
+} from './meeting-patches';
 
 export {
   MAX_LIVE_MS,
@@ -165,16 +170,24 @@ export async function meetingWorkflow(
     }
   }
 
+  /** A signal or an update is waiting to be applied. */
+  function hasWork(): boolean {
+    return (
+      inboxes.callouts.length > 0 || inboxes.zoom.length > 0 || inboxes.reconcile.length > 0 || syncRequests.length > 0
+    );
+  }
+
   /**
    * Records an outcome just read from Zoom. A meeting adopted from the hourly sync (no plan applied: a stale Event
    * handed over, thousands at once after an outage) has it written by a local activity in the task that read it.
    */
   async function recordReadOutcome(outcome: MeetingOutcome): Promise<void> {
-    if (life.applied) {
+    // With a signal or update waiting the rest of the task could reach any patch: the remote write then.
+    if (life.applied || hasWork()) {
       await live.recordOutcome(outcome);
       return;
     }
-    hot.armForOutcome(decideEveryPatch);
+    hot.armForOutcome(decidePatchesAfterOutcomeWrite);
     try {
       await live.recordOutcome(outcome);
     } finally {
@@ -327,8 +340,6 @@ export async function meetingWorkflow(
     }
     if (finished()) break;
     const deadline = nextDeadline();
-    const hasWork = () =>
-      inboxes.callouts.length > 0 || inboxes.zoom.length > 0 || inboxes.reconcile.length > 0 || syncRequests.length > 0;
     if (deadline === undefined) {
       await condition(hasWork);
       continue;
