@@ -1,4 +1,4 @@
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, Context } from '@temporalio/activity';
 import {
   recordingSummary,
   summarizeAttendance,
@@ -6,7 +6,7 @@ import {
   type MeetingRecordingInfo,
 } from '../domain/meeting-outcome';
 import type { ZoomClient } from '../integrations/zoom/client';
-import type { MeetingRecordings, PastMeeting, PastMeetingParticipant } from '../integrations/zoom/types';
+import type { MeetingRecordings, PastMeeting, PastMeetingParticipant, ReadOptions } from '../integrations/zoom/types';
 import { ZoomApiError } from '../integrations/zoom/errors';
 import { pastDataFailure, zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
 
@@ -67,8 +67,13 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
    * The newest finished instance that started at or after `notBefore`. For a meeting that exists, 3001 means no
    * instance is published yet; for one `/meetings/{id}` called gone, it stays "gone".
    */
-  async function latestInstance(meetingId: string, notBefore: string | undefined, meetingExists: boolean) {
-    const instances = await zoom.listPastMeetingInstances(meetingId).catch((error: unknown) => {
+  async function latestInstance(
+    meetingId: string,
+    notBefore: string | undefined,
+    meetingExists: boolean,
+    read: ReadOptions,
+  ) {
+    const instances = await zoom.listPastMeetingInstances(meetingId, read).catch((error: unknown) => {
       if (meetingExists && isNotFound(error)) return [];
       throw error;
     });
@@ -87,26 +92,28 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
       instanceUuid?: string;
       notBefore?: string;
     }): Promise<MeetingOutcome> {
+      // A local read the workflow gave up on (its timeout) stops asking Zoom: the remote read asks again.
+      const read: ReadOptions = { signal: Context.current().cancellationSignal };
       let uuid = input.instanceUuid;
       if (!uuid) {
         try {
-          const meeting = await zoom.getMeeting(input.meetingId).catch((error: unknown) => {
+          const meeting = await zoom.getMeeting(input.meetingId, read).catch((error: unknown) => {
             // A meeting deleted after it ended still has past instances.
             if (isNotFound(error)) return undefined;
             throw error;
           });
           if (meeting?.status === 'started') return { state: 'live', attendees: [], participantsComplete: false };
-          uuid = (await latestInstance(input.meetingId, input.notBefore, meeting !== undefined))?.uuid;
+          uuid = (await latestInstance(input.meetingId, input.notBefore, meeting !== undefined, read))?.uuid;
           if (!uuid) return { state: 'not-started', attendees: [], participantsComplete: true };
         } catch (error) {
           throw zoomFailure(error, 'read the meeting from Zoom');
         }
       }
       try {
-        const past = await zoom.getPastMeeting(uuid);
-        const segments = past.participants_count > 0 ? await zoom.listPastMeetingParticipants(uuid) : [];
+        const past = await zoom.getPastMeeting(uuid, read);
+        const segments = past.participants_count > 0 ? await zoom.listPastMeetingParticipants(uuid, read) : [];
         const attendees = summarizeAttendance(attendanceRows(past, segments), past.end_time);
-        const recording = recordingInfo(await zoom.getMeetingRecordings(uuid));
+        const recording = recordingInfo(await zoom.getMeetingRecordings(uuid, read));
         return {
           state: 'ended',
           instanceUuid: uuid,

@@ -5,8 +5,8 @@
  *     Salesforce still says Scheduled, handed to their meeting workflows, timed until every Event says Ended.
  * (b) Import: BENCH_MEETINGS external meetings (default 5,000; a list such as "1000,5000,20000" runs each on a
  *     fresh stack) from 25 hosts, 5 participants each, matched against 50,000 Contacts and Leads, over six days.
- * BENCH_TIMELINE=1 also prints, on stderr, the calls per 5 seconds (BENCH_BUCKET_MS to change) by Zoom label and
- * Salesforce reads and writes.
+ * BENCH_TIMELINE=1 also prints, on stderr, the calls per 5 seconds (BENCH_BUCKET_MS to change) by Zoom label,
+ * Salesforce reads and writes, and the reconciliation's hand-offs (its workflows' starts).
  * Reported: wall time, Zoom calls per rate label, the Zoom floor (the busiest label's calls ÷ its allowed rate) and
  * the ratio to it, Salesforce calls (writes and reads), the worker's peak RSS per run (the production worker,
  * `workers/main.ts`, runs as its own process) and the bench process's (Temporal client, API and the Salesforce
@@ -133,8 +133,8 @@ async function seed(stack: TestStack, zoom: BenchZoom, meetings: number): Promis
   }
 }
 
-/** Calls per 5 seconds from the first Zoom call on, by Zoom label and by Salesforce read or write (stderr). */
-function printTimeline(stack: TestStack, zoom: RecordedRequest[], sfFrom: number): void {
+/** Calls per 5 seconds from the first Zoom call on, by Zoom label, Salesforce read or write, and hand-off (stderr). */
+async function printTimeline(stack: TestStack, zoom: RecordedRequest[], sfFrom: number): Promise<void> {
   const t0 = zoom[0]?.startedAt ?? 0;
   const buckets: Record<string, number[]> = {};
   const count = (key: string, at: number) => {
@@ -145,6 +145,9 @@ function printTimeline(stack: TestStack, zoom: RecordedRequest[], sfFrom: number
   for (const r of zoom) count(labelOf(r.path), r.startedAt);
   for (const r of stack.salesforce.admin.requests.slice(sfFrom))
     count(r.method === 'GET' ? 'sfRead' : 'sfWrite', r.startedAt);
+  // A stale Event's workflow starts when the sync hands it off (none ran before the hand-off).
+  for await (const run of stack.env.client.workflow.list({ query: `WorkflowType = 'meetingWorkflow'` }))
+    count('handOff', run.startTime.getTime());
   console.error(JSON.stringify(buckets));
 }
 
@@ -166,7 +169,7 @@ async function report(stack: TestStack, zoom: BenchZoom, zoomFrom: number, sfFro
   const floorMs = Math.max(
     ...Object.entries(rates).map(([label, rate]) => (((zoomCalls[label] ?? 0) - (limited[label] ?? 0)) / rate) * 1000),
   );
-  if (process.env.BENCH_TIMELINE) printTimeline(stack, zoomRequests, sfFrom);
+  if (process.env.BENCH_TIMELINE) await printTimeline(stack, zoomRequests, sfFrom);
   const sf = stack.salesforce.admin.requests.slice(sfFrom).filter((r) => !r.path.includes('/oauth'));
   const first429 = zoomRequests.find((r) => r.status === 429);
   const writes = sf.filter((r) => r.method !== 'GET').length;

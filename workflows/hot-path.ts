@@ -51,6 +51,16 @@ const local = proxyLocalActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
+/**
+ * An adopted meeting's read, followed in the same task by its write (`local`, 5 s): together under the task's
+ * heartbeat at 8 s, so neither result can reach the workflow in a later task than the one that recorded it
+ * (`test/replay/long-local-activity.test.ts`). The pacer's queue behind the sync's paced hand-offs is under a second.
+ */
+const localRead = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2500 milliseconds',
+  retry: { maximumAttempts: 1 },
+});
+
 type CreateInput = Parameters<Activities['createZoomMeetingForOwner']>[0];
 type WriteInput = Parameters<Activities['writeEventFields']>[0];
 
@@ -99,6 +109,15 @@ export async function writeEndNow(input: WriteInput | undefined, decideLaterPatc
  */
 export const ADOPTED_OUTCOME_PATCH = 'adopted-outcome-local-write';
 
+/**
+ * Marks histories in which a meeting adopted from the hourly sync is read from Zoom by a local activity in the task
+ * that took the hand-off (older: a remote activity, and one workflow task more per stale Event).
+ */
+export const ADOPTED_LOCAL_READ_PATCH = 'adopted-local-read';
+
+type OutcomeInput = Parameters<Activities['fetchMeetingOutcome']>[0];
+type Outcome = Awaited<ReturnType<Activities['fetchMeetingOutcome']>>;
+
 export interface HotPath {
   /**
    * Takes the hot path for this callout's create and write-back when it qualifies: a rep's save of one Event, the
@@ -112,6 +131,12 @@ export interface HotPath {
    * `decideLaterPatches` first, as `arm` does; the remote write takes over when the local one fails.
    */
   armForOutcome(decideLaterPatches: () => void): void;
+  /**
+   * Reads an adopted meeting's outcome from Zoom by a local activity: one attempt, undefined when it failed (the
+   * remote read, with its retries and waits, takes over) or for histories from before the patch. Decides
+   * `decideLaterPatches` first, as `arm` does.
+   */
+  readAdoptedOutcome(input: OutcomeInput, decideLaterPatches: () => void): Promise<Outcome | undefined>;
   disarm(): void;
   /**
    * The owner's e-mail, the Zoom create and its write-back in one local activity when armed: `made`. Otherwise, or after the local
@@ -152,6 +177,17 @@ export function hotPath(): HotPath {
       if (!patched(ADOPTED_OUTCOME_PATCH)) return;
       decideLaterPatches();
       armed = true;
+    },
+
+    async readAdoptedOutcome(input, decideLaterPatches) {
+      if (!patched(ADOPTED_LOCAL_READ_PATCH)) return undefined;
+      decideLaterPatches();
+      try {
+        return await localRead.fetchMeetingOutcome(input);
+      } catch (error) {
+        log.info('The local Zoom read gave way to the remote one', { type: failureTypeOf(error).type ?? 'timeout' });
+        return undefined;
+      }
     },
 
     disarm() {

@@ -6,7 +6,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import { CALENDAR_CATCH_UP_PATCH, GOOGLE_CALENDAR_PATCH } from './calendar-sync';
-import { ADOPTED_OUTCOME_PATCH, ENDED_HOT_PATH_PATCH, HOT_PATH_PATCH } from './hot-path';
+import { ADOPTED_LOCAL_READ_PATCH, ADOPTED_OUTCOME_PATCH, ENDED_HOT_PATH_PATCH, HOT_PATH_PATCH } from './hot-path';
 
 /** Zoom writes go through the rate-limited queue; older histories keep the workflow's queue. */
 export const ZOOM_WRITES_QUEUE_PATCH = 'zoom-writes-queue';
@@ -62,6 +62,7 @@ export const MEETING_WORKFLOW_PATCHES = [
   ENDED_HOT_PATH_PATCH,
   DUE_AT_ONCE_PATCH,
   ADOPTED_OUTCOME_PATCH,
+  ADOPTED_LOCAL_READ_PATCH,
 ] as const;
 
 /**
@@ -96,6 +97,12 @@ const AFTER_OUTCOME_WRITE_PATCHES = [
 
 export function decidePatchesAfterOutcomeWrite(): void {
   for (const id of AFTER_OUTCOME_WRITE_PATCHES) patched(id);
+}
+
+/** What the rest of the task may reach after an adopted meeting's local read: its outcome's write, then the same. */
+export function decidePatchesAfterAdoptedRead(): void {
+  patched(ADOPTED_OUTCOME_PATCH);
+  decidePatchesAfterOutcomeWrite();
 }
 
 /** Decides every patch, before the ended sync's local write. */

@@ -57,6 +57,7 @@ import { fetchOutcomeForButton, registerZoomRoute, unregisterZoomRoute } from '.
 import { adoptedMeeting, carryOf, restoreRun, type MeetingWorkflowCarry, type RegisteredRoute } from './meeting-carry';
 import { messageOf, noZoomMeeting } from './meeting-failures';
 import {
+  decidePatchesAfterAdoptedRead,
   decidePatchesAfterOutcomeWrite,
   DUE_AT_ONCE_PATCH,
   SYNC_IN_LOOP_PATCH,
@@ -144,7 +145,10 @@ export async function meetingWorkflow(
         clock.pollAt = step.pollAt;
         return;
       case 'poll': {
-        const outcome = await fetchOutcome({ meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor(state) });
+        const request = { meetingId: state.zoomMeetingId!, notBefore: pastInstanceFloor(state) };
+        const outcome =
+          (adoptedAlone() ? await hot.readAdoptedOutcome(request, decidePatchesAfterAdoptedRead) : undefined) ??
+          (await fetchOutcome(request));
         await recordReadOutcome(outcome);
         if (outcome.state === 'ended') return;
         const next = afterPoll(outcome.state, state, clock, now);
@@ -177,13 +181,18 @@ export async function meetingWorkflow(
     );
   }
 
+  /** A meeting adopted from the hourly sync (no plan applied) with no signal or update waiting. */
+  function adoptedAlone(): boolean {
+    return !life.applied && !hasWork();
+  }
+
   /**
    * Records an outcome just read from Zoom. A meeting adopted from the hourly sync (no plan applied: a stale Event
    * handed over, thousands at once after an outage) has it written by a local activity in the task that read it.
    */
   async function recordReadOutcome(outcome: MeetingOutcome): Promise<void> {
     // With a signal or update waiting the rest of the task could reach any patch: the remote write then.
-    if (life.applied || hasWork()) {
+    if (!adoptedAlone()) {
       await live.recordOutcome(outcome);
       return;
     }

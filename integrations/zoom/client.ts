@@ -15,6 +15,7 @@ import type {
   AccessTokenResponse,
   CreateMeetingRequest,
   GetMeetingRecordingsOptions,
+  ReadOptions,
   ListReportUserMeetingsOptions,
   ListUserMeetingsOptions,
   ListUsersOptions,
@@ -168,11 +169,12 @@ export class ZoomClient {
     });
   }
 
-  async getMeeting(meetingIdOrUuid: string | number): Promise<ZoomMeeting> {
+  async getMeeting(meetingIdOrUuid: string | number, options: ReadOptions = {}): Promise<ZoomMeeting> {
     return this.call<ZoomMeeting>({
       method: 'GET',
       path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}`,
       label: 'light',
+      signal: options.signal,
     });
   }
 
@@ -205,20 +207,25 @@ export class ZoomClient {
   }
 
   /** An ended instance: by UUID that one, by meeting number the latest. Durations are in minutes. */
-  async getPastMeeting(meetingIdOrUuid: string | number): Promise<PastMeeting> {
+  async getPastMeeting(meetingIdOrUuid: string | number, options: ReadOptions = {}): Promise<PastMeeting> {
     return this.call<PastMeeting>({
       method: 'GET',
       path: `/past_meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}`,
       label: 'light',
+      signal: options.signal,
     });
   }
 
   /** The meeting's ended instances (at most 15 months back). */
-  async listPastMeetingInstances(meetingId: string | number): Promise<PastMeetingInstance[]> {
+  async listPastMeetingInstances(
+    meetingId: string | number,
+    options: ReadOptions = {},
+  ): Promise<PastMeetingInstance[]> {
     const body = await this.call<{ meetings?: PastMeetingInstance[] }>({
       method: 'GET',
       path: `/past_meetings/${encodeMeetingIdOrUuid(meetingId)}/instances`,
       label: 'medium',
+      signal: options.signal,
     });
     return body.meetings ?? [];
   }
@@ -250,10 +257,14 @@ export class ZoomClient {
    * seconds). Zoom answers no rows for a meeting with only one participant, and 3001 until it has published the
    * ended meeting.
    */
-  async listPastMeetingParticipants(meetingUuid: string | number): Promise<PastMeetingParticipant[]> {
+  async listPastMeetingParticipants(
+    meetingUuid: string | number,
+    options: ReadOptions = {},
+  ): Promise<PastMeetingParticipant[]> {
     return this.allParticipants<PastMeetingParticipant>(
       `/past_meetings/${encodeMeetingIdOrUuid(meetingUuid)}/participants`,
       'medium',
+      options,
     );
   }
 
@@ -276,6 +287,7 @@ export class ZoomClient {
         path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}/recordings`,
         label: 'light',
         params: { include_fields: options.includeDownloadAccessToken ? 'download_access_token' : undefined },
+        signal: options.signal,
       });
     } catch (error) {
       if (error instanceof ZoomApiError && error.httpStatus === 404 && error.code === NO_RECORDING_CODE) {
@@ -286,7 +298,11 @@ export class ZoomClient {
   }
 
   /** Follows `next_page_token` to the end (the same query each time, as Zoom requires). */
-  private async allParticipants<T extends MeetingParticipantSegment>(path: string, label: ZoomRateLabel): Promise<T[]> {
+  private async allParticipants<T extends MeetingParticipantSegment>(
+    path: string,
+    label: ZoomRateLabel,
+    options: ReadOptions = {},
+  ): Promise<T[]> {
     const rows: T[] = [];
     let nextPageToken: string | undefined;
     for (let pages = 0; pages < MAX_PAGES; pages += 1) {
@@ -295,6 +311,7 @@ export class ZoomClient {
         path,
         label,
         params: { page_size: MAX_PAGE_SIZE, next_page_token: nextPageToken },
+        signal: options.signal,
       });
       rows.push(...(page.participants ?? []));
       if (!page.next_page_token) return rows;
@@ -344,7 +361,7 @@ export class ZoomClient {
     const operation = `${call.method} ${call.path}`;
     // Writes first: a meeting create (Medium) is granted its slot ahead of the import's queued reads, which take
     // every slot the writes leave (README, "Zoom's account-wide rate limit").
-    await this.pacers?.[call.label].acquire(call.method === 'GET' ? 'normal' : 'first');
+    await this.pacers?.[call.label].acquire(call.method === 'GET' ? 'normal' : 'first', call.signal);
     let response: AxiosResponse;
     try {
       response = await this.http.request({

@@ -334,7 +334,12 @@ export interface MeetingRecordings {
   participant_audio_files?: RecordingFile[];
 }
 
-export interface GetMeetingRecordingsOptions {
+/** A read the caller may abandon (an activity's cancellation): its requests, and its wait for a slot, stop. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
+export interface GetMeetingRecordingsOptions extends ReadOptions {
   /** Adds `include_fields=download_access_token`. */
   includeDownloadAccessToken?: boolean;
 }

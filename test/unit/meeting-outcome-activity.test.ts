@@ -134,3 +134,21 @@ test('guests without a shown e-mail are counted by name; a shown one is kept', a
     ['Niels Bohr', 'niels@partner.example'],
   ]);
 });
+
+test('a read abandoned while Zoom answers slowly stops there and asks Zoom nothing more', async () => {
+  // A local read the workflow gave up on (its timeout) hands over to the remote read: left running, it would ask
+  // Zoom its remaining calls for nothing, at the moment Zoom's rate is already the bottleneck.
+  const { meetingId } = await held([ADA_IN, MARIE_GUEST]);
+  clock += PAST_DATA_DELAY_MS;
+  expect((await admin.post('/faults', { method: 'GET', path: '^/v2/meetings/\\d+$', delayMs: 1_000 })).status).toBe(
+    201,
+  );
+  const env = new MockActivityEnvironment({ attempt: 1, scheduledTimestampMs: Date.now() });
+  const reading = env.run(activities.fetchMeetingOutcome, { meetingId });
+  const asked = emulator.admin.requests.length;
+  env.cancel();
+  // Without the cancellation reaching its requests it would wait out the slow answer and read on: an outcome.
+  await expect(reading).rejects.toBeDefined();
+  const after = emulator.admin.requests.slice(asked).map((r) => r.path);
+  expect(after.filter((path) => path.startsWith('/v2/past_meetings'))).toEqual([]);
+});

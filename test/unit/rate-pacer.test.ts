@@ -73,4 +73,52 @@ describe('RatePacer', () => {
     // The idle pacer granted the first read at once; the create takes the next slot, ahead of five waiting reads.
     expect(order).toEqual(['read 0', 'create', 'read 1', 'read 2', 'read 3', 'read 4', 'read 5']);
   });
+
+  describe('with a catch-up allowance', () => {
+    const slowRate = 20;
+    const slowGapMs = 1000 / slowRate;
+    const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('grants at once the slots nobody asked for during a short pause, keeping the schedule it had', async () => {
+      const pacer = new RatePacer(slowRate, { catchUpMs: 1000 });
+      await pacer.acquire();
+      const started = Date.now();
+      await idle(6 * slowGapMs);
+      const times = await grantTimes(pacer, 10);
+      // Slots 1–6 fell in the pause and go at once; 7–10 keep the schedule: the tenth at 10 gaps from the first.
+      expect(times[5] - started).toBeLessThan(7 * slowGapMs);
+      expect(times[9] - started).toBeGreaterThanOrEqual(10 * slowGapMs - 2);
+      expect(times[9] - started).toBeLessThan(12 * slowGapMs);
+    });
+
+    it('after a pause longer than the allowance, counts from the next call again', async () => {
+      const pacer = new RatePacer(slowRate, { catchUpMs: 2 * slowGapMs });
+      await pacer.acquire();
+      await idle(8 * slowGapMs);
+      const times = await grantTimes(pacer, 6);
+      expect(times[5] - times[0]).toBeGreaterThanOrEqual(5 * slowGapMs - 2);
+    });
+  });
+});
+
+describe('RatePacer with an abort signal', () => {
+  it('lets a caller that gives up while waiting leave, and the next caller takes its slot', async () => {
+    const gapMs = 200;
+    const pacer = new RatePacer(1000 / gapMs);
+    await pacer.acquire();
+    const givingUp = new AbortController();
+    const abandoned = pacer.acquire('normal', givingUp.signal);
+    const started = Date.now();
+    const next = pacer.acquire();
+    givingUp.abort(new Error('the local activity timed out'));
+    await expect(abandoned).rejects.toThrow('the local activity timed out');
+    await next;
+    // The next caller went in the abandoned slot, one gap after the first, not two.
+    expect(Date.now() - started).toBeLessThan(1.5 * gapMs);
+  });
+
+  it('refuses at once a caller whose signal is already aborted', async () => {
+    const pacer = new RatePacer(10);
+    await expect(pacer.acquire('normal', AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+  });
 });

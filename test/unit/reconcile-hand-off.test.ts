@@ -186,4 +186,18 @@ describe('reconciliation hand-off', () => {
     const spanMs = signalledAt[18] - signalledAt[0];
     expect(spanMs).toBeGreaterThanOrEqual((18 * 1000) / reconcilesPerSecond('pro') - 20);
   });
+
+  it('does not lose the pause between two pages: the next page takes the slots the pause left unused', async () => {
+    const { activities, signalledAt } = handOff('pro', 5);
+    const gapMs = 1000 / reconcilesPerSecond('pro');
+    await activities.reconcileStaleEvents({ asOf: '2026-12-01T15:00:00.000Z' });
+    // The workflow's turn between two pages: it records the page, then the import queue starts the next.
+    await new Promise((resolve) => setTimeout(resolve, 3 * gapMs));
+    await activities.reconcileStaleEvents({ afterId: staleEvents(5)[4].Id, asOf: '2026-12-01T15:00:00.000Z' });
+    expect(signalledAt).toHaveLength(10);
+    // Ten hand-offs on one schedule span nine gaps; counting again after the pause would make it eleven.
+    const spanMs = signalledAt[9] - signalledAt[0];
+    expect(spanMs).toBeGreaterThanOrEqual(9 * gapMs - 20);
+    expect(spanMs).toBeLessThan(10 * gapMs);
+  });
 });

@@ -7,6 +7,7 @@ import { activityInfo } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EndedMeetingRef } from '../../activities/external-meetings';
+import type { MeetingOutcome } from '../../domain/meeting-outcome';
 import { reportDays } from '../../domain/sync-window';
 import { type hourlySyncWorkflow } from '../../workflows/hourly-sync';
 import {
@@ -396,36 +397,38 @@ describe('hourly sync workflows', () => {
     return steps;
   }
 
-  /** Workflow tasks completed from Zoom's answer (the first activity's completion) to the first timer. */
-  async function workflowTasksAfterZoomRead(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) {
-    let tasks = 0;
-    let read = false;
+  /** What a workflow did before its first timer: workflow tasks completed, and local activities run in them. */
+  async function costBeforeFirstTimer(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) {
+    let workflowTasks = 0;
+    let localActivities = 0;
     for (const event of (await handle.fetchHistory()).events as {
-      activityTaskCompletedEventAttributes?: unknown;
+      markerRecordedEventAttributes?: { markerName?: string };
       timerStartedEventAttributes?: unknown;
       workflowTaskCompletedEventAttributes?: unknown;
     }[]) {
       if (event.timerStartedEventAttributes) break;
-      if (event.activityTaskCompletedEventAttributes) read = true;
-      if (read && event.workflowTaskCompletedEventAttributes) tasks += 1;
+      if (event.workflowTaskCompletedEventAttributes) workflowTasks += 1;
+      if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities += 1;
     }
-    return tasks;
+    return { workflowTasks, localActivities };
   }
 
-  it('a reconciled Event whose meeting is over asks Zoom in the task that got the signal, writes the outcome locally in the next, and registers no webhook route', async () => {
-    // The hourly sync after an outage hands thousands of these over: each costs one activity, a local write in the
-    // task that got Zoom's answer (one workflow task from there on), no timer before and no router workflow. A recording still to
+  const overMeeting: MeetingOutcome = {
+    state: 'ended',
+    instanceUuid: 'inst-2',
+    actualStart: '2026-11-30T12:01:00Z',
+    actualEnd: '2026-11-30T12:28:00Z',
+    durationMinutes: 27,
+    attendees: [{ name: 'Host', minutes: 27, segments: 1 }],
+    participantsComplete: true,
+  };
+
+  it('a reconciled Event whose meeting is over is read from Zoom and written in the task that got the signal, with no activity and no webhook route', async () => {
+    // The hourly sync after an outage hands thousands of these over: each costs one workflow task (Zoom's read and
+    // the Event's write are its local activities), no timer before and no router workflow. A recording still to
     // come is the hourly sync's recording check's to find.
     const fakes = fakeActivities();
-    fakes.fetchMeetingOutcome.mockImplementation(async () => ({
-      state: 'ended',
-      instanceUuid: 'inst-2',
-      actualStart: '2026-11-30T12:01:00Z',
-      actualEnd: '2026-11-30T12:28:00Z',
-      durationMinutes: 27,
-      attendees: [{ name: 'Host', minutes: 27, segments: 1 }],
-      participantsComplete: true,
-    }));
+    fakes.fetchMeetingOutcome.mockImplementation(async () => overMeeting);
     await harness.withWorker(fakes, async (taskQueue) => {
       const eventId = nextEventId();
       const handle = await reconcileStart(taskQueue, eventId, {
@@ -437,11 +440,11 @@ describe('hourly sync workflows', () => {
       });
       await waitForState(handle, (s) => s.status === 'Ended');
       await waitForCalls(fakes.writeEventFields, 1);
-      expect(await stepsOf(handle)).toEqual([{ activity: 'fetchMeetingOutcome', timersBefore: 0 }]);
+      expect(await stepsOf(handle)).toEqual([]);
       expect(fakes.writeEventFields).toHaveBeenCalledWith(
         expect.objectContaining({ fields: expect.objectContaining({ Zoom_Status__c: 'Ended' }) }),
       );
-      expect(await workflowTasksAfterZoomRead(handle)).toBe(1);
+      expect(await costBeforeFirstTimer(handle)).toEqual({ workflowTasks: 1, localActivities: 2 });
       expect(fakes.registerZoomRoute).not.toHaveBeenCalled();
       // The recording check of a later hourly run still reaches it while it waits for a recording.
       await handle.signal(reconcileSignal, {
@@ -452,6 +455,34 @@ describe('hourly sync workflows', () => {
         usesPmi: false,
       });
       await waitForCalls(fakes.fetchMeetingOutcome, 2);
+    });
+  });
+
+  it('a reconciled Event whose local Zoom read fails is read by the remote activity, with its retries, and still written', async () => {
+    // Zoom has not published the past meeting yet (3001), or the read timed out: the local attempt gives way.
+    const fakes = fakeActivities();
+    fakes.fetchMeetingOutcome
+      .mockImplementationOnce(async () => {
+        throw ApplicationFailure.retryable('Zoom has not published the past meeting yet', 'ZoomPastDataPending');
+      })
+      .mockImplementation(async () => overMeeting);
+    await harness.withWorker(fakes, async (taskQueue) => {
+      const eventId = nextEventId();
+      const handle = await reconcileStart(taskQueue, eventId, {
+        zoomMeetingId: '85123456783',
+        status: 'Scheduled',
+        startTime: '2026-11-30T12:00:00Z',
+        endTime: '2026-11-30T12:30:00Z',
+        usesPmi: false,
+      });
+      await waitForState(handle, (s) => s.status === 'Ended');
+      await waitForCalls(fakes.writeEventFields, 1);
+      expect(fakes.fetchMeetingOutcome).toHaveBeenCalledTimes(2);
+      expect(await stepsOf(handle)).toEqual([{ activity: 'fetchMeetingOutcome', timersBefore: 0 }]);
+      expect(fakes.writeEventFields).toHaveBeenCalledTimes(1);
+      expect(fakes.writeEventFields).toHaveBeenCalledWith(
+        expect.objectContaining({ eventId, fields: expect.objectContaining({ Zoom_Status__c: 'Ended' }) }),
+      );
     });
   });
 
