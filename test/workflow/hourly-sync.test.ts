@@ -423,6 +423,15 @@ describe('hourly sync workflows', () => {
     participantsComplete: true,
   };
 
+  /** The hourly sync's hand-off of the Event of that meeting, over since 12:30 that day. */
+  const handOverOf = (zoomMeetingId: string, status: ReconcileRequest['status'] = 'Scheduled'): ReconcileRequest => ({
+    zoomMeetingId,
+    status,
+    startTime: '2026-11-30T12:00:00Z',
+    endTime: '2026-11-30T12:30:00Z',
+    usesPmi: false,
+  });
+
   it('a reconciled Event whose meeting is over is read from Zoom and written in the task that got the signal, with no activity and no webhook route', async () => {
     // The hourly sync after an outage hands thousands of these over: each costs one workflow task (Zoom's read and
     // the Event's write are its local activities), no timer before and no router workflow. A recording still to
@@ -431,13 +440,7 @@ describe('hourly sync workflows', () => {
     fakes.fetchMeetingOutcome.mockImplementation(async () => overMeeting);
     await harness.withWorker(fakes, async (taskQueue) => {
       const eventId = nextEventId();
-      const handle = await reconcileStart(taskQueue, eventId, {
-        zoomMeetingId: '85123456781',
-        status: 'Scheduled',
-        startTime: '2026-11-30T12:00:00Z',
-        endTime: '2026-11-30T12:30:00Z',
-        usesPmi: false,
-      });
+      const handle = await reconcileStart(taskQueue, eventId, handOverOf('85123456781'));
       await waitForState(handle, (s) => s.status === 'Ended');
       await waitForCalls(fakes.writeEventFields, 1);
       expect(await stepsOf(handle)).toEqual([]);
@@ -447,13 +450,7 @@ describe('hourly sync workflows', () => {
       expect(await costBeforeFirstTimer(handle)).toEqual({ workflowTasks: 1, localActivities: 2 });
       expect(fakes.registerZoomRoute).not.toHaveBeenCalled();
       // The recording check of a later hourly run still reaches it while it waits for a recording.
-      await handle.signal(reconcileSignal, {
-        zoomMeetingId: '85123456781',
-        status: 'Ended',
-        startTime: '2026-11-30T12:00:00Z',
-        endTime: '2026-11-30T12:30:00Z',
-        usesPmi: false,
-      });
+      await handle.signal(reconcileSignal, handOverOf('85123456781', 'Ended'));
       await waitForCalls(fakes.fetchMeetingOutcome, 2);
     });
   });
@@ -468,13 +465,7 @@ describe('hourly sync workflows', () => {
       .mockImplementation(async () => overMeeting);
     await harness.withWorker(fakes, async (taskQueue) => {
       const eventId = nextEventId();
-      const handle = await reconcileStart(taskQueue, eventId, {
-        zoomMeetingId: '85123456783',
-        status: 'Scheduled',
-        startTime: '2026-11-30T12:00:00Z',
-        endTime: '2026-11-30T12:30:00Z',
-        usesPmi: false,
-      });
+      const handle = await reconcileStart(taskQueue, eventId, handOverOf('85123456783'));
       await waitForState(handle, (s) => s.status === 'Ended');
       await waitForCalls(fakes.writeEventFields, 1);
       expect(fakes.fetchMeetingOutcome).toHaveBeenCalledTimes(2);
