@@ -121,9 +121,9 @@ export function createMeetingActivities({ zoom, salesforce, hostEmailTtlMs = 5 *
       error instanceof ZoomApiError &&
       error.rateLimitType === 'Daily-limit' &&
       error.rateLimitScope === 'user' &&
-      error.retryAfterMs !== undefined
+      error.retryAt !== undefined
     )
-      dailyCaps.record(hostEmail, Date.now() + error.retryAfterMs);
+      dailyCaps.record(hostEmail, error.retryAt);
   }
 
   /** Finds the meeting an earlier attempt created before it could report back (crash or timeout). */

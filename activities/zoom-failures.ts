@@ -84,7 +84,7 @@ export function zoomFailure(error: unknown, what: string): unknown {
   if (error.httpStatus === 429) countZoomRateLimited(error.rateLimitType ?? 'unspecified');
   if (error.httpStatus === 429 && error.rateLimitType === 'Daily-limit') {
     const now = Date.now();
-    return zoomDailyLimitFailure(error.rateLimitScope, now + (error.retryAfterMs ?? msUntilNextUtcMidnight(now)), now);
+    return zoomDailyLimitFailure(error.rateLimitScope, error.retryAt ?? now + msUntilNextUtcMidnight(now), now);
   }
   if (error.httpStatus === 429)
     return rateLimitedFailure(`Zoom rate limit while trying to ${what}`, error.retryAfterMs);
@@ -111,6 +111,7 @@ function withoutAddresses(error: ZoomApiError): ZoomApiError {
     code: error.code,
     message,
     retryAfterMs: error.retryAfterMs,
+    retryAt: error.retryAt,
     rateLimitType: error.rateLimitType,
     rateLimitScope: error.rateLimitScope,
     operation,

@@ -457,6 +457,7 @@ export class ZoomClient {
       code,
       message,
       retryAfterMs,
+      ...(retryAfterMs === undefined ? {} : { retryAt: now + retryAfterMs }),
       ...rateLimit,
       operation,
       trackingId: header('x-zm-trackingid'),

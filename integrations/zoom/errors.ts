@@ -21,6 +21,8 @@ export interface ZoomApiErrorDetails {
   message: string;
   /** How long Zoom asked us to wait, from `Retry-After` (or the next 00:00 UTC for a daily limit). */
   retryAfterMs?: number;
+  /** When the wait ends (epoch ms): when the answer came plus `retryAfterMs`, unless given. */
+  retryAt?: number;
   rateLimitType?: ZoomRateLimitType;
   /** 'user' for the per-host daily cap on meeting creates and updates, 'account' for the label limits. */
   rateLimitScope?: 'account' | 'user';
@@ -39,6 +41,8 @@ export class ZoomApiError extends Error {
   readonly networkCode: string | undefined;
   readonly code: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** One instant for every reader of the wait (the failure's message, a host's cap), taken when the answer came. */
+  readonly retryAt: number | undefined;
   readonly rateLimitType: ZoomRateLimitType | undefined;
   readonly rateLimitScope: 'account' | 'user' | undefined;
   readonly operation: string | undefined;
@@ -53,6 +57,8 @@ export class ZoomApiError extends Error {
     this.networkCode = details.networkCode;
     this.code = details.code;
     this.retryAfterMs = details.retryAfterMs;
+    this.retryAt =
+      details.retryAt ?? (details.retryAfterMs === undefined ? undefined : Date.now() + details.retryAfterMs);
     this.rateLimitType = details.rateLimitType;
     this.rateLimitScope = details.rateLimitScope;
     this.operation = details.operation;

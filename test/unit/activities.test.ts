@@ -267,36 +267,44 @@ describe('createZoomMeeting', () => {
   });
 
   test("a host over Zoom's daily cap: a failure saying so and until when; later creates for that host wait without asking Zoom", async () => {
-    const { zoom, activities } = fakes();
-    const retryAfterMs = 5 * 3_600_000;
-    zoom.createMeeting.mockRejectedValueOnce(
-      new ZoomApiError({
-        httpStatus: 429,
-        code: 429,
-        message:
-          'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.',
-        retryAfterMs,
-        rateLimitType: 'Daily-limit',
-        rateLimitScope: 'user',
-      }),
-    );
-    const before = Date.now();
-    const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
-    const capped = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
-    expect(capped).toMatchObject({ type: FailureTypes.zoomDailyLimit, nonRetryable: false });
-    expect(capped.message).toMatch(/^Zoom's daily limit for this host; retrying after \d{2}:\d{2} UTC$/);
-    const [{ retryAt }] = capped.details as [{ retryAt: string }];
-    expect(Date.parse(retryAt)).toBeGreaterThanOrEqual(before + retryAfterMs);
-    expect(capped.message).not.toContain('ada@x.example');
+    // The clock moves on between any two readings, as it may on a busy worker: the failure and the host's wait must
+    // still name the same instant, the one Zoom's answer gave (this failed now and then when they read it apart).
+    let clock = Date.now();
+    const ticking = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1));
+    try {
+      const { zoom, activities } = fakes();
+      const retryAfterMs = 5 * 3_600_000;
+      const before = Date.now();
+      zoom.createMeeting.mockRejectedValueOnce(
+        new ZoomApiError({
+          httpStatus: 429,
+          code: 429,
+          message:
+            'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.',
+          retryAfterMs,
+          rateLimitType: 'Daily-limit',
+          rateLimitScope: 'user',
+        }),
+      );
+      const input = { eventId: EVENT_ID, hostEmail: 'ada@x.example', plan };
+      const capped = await failureOf(new MockActivityEnvironment().run(activities.createZoomMeeting, input));
+      expect(capped).toMatchObject({ type: FailureTypes.zoomDailyLimit, nonRetryable: false });
+      expect(capped.message).toMatch(/^Zoom's daily limit for this host; retrying after \d{2}:\d{2} UTC$/);
+      const [{ retryAt }] = capped.details as [{ retryAt: string }];
+      expect(Date.parse(retryAt)).toBeGreaterThanOrEqual(before + retryAfterMs);
+      expect(capped.message).not.toContain('ada@x.example');
 
-    const second = await failureOf(
-      new MockActivityEnvironment().run(activities.createZoomMeeting, { ...input, eventId: '00U000000000002EAA' }),
-    );
-    expect(second).toMatchObject({ type: FailureTypes.zoomDailyLimit, details: capped.details });
-    expect(zoom.createMeeting).toHaveBeenCalledTimes(1);
-    // Another host is not held back.
-    await new MockActivityEnvironment().run(activities.createZoomMeeting, { ...input, hostEmail: 'grace@x.example' });
-    expect(zoom.createMeeting).toHaveBeenCalledTimes(2);
+      const second = await failureOf(
+        new MockActivityEnvironment().run(activities.createZoomMeeting, { ...input, eventId: '00U000000000002EAA' }),
+      );
+      expect(second).toMatchObject({ type: FailureTypes.zoomDailyLimit, details: capped.details });
+      expect(zoom.createMeeting).toHaveBeenCalledTimes(1);
+      // Another host is not held back.
+      await new MockActivityEnvironment().run(activities.createZoomMeeting, { ...input, hostEmail: 'grace@x.example' });
+      expect(zoom.createMeeting).toHaveBeenCalledTimes(2);
+    } finally {
+      ticking.mockRestore();
+    }
   });
 
   test('a 429 retries after Retry-After, bounded; a 500 is rethrown for the retry policy; a 300 is permanent', async () => {
