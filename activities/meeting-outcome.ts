@@ -6,7 +6,7 @@ import {
   type MeetingRecordingInfo,
 } from '../domain/meeting-outcome';
 import type { ZoomClient } from '../integrations/zoom/client';
-import type { MeetingRecordings, PastMeeting, PastMeetingParticipant, ReadOptions } from '../integrations/zoom/types';
+import type { MeetingRecordings, PastMeeting, PastMeetingParticipant, CallOptions } from '../integrations/zoom/types';
 import { ZoomApiError } from '../integrations/zoom/errors';
 import { pastDataFailure, zoomFailure, ZOOM_MEETING_NOT_FOUND } from './zoom-failures';
 
@@ -71,7 +71,7 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
     meetingId: string,
     notBefore: string | undefined,
     meetingExists: boolean,
-    read: ReadOptions,
+    read: CallOptions,
   ) {
     const instances = await zoom.listPastMeetingInstances(meetingId, read).catch((error: unknown) => {
       if (meetingExists && isNotFound(error)) return [];
@@ -93,7 +93,7 @@ export function createOutcomeActivities({ zoom }: { zoom: ZoomPastApi }) {
       notBefore?: string;
     }): Promise<MeetingOutcome> {
       // A local read the workflow gave up on (its timeout) stops asking Zoom: the remote read asks again.
-      const read: ReadOptions = { signal: Context.current().cancellationSignal };
+      const read: CallOptions = { signal: Context.current().cancellationSignal };
       let uuid = input.instanceUuid;
       if (!uuid) {
         try {

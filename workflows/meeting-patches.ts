@@ -37,8 +37,8 @@ export const LAUNCH_EMAIL_PER_RECIPIENT_PATCH = 'launch-email-per-recipient';
 export const ZOOM_ROUTER_PATCH = 'zoom-webhook-router';
 /**
  * A deadline already due is taken in the task that finds it, before the webhook route is brought current (older:
- * after a 1 ms timer), and a meeting adopted from the hourly sync registers no route once it is over. A stale Event
- * the hourly sync hands over then costs two activities, no timer and no router workflow.
+ * after a 1 ms timer), and a meeting adopted from the hourly sync registers no route once it is over: no timer and no
+ * router workflow for a stale Event the hourly sync hands over.
  */
 export const DUE_AT_ONCE_PATCH = 'due-deadline-at-once';
 

@@ -13,9 +13,9 @@ import { encodeMeetingIdOrUuid, encodeUserId } from './path-encoding';
 import { MISSING_SCOPE_CODE, scopesNamedIn } from './scopes';
 import type {
   AccessTokenResponse,
+  CallOptions,
   CreateMeetingRequest,
   GetMeetingRecordingsOptions,
-  ReadOptions,
   ListReportUserMeetingsOptions,
   ListUserMeetingsOptions,
   ListUsersOptions,
@@ -158,7 +158,7 @@ export class ZoomClient {
   async createMeeting(
     userIdOrEmail: string,
     request: CreateMeetingRequest,
-    options: { signal?: AbortSignal } = {},
+    options: CallOptions = {},
   ): Promise<ZoomMeeting> {
     return this.call<ZoomMeeting>({
       method: 'POST',
@@ -169,7 +169,7 @@ export class ZoomClient {
     });
   }
 
-  async getMeeting(meetingIdOrUuid: string | number, options: ReadOptions = {}): Promise<ZoomMeeting> {
+  async getMeeting(meetingIdOrUuid: string | number, options: CallOptions = {}): Promise<ZoomMeeting> {
     return this.call<ZoomMeeting>({
       method: 'GET',
       path: `/meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}`,
@@ -207,7 +207,7 @@ export class ZoomClient {
   }
 
   /** An ended instance: by UUID that one, by meeting number the latest. Durations are in minutes. */
-  async getPastMeeting(meetingIdOrUuid: string | number, options: ReadOptions = {}): Promise<PastMeeting> {
+  async getPastMeeting(meetingIdOrUuid: string | number, options: CallOptions = {}): Promise<PastMeeting> {
     return this.call<PastMeeting>({
       method: 'GET',
       path: `/past_meetings/${encodeMeetingIdOrUuid(meetingIdOrUuid)}`,
@@ -219,7 +219,7 @@ export class ZoomClient {
   /** The meeting's ended instances (at most 15 months back). */
   async listPastMeetingInstances(
     meetingId: string | number,
-    options: ReadOptions = {},
+    options: CallOptions = {},
   ): Promise<PastMeetingInstance[]> {
     const body = await this.call<{ meetings?: PastMeetingInstance[] }>({
       method: 'GET',
@@ -259,7 +259,7 @@ export class ZoomClient {
    */
   async listPastMeetingParticipants(
     meetingUuid: string | number,
-    options: ReadOptions = {},
+    options: CallOptions = {},
   ): Promise<PastMeetingParticipant[]> {
     return this.allParticipants<PastMeetingParticipant>(
       `/past_meetings/${encodeMeetingIdOrUuid(meetingUuid)}/participants`,
@@ -301,7 +301,7 @@ export class ZoomClient {
   private async allParticipants<T extends MeetingParticipantSegment>(
     path: string,
     label: ZoomRateLabel,
-    options: ReadOptions = {},
+    options: CallOptions = {},
   ): Promise<T[]> {
     const rows: T[] = [];
     let nextPageToken: string | undefined;

@@ -334,12 +334,12 @@ export interface MeetingRecordings {
   participant_audio_files?: RecordingFile[];
 }
 
-/** A read the caller may abandon (an activity's cancellation): its requests, and its wait for a slot, stop. */
-export interface ReadOptions {
+/** A call the caller may abandon (an activity's cancellation): its request, and its wait for a pacer slot, stop. */
+export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface GetMeetingRecordingsOptions extends ReadOptions {
+export interface GetMeetingRecordingsOptions extends CallOptions {
   /** Adds `include_fields=download_access_token`. */
   includeDownloadAccessToken?: boolean;
 }
