@@ -359,9 +359,20 @@ async function queryState(handle: Parameters<typeof waitForState>[0]): Promise<M
 
 /** Waits (real time) until a fake activity has been called `times` times: state can change before the call. */
 export async function waitForCalls(fn: jest.Mock, times = 1): Promise<void> {
+  await waitUntil(
+    () => fn.mock.calls.length >= times,
+    () => `Expected ${times} call(s), saw ${fn.mock.calls.length}`,
+  );
+}
+
+/**
+ * Waits (real time) until `done` holds. The workflow's state shows a step before the activity that carries it out
+ * has been called (an end is recorded, then written), so a test of the calls waits for them, not for the state.
+ */
+export async function waitUntil(done: () => boolean, failure: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (fn.mock.calls.length < times) {
-    if (Date.now() > deadline) throw new Error(`Expected ${times} call(s), saw ${fn.mock.calls.length}`);
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(failure());
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

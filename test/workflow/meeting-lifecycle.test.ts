@@ -15,6 +15,7 @@ import {
   upsert,
   waitForCalls,
   waitForState,
+  waitUntil,
   zoomEvent,
   type Fakes,
 } from '../helpers/meeting-workflow-harness';
@@ -43,6 +44,16 @@ function endedOutcome(overrides: Partial<MeetingOutcome> = {}): MeetingOutcome {
 
 function writesOf(acts: Fakes): Record<string, unknown>[] {
   return acts.writeEventFields.mock.calls.map((call) => call[0].fields);
+}
+
+/** The Event's Ended writes, once `count` have been made: the state shows an end before the write is sent. */
+async function endWrites(acts: Fakes, count: number): Promise<Record<string, unknown>[]> {
+  const ends = () => writesOf(acts).filter((f) => f.Zoom_Status__c === 'Ended');
+  await waitUntil(
+    () => ends().length >= count,
+    () => `Expected ${count} end write(s), saw ${ends().length}`,
+  );
+  return ends();
 }
 
 async function scheduled(acts: Fakes, taskQueue: string) {
@@ -74,7 +85,7 @@ test('started, ended and a recording later: the Event follows each step and the 
     const ended = await waitForState(handle, (s) => s.phase === 'ended');
     expect(acts.fetchMeetingOutcome).toHaveBeenCalledWith(expect.objectContaining({ meetingId, instanceUuid: UUID }));
     expect(ended).toMatchObject({ status: 'Ended', participantCount: 3, successful: true, durationMinutes: 42 });
-    expect(writesOf(acts)).toContainEqual(
+    expect(await endWrites(acts, 1)).toEqual([
       expect.objectContaining({
         Zoom_Status__c: 'Ended',
         Zoom_Actual_Start__c: '2026-11-26T15:02:00.000Z',
@@ -85,7 +96,7 @@ test('started, ended and a recording later: the Event follows each step and the 
         Zoom_Participants__c:
           'Ada Lovelace <ada@x.example>: 42 min\nMarie Curie <marie@acme.example>: 30 min\nGuest: 5 min',
       }),
-    );
+    ]);
 
     await handle.signal(
       zoomEventSignal,
@@ -124,7 +135,7 @@ test("the webhook's end reaches the Event before Zoom's report, which then compl
     const end = '2026-11-26T15:43:30.000Z';
     await handle.signal(zoomEventSignal, zoomEvent('ended', meetingId, { meetingUuid: UUID, endTime: end }));
     await waitForState(handle, (s) => s.phase === 'ended');
-    const ends = writesOf(acts).filter((f) => f.Zoom_Status__c === 'Ended');
+    const ends = await endWrites(acts, 2);
     expect(ends).toEqual([
       {
         Zoom_Status__c: 'Ended',
@@ -151,7 +162,7 @@ test("an early end write Salesforce refuses is left to the full one after Zoom's
     await handle.signal(zoomEventSignal, zoomEvent('ended', meetingId, { meetingUuid: UUID, endTime: end }));
     const ended = await waitForState(handle, (s) => s.phase === 'ended');
     expect(ended).toMatchObject({ status: 'Ended', participantCount: 3 });
-    const ends = writesOf(acts).filter((f) => f.Zoom_Status__c === 'Ended');
+    const ends = await endWrites(acts, 2);
     expect(ends.map((f) => f.Zoom_Participant_Count__c)).toEqual([undefined, 3]);
     expect(acts.fetchMeetingOutcome).toHaveBeenCalledTimes(1);
   });
@@ -170,6 +181,7 @@ test('ended arriving before started still ends the meeting, and the late started
     );
     const state = await waitForState(handle, (s) => s.liveParticipants === 0);
     expect(state.phase).toBe('ended');
+    await endWrites(acts, 1);
     expect(writesOf(acts).map((f) => f.Zoom_Status__c)).toEqual(['Scheduled', 'Ended']);
   });
 });
