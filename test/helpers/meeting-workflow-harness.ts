@@ -365,6 +365,15 @@ export async function waitForCalls(fn: jest.Mock, times = 1): Promise<void> {
   );
 }
 
+/** Waits (real time) until the Event has been sent a write of `status`: the state shows a step before its write. */
+export async function waitForStatusWrite(acts: Fakes, status: string): Promise<void> {
+  const statuses = () => acts.writeEventFields.mock.calls.map(([input]) => input.fields.Zoom_Status__c);
+  await waitUntil(
+    () => statuses().includes(status),
+    () => `No ${status} write; statuses written: ${JSON.stringify(statuses())}`,
+  );
+}
+
 /**
  * Waits (real time) until `done` holds. The workflow's state shows a step before the activity that carries it out
  * has been called (an end is recorded, then written), so a test of the calls waits for them, not for the state.

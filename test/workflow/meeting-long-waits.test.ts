@@ -20,6 +20,7 @@ import {
   upsert,
   waitForCalls,
   waitForState,
+  waitForStatusWrite,
   type Fakes,
 } from '../helpers/meeting-workflow-harness';
 
@@ -99,6 +100,7 @@ test("a host over Zoom's daily cap: the Event says Pending and why, the Web UI s
 
     await env.sleep(3 * HOUR + MINUTE);
     const scheduled = await waitForState(handle, (s) => s.phase === 'scheduled');
+    await waitForStatusWrite(acts, 'Scheduled');
     expect(scheduled.waiting).toBeUndefined();
     expect(acts.createZoomMeeting).toHaveBeenCalledTimes(2);
     expect(acts.writeEventFields).toHaveBeenLastCalledWith({

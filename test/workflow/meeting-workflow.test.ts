@@ -24,6 +24,7 @@ import {
   upsert,
   waitForCalls,
   waitForState,
+  waitForStatusWrite,
   zoomEvent,
   MINUTE,
   type Fakes,
@@ -152,6 +153,7 @@ describe('meeting workflow', () => {
         upsert(snapshot(id, now, { Make_Zoom_Meeting__c: false, SystemModstamp: stamp(1000) })),
       );
       const state = await waitForState(handle, (s) => s.phase === 'cancelled');
+      await waitForStatusWrite(acts, 'Cancelled');
       expect(acts.deleteZoomMeeting).toHaveBeenCalledWith({ meetingId: scheduled.zoomMeetingId, usesPmi: false });
       expect(acts.writeEventFields).toHaveBeenLastCalledWith({
         eventId: id,
@@ -212,6 +214,7 @@ describe('meeting workflow', () => {
     await withWorker(acts, async (taskQueue) => {
       const handle = await signalWithStart(taskQueue, upsert(snapshot(nextEventId(), await env.currentTimeMs())));
       const state = await waitForState(handle, (s) => s.phase === 'failed');
+      await waitForStatusWrite(acts, 'Error');
       expect(acts.createZoomMeeting).toHaveBeenCalledTimes(1);
       expect(state.lastError).toBe(message);
       expect(acts.writeEventFields).toHaveBeenLastCalledWith({
@@ -372,6 +375,7 @@ describe('meeting workflow', () => {
       const event = snapshot(nextEventId(), now, { Zoom_Meeting_Id__c: '81999999999', Subject: 'Edited later' });
       const handle = await signalWithStart(taskQueue, upsert(event));
       const state = await waitForState(handle, (s) => s.phase === 'scheduled');
+      await waitForStatusWrite(acts, 'Scheduled');
       expect(acts.createZoomMeeting).not.toHaveBeenCalled();
       expect(acts.updateZoomMeeting).toHaveBeenCalledWith({
         meetingId: '81999999999',

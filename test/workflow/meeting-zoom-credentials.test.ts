@@ -17,6 +17,7 @@ import {
   upsert,
   waitForCalls,
   waitForState,
+  waitForStatusWrite,
 } from '../helpers/meeting-workflow-harness';
 
 let harness: MeetingWorkflowHarness;
@@ -76,6 +77,7 @@ test('refused credentials pause the create (SyncHealth Paused), write no Error, 
     accepted = true;
     await harness.env.sleep(CREDENTIALS_RETRY_DELAY_MS + MINUTE);
     const scheduled = await waitForState(handle, (s) => s.phase === 'scheduled');
+    await waitForStatusWrite(acts, 'Scheduled');
     expect(scheduled.waiting).toBeUndefined();
     expect(acts.writeEventFields).toHaveBeenLastCalledWith({
       eventId: expect.any(String),
