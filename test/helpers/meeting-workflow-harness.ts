@@ -365,12 +365,23 @@ export async function waitForCalls(fn: jest.Mock, times = 1): Promise<void> {
   );
 }
 
+/** The fields of every write sent to the Event, in order. */
+export function writesOf(acts: Fakes): Record<string, unknown>[] {
+  return acts.writeEventFields.mock.calls.map(([input]) => input.fields);
+}
+
+/** The statuses written to the Event, in order (writes that set none left out). */
+export function statusesWritten(acts: Fakes): unknown[] {
+  return writesOf(acts)
+    .map((fields) => fields.Zoom_Status__c)
+    .filter((status) => status !== undefined);
+}
+
 /** Waits (real time) until the Event has been sent a write of `status`: the state shows a step before its write. */
 export async function waitForStatusWrite(acts: Fakes, status: string): Promise<void> {
-  const statuses = () => acts.writeEventFields.mock.calls.map(([input]) => input.fields.Zoom_Status__c);
   await waitUntil(
-    () => statuses().includes(status),
-    () => `No ${status} write; statuses written: ${JSON.stringify(statuses())}`,
+    () => statusesWritten(acts).includes(status),
+    () => `No ${status} write; statuses written: ${JSON.stringify(statusesWritten(acts))}`,
   );
 }
 

@@ -18,6 +18,7 @@ import {
   waitUntil,
   zoomEvent,
   type Fakes,
+  writesOf,
 } from '../helpers/meeting-workflow-harness';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
@@ -40,10 +41,6 @@ function endedOutcome(overrides: Partial<MeetingOutcome> = {}): MeetingOutcome {
     participantsComplete: true,
     ...overrides,
   };
-}
-
-function writesOf(acts: Fakes): Record<string, unknown>[] {
-  return acts.writeEventFields.mock.calls.map((call) => call[0].fields);
 }
 
 /** The Event's Ended writes, once `count` have been made: the state shows an end before the write is sent. */

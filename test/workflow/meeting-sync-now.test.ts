@@ -15,7 +15,7 @@ import {
   upsert,
   waitForCalls,
   waitForState,
-  type Fakes,
+  statusesWritten,
 } from '../helpers/meeting-workflow-harness';
 
 const harness = useMeetingWorkflowHarness();
@@ -32,10 +32,6 @@ const ended: MeetingOutcome = {
   attendees: [{ name: 'Marie Curie', email: 'marie@acme.example', minutes: 30, segments: 1 }],
   participantsComplete: true,
 };
-
-function statusesWritten(acts: Fakes): unknown[] {
-  return acts.writeEventFields.mock.calls.map((call) => call[0].fields.Zoom_Status__c).filter(Boolean);
-}
 
 /** Waits (real time) until a workflow task has completed after the workflow's `nth` signal. */
 async function signalSeenByWorkflow(handle: WorkflowHandle, nth: number): Promise<void> {
