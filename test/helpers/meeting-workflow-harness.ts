@@ -389,9 +389,9 @@ export async function waitForStatusWrite(acts: Fakes, status: string): Promise<v
  * Waits (real time) until `done` holds. The workflow's state shows a step before the activity that carries it out
  * has been called (an end is recorded, then written), so a test of the calls waits for them, not for the state.
  */
-export async function waitUntil(done: () => boolean, failure: () => string): Promise<void> {
+export async function waitUntil(done: () => boolean | Promise<boolean>, failure: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) throw new Error(failure());
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -16,6 +16,7 @@ import {
   waitForCalls,
   waitForState,
   statusesWritten,
+  waitUntil,
 } from '../helpers/meeting-workflow-harness';
 
 const harness = useMeetingWorkflowHarness();
@@ -35,15 +36,14 @@ const ended: MeetingOutcome = {
 
 /** Waits (real time) until a workflow task has completed after the workflow's `nth` signal. */
 async function signalSeenByWorkflow(handle: WorkflowHandle, nth: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const events = (await handle.fetchHistory()).events ?? [];
-    const signalAt = events.filter((e) => e.workflowExecutionSignaledEventAttributes)[nth - 1]?.eventId;
-    const seen = signalAt && events.some((e) => e.workflowTaskCompletedEventAttributes && e.eventId! > signalAt);
-    if (seen) return;
-    if (Date.now() > deadline) throw new Error(`Signal ${nth} was never handled`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(
+    async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const signalAt = events.filter((e) => e.workflowExecutionSignaledEventAttributes)[nth - 1]?.eventId;
+      return Boolean(signalAt && events.some((e) => e.workflowTaskCompletedEventAttributes && e.eventId! > signalAt));
+    },
+    () => `Signal ${nth} was never handled`,
+  );
 }
 
 async function scheduled(taskQueue: string, id = nextEventId()) {
